@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Starts SpatialGrid with the demo city: installs what is missing, starts a private PostGIS cluster under
+# .data/, builds and runs the API on http://127.0.0.1:5080 and loads the demo city the first time.
+# Environment: SG_PG_PORT (55432), SG_DATA (.data), SG_URL (http://127.0.0.1:5080), SG_DB (spatialgrid).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+PORT=${SG_PG_PORT:-55432}
+DATA=${SG_DATA:-$SG_ROOT/.data}
+URL=${SG_URL:-http://127.0.0.1:5080}
+DB=${SG_DB:-spatialgrid}
+
+need_dotnet
+need_packages
+pg_start "$DATA/pg" "$PORT"
+pg_create_db "$DB" "$PORT"
+
+log "building"
+dotnet build "$SG_ROOT/SpatialGrid.sln" -c Release -v q -nologo -clp:ErrorsOnly >&2
+
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
+export Urls=$URL
+export Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$DB"
+export Security__BootstrapAdminKeyFile="$DATA/admin.key"
+api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
+cli_dll="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
+
+log "starting the API on $URL"
+dotnet "$api_dll" > "$DATA/api.log" 2>&1 &
+api=$!
+echo "$api" > "$DATA/api.pid"
+trap 'kill $api 2>/dev/null || true' INT TERM
+for _ in $(seq 1 120); do
+  curl -fs "$URL/health" >/dev/null 2>&1 && break
+  kill -0 "$api" 2>/dev/null || { tail -n 30 "$DATA/api.log" >&2; die "the API stopped (log: $DATA/api.log)"; }
+  sleep 0.5
+done
+curl -fs "$URL/health" >/dev/null || die "the API did not answer on $URL (log: $DATA/api.log)"
+
+KEY=$(cat "$DATA/admin.key")
+export SGRID_API=$URL SGRID_KEY=$KEY
+if [ "$(curl -fs "$URL/api/grids?level=district&pageSize=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" = "0" ]; then
+  log "loading the demo city (gis-data/demo)"
+  dotnet "$cli_dll" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish
+fi
+
+cat <<MSG
+
+  SpatialGrid is running with the demo city (central Huangpu, Shanghai).
+    API            $URL/api/grids
+    OGC API        $URL/ogc
+    OpenAPI        $URL/openapi/v1.json
+    admin API key  $KEY   (also in $DATA/admin.key)
+  Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
+        SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
+  Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
+
+MSG
+wait "$api"

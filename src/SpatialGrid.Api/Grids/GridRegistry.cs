@@ -1,0 +1,70 @@
+using Npgsql;
+using SpatialGrid.Core.Grids;
+
+namespace SpatialGrid.Api.Grids;
+
+/// <summary>A snapshot of the current grid version: the point index and the names of every current grid.</summary>
+public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (string Name, GridLevel Level)> Names)
+{
+    public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>());
+}
+
+/// <summary>
+/// Holds the in-memory snapshot of the current grids. Loaded at start, rebuilt after a publish in this instance
+/// and, through LISTEN spatialgrid_grids, after a publish in any other instance. Readers take the reference once
+/// (an immutable snapshot), so a rebuild never blocks a lookup.
+/// </summary>
+public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, ILogger<GridRegistry> log) : BackgroundService
+{
+    private volatile GridSnapshot _snapshot = GridSnapshot.Empty;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+
+    public GridSnapshot Current => _snapshot;
+
+    public async Task ReloadAsync(CancellationToken ct)
+    {
+        await _reload.WaitAsync(ct);
+        try
+        {
+            var rows = await store.CurrentAsync(ct);
+            var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
+            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)));
+            log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ReloadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
+                conn.Notification += (_, _) => _ = Task.Run(() => ReloadAsync(stoppingToken), stoppingToken);
+                await using (var listen = new NpgsqlCommand("LISTEN spatialgrid_grids", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                // A publish may have happened while we were not listening.
+                await ReloadAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Lost the grid change listener; retrying in 5 s");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { });
+            }
+        }
+    }
+}

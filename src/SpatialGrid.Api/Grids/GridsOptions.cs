@@ -1,0 +1,42 @@
+using NetTopologySuite.Geometries;
+using SpatialGrid.Core.Geo;
+using SpatialGrid.Core.Grids;
+
+namespace SpatialGrid.Api.Grids;
+
+/// <summary>Options of the grid registry (section <c>Grids</c>).</summary>
+public sealed class GridsOptions
+{
+    /// <summary>Largest import upload in bytes (default 100 MiB).</summary>
+    public long MaxUploadBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Vertices allowed per grid polygon.</summary>
+    public int MaxVertices { get; set; } = 100_000;
+
+    /// <summary>The service area as minLon,minLat,maxLon,maxLat in WGS 84 (default: mainland China).</summary>
+    public string ServiceArea { get; set; } = "73,3,136,54";
+
+    public double NestingToleranceM2 { get; set; } = 10;
+    public double OverlapToleranceM2 { get; set; } = 1;
+    public double GapToleranceM2 { get; set; } = 1;
+
+    public GeometryLimits Limits()
+    {
+        var p = ServiceArea.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new GeometryLimits { MaxVertices = MaxVertices, ServiceArea = new Envelope(p[0], p[2], p[1], p[3]) };
+    }
+
+    public GridValidationOptions Validation() => new()
+    {
+        NestingToleranceM2 = NestingToleranceM2,
+        OverlapToleranceM2 = OverlapToleranceM2,
+        GapToleranceM2 = GapToleranceM2,
+    };
+
+    public bool IsValid()
+    {
+        var p = ServiceArea.Split(',');
+        return MaxUploadBytes > 0 && MaxVertices >= 4 && p.Length == 4 &&
+               p.All(s => double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
+}

@@ -1,0 +1,44 @@
+using NetTopologySuite.IO.Converters;
+using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Grids;
+using SpatialGrid.Api.Ogc;
+using SpatialGrid.Api.Security;
+using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core.Geo;
+
+GeometryFactories.UseEverywhere();
+var builder = WebApplication.CreateBuilder(args);
+
+// Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84)));
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks();
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Storage and access.
+builder.Services.AddSpatialGridDatabase(builder.Configuration);
+builder.Services.AddSpatialGridSecurity(builder.Configuration);
+
+// Capabilities.
+builder.Services.AddGrids(builder.Configuration);
+
+var app = builder.Build();
+await app.MigrateAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapHealthChecks("/health");
+app.MapKeys();
+app.MapGrids();
+app.MapOgc();
+app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
+
+app.Run();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

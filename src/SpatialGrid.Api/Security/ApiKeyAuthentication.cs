@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SpatialGrid.Api.Data;
+
+namespace SpatialGrid.Api.Security;
+
+/// <summary>Options of access control (section <c>Security</c>).</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>Let anonymous callers read (GET); writes always need a key.</summary>
+    public bool AnonymousReads { get; set; } = true;
+
+    /// <summary>Where the first admin key is written when none exists (the demo start prints it once). Empty: no bootstrap.</summary>
+    public string? BootstrapAdminKeyFile { get; set; }
+}
+
+/// <summary>Reads the key from <c>X-Api-Key</c> or <c>Authorization: ApiKey …</c> / <c>Bearer sgk_…</c>.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SpatialGridDb db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? key = Request.Headers["X-Api-Key"].FirstOrDefault();
+        var authorization = Request.Headers.Authorization.FirstOrDefault();
+        if (key is null && authorization is not null)
+        {
+            foreach (var scheme in new[] { "ApiKey ", "Bearer " })
+            {
+                if (authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) key = authorization[scheme.Length..].Trim();
+            }
+        }
+        if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
+        if (!ApiKeys.TryPrefix(key, out var prefix)) return AuthenticateResult.Fail("the API key is malformed");
+        var client = await db.ApiClients.AsNoTracking().FirstOrDefaultAsync(c => c.KeyPrefix == prefix && c.RevokedAt == null);
+        if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return AuthenticateResult.Fail("the API key is unknown or revoked");
+        var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
+        claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "ApiKey";
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        await Results.Problem(title: "Authentication required", statusCode: 401, type: ServiceDefaults.Problems.TypePrefix + "unauthenticated",
+            detail: failure ?? "this endpoint needs an API key in the X-Api-Key header (sgrid keys create makes one)").ExecuteAsync(Context);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Results.Problem(title: "Forbidden", statusCode: 403, type: ServiceDefaults.Problems.TypePrefix + "forbidden",
+            detail: "the API key does not carry a role this endpoint needs").ExecuteAsync(Context);
+    }
+}
+
+public static class SecuritySetup
+{
+    public const string ReadPolicy = "read";
+    public const string GisEditorPolicy = "gis-editor";
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddSpatialGridSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection("Security")).ValidateOnStart();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ReadPolicy, p => p.RequireAssertion(context =>
+                context.User.Identity?.IsAuthenticated == true ||
+                (context.Resource as HttpContext)?.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReads == true))
+            .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+        services.AddHostedService<AdminKeyBootstrap>();
+        return services;
+    }
+}

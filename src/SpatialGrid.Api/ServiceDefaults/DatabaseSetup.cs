@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SpatialGrid.Api.Data;
+
+namespace SpatialGrid.Api.ServiceDefaults;
+
+/// <summary>Options of the database connection (section <c>Database</c>).</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Npgsql connection string; deploy/up.sh sets it through <c>Database__ConnectionString</c>.</summary>
+    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=spatialgrid";
+
+    /// <summary>Apply EF Core migrations at start-up (on for the demo and tests; off where a migration job runs them).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>One NpgsqlDataSource with PostGIS types, shared by EF Core and the hand-written SQL.</summary>
+    public static IServiceCollection AddSpatialGridDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database"))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required").ValidateOnStart();
+        // Resolved lazily from the options, so hosts and tests can set the connection string by configuration.
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            builder.UseNetTopologySuite();
+            builder.EnableDynamicJson();
+            return builder.Build();
+        });
+        services.AddDbContext<SpatialGridDb>((sp, o) => o
+            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
+            .UseSnakeCaseNamingConvention());
+        return services;
+    }
+
+    public static async Task MigrateAsync(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart) return;
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SpatialGridDb>();
+        await db.Database.MigrateAsync();
+        // The PostGIS types were created by the migration: make the shared data source learn them.
+        await using var conn = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await conn.ReloadTypesAsync();
+    }
+}

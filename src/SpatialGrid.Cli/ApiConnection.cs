@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace SpatialGrid.Cli;
+
+/// <summary>The API address and key shared by every command that talks to the service.</summary>
+public static class ApiConnection
+{
+    public static readonly Option<string> Api = new("--api")
+    {
+        Description = "The SpatialGrid API (default: $SGRID_API or http://127.0.0.1:5080)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SGRID_API") ?? "http://127.0.0.1:5080",
+    };
+
+    public static readonly Option<string?> Key = new("--key")
+    {
+        Description = "API key (default: $SGRID_KEY)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SGRID_KEY"),
+    };
+
+    public static HttpClient Client(ParseResult parse, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(parse.GetValue(Api)!.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(10) };
+        var key = parse.GetValue(Key);
+        if (!string.IsNullOrWhiteSpace(key)) client.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    /// <summary>Prints a problem+json answer (title, detail, and each error of an import) and returns exit code 1.</summary>
+    public static async Task<int> ReportFailure(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            AnsiConsole.MarkupLineInterpolated($"[red]{(int)response.StatusCode} {Str(root, "title")}[/]: {Str(root, "detail")}");
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                Findings.Print(errors, "Errors");
+            if (root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array)
+                Findings.Print(warnings, "Warnings");
+        }
+        catch (JsonException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{(int)response.StatusCode}[/] {body}");
+        }
+        return 1;
+    }
+
+    public static string Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) ? v.ValueKind switch { JsonValueKind.String => v.GetString() ?? "", JsonValueKind.Null => "", _ => v.GetRawText() } : "";
+}
+
+/// <summary>Prints import findings as a table.</summary>
+public static class Findings
+{
+    public static void Print(JsonElement list, string title)
+    {
+        if (list.GetArrayLength() == 0) return;
+        var table = new Table().Title(title).AddColumns("feature", "code", "kind", "message", "m²");
+        foreach (var f in list.EnumerateArray())
+        {
+            table.AddRow(Markup.Escape(ApiConnection.Str(f, "feature")), Markup.Escape(ApiConnection.Str(f, "code")),
+                Markup.Escape(ApiConnection.Str(f, "kind")), Markup.Escape(ApiConnection.Str(f, "message")), Markup.Escape(ApiConnection.Str(f, "areaM2")));
+        }
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,62 @@
+using NetTopologySuite.Geometries;
+
+namespace SpatialGrid.Core.Grids;
+
+/// <summary>A grid as read from an import, already in WGS 84, before validation.</summary>
+public sealed record GridDraft(
+    int Feature,
+    GridCode Code,
+    string Name,
+    GridKind Kind,
+    string? Leader,
+    MultiPolygon Geometry,
+    bool Generated = false)
+{
+    public GridLevel Level => Code.Level;
+    public string? ParentCode => Code.ParentValue;
+}
+
+/// <summary>A grid of the current registry that an import does not replace, seen by validation as a neighbour or parent.</summary>
+public sealed record ExistingGrid(GridCode Code, GridKind Kind, Geometry Geometry);
+
+/// <summary>Severity of an import finding: errors stop the import, warnings are reported with it.</summary>
+public enum Severity
+{
+    Error,
+    Warning,
+}
+
+/// <summary>
+/// One finding of an import, tied to a feature (its 0-based index in the file) and its code where known.
+/// <see cref="Kind"/> is a stable identifier (also the problem type's last segment over HTTP).
+/// </summary>
+public sealed record GridProblem(
+    Severity Severity,
+    string Kind,
+    string Message,
+    int? Feature = null,
+    string? Code = null,
+    double? AreaM2 = null,
+    Geometry? Where = null);
+
+/// <summary>Problem kinds, stable across versions.</summary>
+public static class GridProblemKinds
+{
+    public const string BadCode = "bad-code";
+    public const string DuplicateCode = "duplicate-code";
+    public const string MissingParent = "missing-parent";
+    public const string BadParent = "bad-parent";
+    public const string BadLevel = "bad-level";
+    public const string BadKind = "bad-kind";
+    public const string MissingGeometry = "missing-geometry";
+    public const string UnsupportedGeometry = "unsupported-geometry";
+    public const string InvalidGeometry = "invalid-geometry";
+    public const string BadCoordinates = "bad-coordinates";
+    public const string OutsideServiceArea = "outside-service-area";
+    public const string TooManyVertices = "too-many-vertices";
+    public const string HasZOrM = "has-z-or-m";
+    public const string WrongNesting = "wrong-nesting";
+    public const string Overlap = "overlap";
+    public const string Gap = "gap";
+    public const string Fixed = "fixed";
+}

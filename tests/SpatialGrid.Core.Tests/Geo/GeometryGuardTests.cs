@@ -1,0 +1,84 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using SpatialGrid.Core.Geo;
+using SpatialGrid.Core.Grids;
+
+namespace SpatialGrid.Core.Tests.Geo;
+
+public class GeometryGuardTests
+{
+    private static readonly WKTReader Wkt = new(GeometryFactories.Wgs84.GeometryServices);
+    private static readonly GeometryLimits Limits = new() { MaxVertices = 1000 };
+
+    private static (MultiPolygon? Result, List<GridProblem> Problems) Guard(Geometry? g, bool fix = false, Crs? crs = null)
+    {
+        var problems = new List<GridProblem>();
+        return (GeometryGuard.ToGridPolygon(g, crs ?? Crs.Wgs84, Limits, fix, 0, "310101002001001", problems), problems);
+    }
+
+    [Fact]
+    public void Self_intersecting_ring_is_refused_with_the_reason_and_place()
+    {
+        var (result, problems) = Guard(Wkt.Read("POLYGON((121.47 31.23, 121.48 31.24, 121.48 31.23, 121.47 31.24, 121.47 31.23))"));
+        Assert.Null(result);
+        var p = Assert.Single(problems);
+        Assert.Equal(GridProblemKinds.InvalidGeometry, p.Kind);
+        Assert.Contains("Self-intersection", p.Message);
+    }
+
+    [Fact]
+    public void Fix_repairs_a_bow_tie_and_says_so()
+    {
+        var (result, problems) = Guard(Wkt.Read("POLYGON((121.47 31.23, 121.48 31.24, 121.48 31.23, 121.47 31.24, 121.47 31.23))"), fix: true);
+        Assert.NotNull(result);
+        Assert.True(result.IsValid);
+        Assert.Contains(problems, p => p is { Kind: GridProblemKinds.Fixed, Severity: Severity.Warning });
+    }
+
+    [Fact]
+    public void Swapped_lon_lat_is_named_as_such()
+    {
+        var (_, problems) = Guard(Wkt.Read("POLYGON((31.23 121.47, 31.23 121.48, 31.24 121.48, 31.24 121.47, 31.23 121.47))"));
+        Assert.Contains("swapped", Assert.Single(problems).Message);
+    }
+
+    [Fact]
+    public void Too_many_vertices_are_capped()
+    {
+        var ring = Enumerable.Range(0, 2000).Select(i => new Coordinate(121.47 + 0.01 * Math.Cos(i * Math.PI / 1000), 31.23 + 0.01 * Math.Sin(i * Math.PI / 1000))).ToList();
+        ring.Add(ring[0]);
+        var (_, problems) = Guard(GeometryFactories.Wgs84.CreatePolygon(ring.ToArray()));
+        Assert.Equal(GridProblemKinds.TooManyVertices, Assert.Single(problems).Kind);
+    }
+
+    [Fact]
+    public void Z_values_are_refused_unless_fixing()
+    {
+        var g = Wkt.Read("POLYGON Z((121.47 31.23 5, 121.48 31.23 5, 121.48 31.24 5, 121.47 31.24 5, 121.47 31.23 5))");
+        Assert.Equal(GridProblemKinds.HasZOrM, Assert.Single(Guard(g).Problems).Kind);
+        var (fixedResult, _) = Guard(g, fix: true);
+        Assert.True(double.IsNaN(fixedResult!.Coordinates[0].Z));
+    }
+
+    [Fact]
+    public void Geometry_collections_and_lines_are_not_grids()
+    {
+        Assert.Equal(GridProblemKinds.UnsupportedGeometry, Assert.Single(Guard(Wkt.Read("GEOMETRYCOLLECTION(POINT(121.47 31.23))")).Problems).Kind);
+        Assert.Equal(GridProblemKinds.UnsupportedGeometry, Assert.Single(Guard(Wkt.Read("LINESTRING(121.47 31.23, 121.48 31.24)")).Problems).Kind);
+    }
+
+    [Fact]
+    public void NaN_coordinates_are_refused()
+    {
+        var g = GeometryFactories.Wgs84.CreatePolygon([new(121.47, 31.23), new(double.NaN, 31.23), new(121.48, 31.24), new(121.47, 31.23)]);
+        Assert.Equal(GridProblemKinds.BadCoordinates, Assert.Single(Guard(g).Problems).Kind);
+    }
+
+    [Fact]
+    public void Gcj02_input_is_moved_to_wgs84()
+    {
+        var (result, problems) = Guard(Wkt.Read("POLYGON((121.47 31.23, 121.48 31.23, 121.48 31.24, 121.47 31.24, 121.47 31.23))"), crs: Crs.Gcj02);
+        Assert.Empty(problems);
+        Assert.InRange(result!.Coordinates[0].X, 121.465, 121.4699);
+    }
+}
