@@ -134,6 +134,8 @@ public static class DemoCityBuilder
 
     private static void Validate(List<IFeature> features)
     {
+        var invalid = features.Where(f => !f.Geometry.IsValid).Select(f => f.Attributes["code"]).ToList();
+        if (invalid.Count > 0) throw new InvalidOperationException($"invalid generated geometry: {string.Join(", ", invalid)}");
         var drafts = features.Select((f, i) => new GridDraft(i, GridCode.Parse(f.Attributes["code"].ToString()!), f.Attributes["name"].ToString()!,
             f.Attributes.Exists("kind") ? GridKind.Dedicated : GridKind.Comprehensive, null, (MultiPolygon)Multi(f.Geometry))).ToList();
         var problems = GridValidator.Validate(drafts, [], new GridValidationOptions());
@@ -227,7 +229,8 @@ public static class DemoCityBuilder
 
     private static IFeature Feature(Geometry g, string code, string name, bool generated, string source)
     {
-        var rounded = Reprojection.Apply(Multi(g), (x, y) => (Math.Round(x, 7), Math.Round(y, 7)));
+        // Snap to the 1e-7° (1 cm) grid the file is written on; the reducer keeps the polygons valid.
+        var rounded = Multi(NetTopologySuite.Precision.GeometryPrecisionReducer.Reduce(g, new PrecisionModel(1e7)));
         return new NetTopologySuite.Features.Feature(rounded, new AttributesTable
         {
             { "code", code }, { "name", name }, { "generated", generated }, { "source", source },

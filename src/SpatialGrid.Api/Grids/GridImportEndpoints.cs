@@ -56,7 +56,8 @@ public static class GridImportEndpoints
             if (drafts.Count > 0)
             {
                 var existing = await store.ValidationContextAsync(scope, ct);
-                problems.AddRange(GridValidator.Validate(drafts, existing, o.Validation()));
+                var rejected = problems.Where(p => p.Severity == Severity.Error && p.Code is not null).Select(p => p.Code!).ToHashSet();
+                problems.AddRange(GridValidator.Validate(drafts, existing, o.Validation(), rejected));
             }
             var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
             var warnings = problems.Where(p => p.Severity == Severity.Warning).ToList();

@@ -32,8 +32,10 @@ public static class GridsApi
 
         var write = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(SecuritySetup.GisEditorPolicy);
         write.MapPost("/imports", GridImportEndpoints.Import).DisableAntiforgery()
-            .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage (multipart field 'file'; options crs, codeField, nameField, kindField, leaderField, parentField, fix, publish) into a draft version")
-            .Accepts<IFormFile>("multipart/form-data");
+            .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage into a draft version")
+            .WithDescription("multipart/form-data with the file in field 'file' and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
+                "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M) and publish (true: publish at once). " +
+                "Any error writes nothing and is answered 422 with every error listed; 413 above Grids:MaxUploadBytes.");
         write.MapPost("/versions/{id:long}/publish", GridImportEndpoints.Publish).WithSummary("Publish a draft: it becomes current and retires the grids it replaces");
         write.MapDelete("/versions/{id:long}", GridImportEndpoints.Discard).WithSummary("Discard a draft version");
         return app;

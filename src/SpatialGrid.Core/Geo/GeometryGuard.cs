@@ -66,7 +66,11 @@ public static class GeometryGuard
             }
         }
 
-        var wgs = Reprojection.ToWgs84(geometry, crs);
+        // GCJ-02's offset wiggles (periods of a third of a degree): a straight 1 km edge moved by its two end
+        // points alone drifts ~0.2 m from where its middle belongs, enough to open gaps and overhangs between
+        // neighbours. Densifying to ~100 m first keeps that drift under a millimetre.
+        var source = crs.Kind == CrsKind.Gcj02 ? NetTopologySuite.Densify.Densifier.Densify(geometry, 0.001) : geometry;
+        var wgs = Reprojection.ToWgs84(source, crs);
         var env = wgs.EnvelopeInternal;
         if (!limits.ServiceArea.Contains(env))
         {

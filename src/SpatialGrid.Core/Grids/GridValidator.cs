@@ -35,7 +35,9 @@ public sealed record GridValidationOptions
 /// </summary>
 public static class GridValidator
 {
-    public static List<GridProblem> Validate(IReadOnlyList<GridDraft> drafts, IReadOnlyList<ExistingGrid> existing, GridValidationOptions options)
+    /// <param name="rejected">Codes of features already refused for their own errors: their children are not also reported as orphans.</param>
+    public static List<GridProblem> Validate(IReadOnlyList<GridDraft> drafts, IReadOnlyList<ExistingGrid> existing, GridValidationOptions options,
+        IReadOnlySet<string>? rejected = null)
     {
         var problems = new List<GridProblem>();
         var byCode = new Dictionary<string, (GridKind Kind, Geometry Geometry, GridDraft? Draft)>();
@@ -57,19 +59,19 @@ public static class GridValidator
             unique.Add(d);
         }
 
-        CheckParents(unique, byCode, options, problems);
+        CheckParents(unique, byCode, options, problems, rejected ?? new HashSet<string>());
         CheckOverlaps(unique, byCode, options, problems);
         CheckGaps(unique, byCode, options, problems);
         return problems;
     }
 
     private static void CheckParents(List<GridDraft> drafts, Dictionary<string, (GridKind Kind, Geometry Geometry, GridDraft? Draft)> byCode,
-        GridValidationOptions options, List<GridProblem> problems)
+        GridValidationOptions options, List<GridProblem> problems, IReadOnlySet<string> rejected)
     {
         foreach (var d in drafts)
         {
             var parent = d.ParentCode;
-            if (parent is null) continue;
+            if (parent is null || rejected.Contains(parent)) continue;
             if (!byCode.TryGetValue(parent, out var p))
             {
                 problems.Add(new(Severity.Error, GridProblemKinds.MissingParent,

@@ -23,6 +23,12 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Extra configuration for a test class (e.g. a small upload cap).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Serve on a real loopback port (Kestrel) so that outside clients such as GDAL can connect.</summary>
+    protected virtual bool RealServer => false;
+
+    /// <summary>The address of the service (a real http://127.0.0.1:port when <see cref="RealServer"/>).</summary>
+    public Uri BaseAddress => Anonymous.BaseAddress!;
+
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
@@ -32,8 +38,14 @@ public class ApiFixture : IAsyncLifetime
             b.UseEnvironment("Testing");
             b.UseSetting("Database:ConnectionString", _db.ConnectionString);
             b.UseSetting("Security:BootstrapAdminKeyFile", _keyFile);
+            b.UseSetting("Urls", "http://127.0.0.1:0");
             foreach (var (k, v) in Settings) b.UseSetting(k, v);
         });
+        if (RealServer)
+        {
+            Factory.UseKestrel();
+            Factory.StartServer();
+        }
         Anonymous = Factory.CreateClient();
         Admin = WithKey((await File.ReadAllTextAsync(_keyFile)).Trim());
         var created = await Admin.PostAsJsonAsync("/api/keys", new { name = "test-editor", roles = new[] { "gis-editor" } });

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using SpatialGrid.Api.Tests.Grids;
+using SpatialGrid.Api.Tests.Infrastructure;
+
+namespace SpatialGrid.Api.Tests.Ogc;
+
+/// <summary>OGC API – Features on a real port with the demo city loaded, read by our tests and by GDAL.</summary>
+public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTests.DemoCityApi>
+{
+    public sealed class DemoCityApi : ApiFixture
+    {
+        protected override bool RealServer => true;
+
+        public int DemoFeatures { get; private set; }
+
+        public new async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+        }
+    }
+
+    private async Task EnsureDemoCity()
+    {
+        if (await api.ScalarAsync("SELECT count(*) FROM grids") > 0) return;
+        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
+        var response = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private async Task<JsonElement> Get(string url)
+    {
+        var response = await api.Anonymous.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    private static (int Code, string Out, string Err) Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{tool} (gdal-bin) is missing: run deploy/test.sh, which installs it");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(); throw new TimeoutException($"{tool} did not finish"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public async Task Landing_page_links_conformance_collections_and_the_api_definition()
+    {
+        var landing = await Get("/ogc");
+        var rels = landing.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("rel").GetString()).ToList();
+        Assert.Contains("service-desc", rels);
+        Assert.Contains("conformance", rels);
+        Assert.Contains("data", rels);
+        var conformance = await Get("/ogc/conformance");
+        Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson", conformance.GetProperty("conformsTo").EnumerateArray().Select(c => c.GetString()));
+        var openapi = await Get("/openapi/v1.json");
+        Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/grids/locate", out _));
+    }
+
+    [Fact]
+    public async Task Items_page_with_next_links_and_filter_by_level_and_bbox()
+    {
+        await EnsureDemoCity();
+        var page = await Get("/ogc/collections/grids/items?level=grid&limit=50");
+        Assert.Equal(122, page.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(50, page.GetProperty("numberReturned").GetInt32());
+        var next = page.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "next").GetProperty("href").GetString()!;
+        var second = await Get(new Uri(next).PathAndQuery);
+        Assert.Equal(50, second.GetProperty("numberReturned").GetInt32());
+        Assert.NotEqual(page.GetProperty("features")[0].GetProperty("id").GetString(), second.GetProperty("features")[0].GetProperty("id").GetString());
+
+        var square = await Get("/ogc/collections/grids/items?bbox=121.4735,31.2300,121.4740,31.2305&level=grid");
+        Assert.InRange(square.GetProperty("numberMatched").GetInt32(), 1, 4);
+        var districts = await Get("/ogc/collections/grids/items?level=district&limit=100");
+        Assert.Equal(16, districts.GetProperty("numberMatched").GetInt32());
+    }
+
+    [Fact]
+    public async Task Crs_by_reference_swaps_axes_for_epsg_4326_and_projects_to_cgcs2000()
+    {
+        await EnsureDemoCity();
+        var crs84 = await Get("/ogc/collections/grids/items/310101");
+        var epsg4326Response = await api.Anonymous.GetAsync("/ogc/collections/grids/items/310101?crs=" + Uri.EscapeDataString("http://www.opengis.net/def/crs/EPSG/0/4326"));
+        Assert.Equal("<http://www.opengis.net/def/crs/EPSG/0/4326>", epsg4326Response.Headers.GetValues("Content-Crs").Single());
+        var epsg4326 = JsonDocument.Parse(await epsg4326Response.Content.ReadAsStringAsync()).RootElement;
+        var a = crs84.GetProperty("geometry").GetProperty("coordinates")[0][0][0];
+        var b = epsg4326.GetProperty("geometry").GetProperty("coordinates")[0][0][0];
+        Assert.Equal(a[0].GetDouble(), b[1].GetDouble());
+        Assert.Equal(a[1].GetDouble(), b[0].GetDouble());
+        var gk = await Get("/ogc/collections/grids/items/310101?crs=" + Uri.EscapeDataString("http://www.opengis.net/def/crs/EPSG/0/4549"));
+        var northing = gk.GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble();
+        Assert.InRange(northing, 3_400_000, 3_500_000);
+    }
+
+    [Theory]
+    [InlineData("/ogc/collections/nope/items", HttpStatusCode.NotFound, "collection-not-found")]
+    [InlineData("/ogc/collections/grids/items?bbox=1,2,3", HttpStatusCode.BadRequest, "bad-bbox")]
+    [InlineData("/ogc/collections/grids/items?bbox=a,b,c,d", HttpStatusCode.BadRequest, "bad-bbox")]
+    [InlineData("/ogc/collections/grids/items?limit=0", HttpStatusCode.BadRequest, "bad-limit")]
+    [InlineData("/ogc/collections/grids/items?limit=1000000", HttpStatusCode.BadRequest, "bad-limit")]
+    [InlineData("/ogc/collections/grids/items?offset=-1", HttpStatusCode.BadRequest, "bad-offset")]
+    [InlineData("/ogc/collections/grids/items?datetime=yesterday", HttpStatusCode.BadRequest, "bad-datetime")]
+    [InlineData("/ogc/collections/grids/items?crs=EPSG:3857", HttpStatusCode.BadRequest, "unsupported-crs")]
+    [InlineData("/ogc/collections/grids/items?colour=red", HttpStatusCode.BadRequest, "unknown-parameter")]
+    [InlineData("/ogc/collections/grids/items/999999", HttpStatusCode.NotFound, "feature-not-found")]
+    public async Task Bad_requests_get_problem_details(string url, HttpStatusCode status, string kind)
+    {
+        await Problem.ExpectAsync(await api.Anonymous.GetAsync(url), status, kind);
+    }
+
+    [Fact]
+    public async Task Gdal_lists_the_collection_and_copies_it_to_a_geopackage()
+    {
+        await EnsureDemoCity();
+        var url = $"OAPIF:{api.BaseAddress.ToString().TrimEnd('/')}/ogc";
+        var (code, output, error) = Run("ogrinfo", "-ro", "-al", "-so", url);
+        Assert.True(code == 0, error);
+        Assert.Contains("Layer name: grids", output);
+        Assert.Contains("Feature Count: 163", output);
+
+        var gpkg = Path.Combine(Path.GetTempPath(), $"sg-ogc-{Guid.NewGuid():N}.gpkg");
+        var copy = Run("ogr2ogr", "-f", "GPKG", gpkg, url, "grids");
+        Assert.True(copy.Code == 0, copy.Err);
+        var check = Run("ogrinfo", "-ro", "-so", gpkg, "grids");
+        Assert.Contains("Feature Count: 163", check.Out);
+        File.Delete(gpkg);
+    }
+}
