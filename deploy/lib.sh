@@ -25,7 +25,8 @@ need_packages() {
 
 # Runs a PostgreSQL binary as the postgres user when we are root (PostgreSQL refuses to run as root).
 pg_run() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, so that postgres can always enter the working directory.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The data folder must be reachable by the postgres user; a checkout under a private home (or a mktemp -d

@@ -12,7 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 // Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84)));
-builder.Services.AddOpenApi();
+// OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
+builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddHealthChecks();
 builder.Services.AddSingleton(TimeProvider.System);
 

@@ -19,8 +19,12 @@ public sealed record IndexedGrid(string Code, GridKind Kind, Geometry Geometry);
 /// </summary>
 public sealed class GridIndex
 {
-    private readonly STRtree<Entry> _comprehensive = new();
+    // One tree per level, searched from the deepest up: most points are settled by one or two small grid
+    // polygons, and the large district outlines are only tested for points outside every grid.
+    private readonly STRtree<Entry>[] _levels = [new(), new(), new(), new()];
     private readonly STRtree<Entry> _dedicated = new();
+
+    [ThreadStatic] private static LevelVisitor? _visitor;
 
     public int Count { get; }
 
@@ -34,20 +38,28 @@ public sealed class GridIndex
             var entry = new Entry(g.Code, g.Geometry.EnvelopeInternal, new IndexedPointInAreaLocator(g.Geometry));
             // Build the locator's own index now, not lazily on the first concurrent lookup.
             entry.Locator.Locate(g.Geometry.EnvelopeInternal.Centre);
-            (g.Kind == GridKind.Dedicated ? _dedicated : _comprehensive).Insert(entry.Envelope, entry);
+            var tree = g.Kind == GridKind.Dedicated ? _dedicated : _levels[LevelOf(g.Code)];
+            tree.Insert(entry.Envelope, entry);
             n++;
         }
-        _comprehensive.Build();
+        foreach (var tree in _levels) tree.Build();
         _dedicated.Build();
         Count = n;
     }
 
+    private static int LevelOf(string code) => code.Length switch { 6 => 0, 9 => 1, 12 => 2, _ => 3 };
+
     /// <summary>The code of the deepest comprehensive grid that holds the point, or null when none does.</summary>
     public string? Locate(double lon, double lat)
     {
-        var visitor = new DeepestVisitor(new Coordinate(lon, lat));
-        _comprehensive.Query(new Envelope(lon, lon, lat, lat), visitor);
-        return visitor.Best?.Code;
+        var visitor = _visitor ??= new LevelVisitor();
+        visitor.Reset(lon, lat);
+        for (var level = _levels.Length - 1; level >= 0; level--)
+        {
+            _levels[level].Query(visitor.Envelope, visitor);
+            if (visitor.Best is not null) return visitor.Best.Code;
+        }
+        return null;
     }
 
     /// <summary>The dedicated grids (towers, parks, schools…) that hold the point, by code.</summary>
@@ -65,25 +77,33 @@ public sealed class GridIndex
 
     private sealed record Entry(string Code, Envelope Envelope, IndexedPointInAreaLocator Locator);
 
-    private sealed class DeepestVisitor(Coordinate point) : IItemVisitor<Entry>
+    /// <summary>Visits the candidates of one level; reused per thread, so a lookup allocates (almost) nothing.</summary>
+    private sealed class LevelVisitor : IItemVisitor<Entry>
     {
+        public readonly Envelope Envelope = new();
+        private readonly Coordinate _point = new();
         public Entry? Best;
         private bool _bestInterior;
 
-        // Deeper wins; at one depth an interior hit beats a border hit; among border hits the smaller code wins.
+        public void Reset(double lon, double lat)
+        {
+            _point.X = lon;
+            _point.Y = lat;
+            Envelope.Init(lon, lon, lat, lat);
+            Best = null;
+            _bestInterior = false;
+        }
+
+        // Within a level: an interior hit settles it (siblings do not overlap); among border hits the smaller code wins.
         public void VisitItem(Entry item)
         {
-            if (!item.Envelope.Covers(point)) return;
-            if (Best is not null && item.Code.Length < Best.Code.Length) return;
-            var location = item.Locator.Locate(point);
+            if (_bestInterior || !item.Envelope.Covers(_point)) return;
+            var location = item.Locator.Locate(_point);
             if (location == Location.Exterior) return;
-            var interior = location == Location.Interior;
-            if (Best is null || item.Code.Length > Best.Code.Length ||
-                (interior && !_bestInterior) ||
-                (!interior && !_bestInterior && string.CompareOrdinal(item.Code, Best.Code) < 0))
+            if (location == Location.Interior || Best is null || string.CompareOrdinal(item.Code, Best.Code) < 0)
             {
                 Best = item;
-                _bestInterior = interior;
+                _bestInterior = location == Location.Interior;
             }
         }
     }

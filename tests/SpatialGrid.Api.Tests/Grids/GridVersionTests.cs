@@ -84,3 +84,28 @@ public class GridVersionTests(ApiFixture api) : IClassFixture<ApiFixture>
         await Problem.ExpectAsync(await api.Anonymous.GetAsync("/api/grids/locate?lon=100&lat=20"), HttpStatusCode.NotFound, "outside-grids");
     }
 }
+
+public class GridSqlPlanTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task The_historical_lookup_uses_the_gist_index()
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        // With few rows the planner may prefer a scan; forbid it to see that the index can serve the query.
+        await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", conn)) await off.ExecuteNonQueryAsync();
+        var sql = typeof(Program).Assembly.GetManifestResourceStream("SpatialGrid.Api.Grids.Sql.locate_at.sql")!;
+        var text = await new StreamReader(sql).ReadToEndAsync();
+        await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + text.Replace("@lon", "121.47").Replace("@lat", "31.23").Replace("@at", "now()"), conn);
+        var plan = string.Join('\n', await ReadAll(explain));
+        Assert.Contains("ix_grids_geometry", plan);
+    }
+
+    private static async Task<List<string>> ReadAll(Npgsql.NpgsqlCommand cmd)
+    {
+        var lines = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) lines.Add(r.GetString(0));
+        return lines;
+    }
+}

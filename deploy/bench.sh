@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Measures what tests/SpatialGrid.Benchmarks/RESULTS.md reports, on a private PostGIS (port 55434):
+#  1. point → grid lookups: in-memory GridIndex vs PostGIS ST_Covers + GiST (BenchmarkDotNet, same run);
+#  2. end to end: import and full validation of 10,000 grid polygons through the API (sgrid), against
+#     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+PORT=${SG_BENCH_PG_PORT:-55434}
+DATA=${SG_DATA:-$SG_ROOT/.data}
+API_URL=http://127.0.0.1:${SG_BENCH_API_PORT:-5091}
+need_dotnet
+need_packages
+PG_FSYNC=off pg_start "$DATA/bench-pg" "$PORT"
+api=""
+trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/bench-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+
+for db in sg_bench_locate sg_bench_import sg_bench_ogr; do
+  psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  pg_create_db "$db" "$PORT"
+done
+dotnet build "$SG_ROOT/SpatialGrid.sln" -c Release -v q -nologo -clp:ErrorsOnly
+bench="$SG_ROOT/tests/SpatialGrid.Benchmarks/bin/Release/net10.0/SpatialGrid.Benchmarks.dll"
+
+log "1. point → grid lookups (BenchmarkDotNet)"
+(cd "$DATA" && SG_BENCH_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_locate" \
+  dotnet "$bench" --filter '*LocateBenchmarks*' --join --exporters markdown)
+
+log "2. import and validation of 10,000 grids, end to end"
+file="$DATA/synthetic-10000-grids.geojson"
+dotnet "$bench" synthetic-grids 10000 "$file"
+Urls=$API_URL Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_import" \
+  Security__BootstrapAdminKeyFile="$DATA/bench-admin.key" Logging__LogLevel__Default=Warning \
+  dotnet "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll" > "$DATA/bench-api.log" 2>&1 &
+api=$!
+for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done
+export SGRID_API=$API_URL SGRID_KEY; SGRID_KEY=$(cat "$DATA/bench-admin.key")
+start=$(date +%s.%N)
+dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" grids import "$file" --publish > "$DATA/bench-import.log"
+sgrid_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
+start=$(date +%s.%N)
+ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PORT user=postgres dbname=sg_bench_ogr" "$file" -nln grids_ogr -nlt MULTIPOLYGON -lco GEOMETRY_NAME=geometry
+ogr_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
+count=$(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT count(*) FROM grids WHERE valid_to IS NULL AND valid_from IS NOT NULL")
+printf '\nimport of %s grids (10,000 + 111 upper levels) with full validation via sgrid → API → PostGIS: %.2f s\n' "$count" "$sgrid_s"
+printf 'ogr2ogr loading the same file into PostGIS, no validation:                            %.2f s\n' "$ogr_s"
+printf 'ratio sgrid / ogr2ogr: %.2f\n' "$(awk -v a="$sgrid_s" -v b="$ogr_s" 'BEGIN{print a/b}')"

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using SpatialGrid.Api.Tests.Infrastructure;
+
+namespace SpatialGrid.Api.Tests.Grids;
+
+/// <summary>The sgrid command line against the real service on a loopback port.</summary>
+public class CliTests(CliTests.RealApi api) : IClassFixture<CliTests.RealApi>
+{
+    public sealed class RealApi : ApiFixture
+    {
+        protected override bool RealServer => true;
+    }
+
+    private static string Sgrid()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SpatialGrid.sln"))) dir = dir.Parent;
+        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
+        var path = Path.Combine(dir!.FullName, "src", "SpatialGrid.Cli", "bin", configuration, "net10.0", "sgrid.dll");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution (deploy/test.sh does)");
+        return path;
+    }
+
+    private (int Code, string Out) Run(string key, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Sgrid());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["SGRID_API"] = api.BaseAddress.ToString();
+        psi.Environment["SGRID_KEY"] = key;
+        psi.Environment["COLUMNS"] = "200";
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(120_000), "sgrid did not finish");
+        return (p.ExitCode, System.Text.RegularExpressions.Regex.Replace(output.Result + error.Result, @"\s+", " "));
+    }
+
+    private async Task<string> EditorKey()
+    {
+        var created = await api.Admin.PostAsync("/api/keys", new StringContent("""{"name":"cli","roles":["gis-editor"]}""", System.Text.Encoding.UTF8, "application/json"));
+        return System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+    }
+
+    [Fact]
+    public async Task Import_publish_locate_and_export_through_the_cli()
+    {
+        var key = await EditorKey();
+        var city = new SmallCity("310120", 121.50, 30.90);
+        var file = Path.Combine(Path.GetTempPath(), $"sg-cli-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(file, city.GeoJson());
+
+        var (code, output) = Run(key, "grids", "import", file);
+        Assert.True(code == 0, output);
+        Assert.Contains("(draft)", output);
+        var version = System.Text.RegularExpressions.Regex.Match(output, @"version (\d+)").Groups[1].Value;
+
+        (code, output) = Run(key, "grids", "publish", version);
+        Assert.True(code == 0, output);
+
+        var (lon, lat) = city.WestPoint;
+        (code, output) = Run(key, "grids", "locate", lon.ToString(System.Globalization.CultureInfo.InvariantCulture), lat.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(code == 0, output);
+        Assert.Contains(city.WestGrid, output);
+
+        var exported = Path.Combine(Path.GetTempPath(), $"sg-cli-{Guid.NewGuid():N}.geojson");
+        (code, output) = Run(key, "grids", "export", "--prefix", city.District, "-o", exported);
+        Assert.True(code == 0, output);
+        Assert.Contains(city.EastGrid, await File.ReadAllTextAsync(exported));
+    }
+
+    [Fact]
+    public async Task A_bad_file_fails_with_a_table_of_errors_and_exit_code_1()
+    {
+        var key = await EditorKey();
+        var city = new SmallCity("310151", 121.60, 31.60);
+        var file = Path.Combine(Path.GetTempPath(), $"sg-cli-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(file, city.GeoJson().Replace(city.EastGrid, "31015100200100X"));
+        var (code, output) = Run(key, "grids", "import", file);
+        Assert.Equal(1, code);
+        Assert.Contains("bad-code", output);
+        Assert.Contains("nothing was written", output);
+    }
+
+    [Fact]
+    public void Without_a_key_the_cli_says_how_to_get_one()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sg-cli-{Guid.NewGuid():N}.geojson");
+        File.WriteAllText(file, new SmallCity("310151", 121.60, 31.60).GeoJson());
+        var (code, output) = Run("", "grids", "import", file);
+        Assert.Equal(1, code);
+        Assert.Contains("sgrid keys create", output);
+    }
+}
