@@ -1,9 +1,11 @@
 using NetTopologySuite.IO.Converters;
+using SpatialGrid.Api.Components;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Api.Taxonomy;
 using SpatialGrid.Core.Geo;
 
 GeometryFactories.UseEverywhere();
@@ -23,9 +25,12 @@ builder.Services.AddSpatialGridSecurity(builder.Configuration);
 
 // Capabilities.
 builder.Services.AddGrids(builder.Configuration);
+builder.Services.AddComponents();
+builder.Services.AddOgc();
 
 var app = builder.Build();
 await app.MigrateAsync();
+await app.SeedTaxonomyAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -36,6 +41,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthChecks("/health");
 app.MapKeys();
 app.MapGrids();
+app.MapTaxonomy();
+app.MapComponents();
 app.MapOgc();
 app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
 

@@ -8,6 +8,12 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
     public DbSet<Grid> Grids => Set<Grid>();
     public DbSet<GridVersion> GridVersions => Set<GridVersion>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<TaxonomyEntry> Taxonomy => Set<TaxonomyEntry>();
+    public DbSet<TaxonomyOverride> TaxonomyOverrides => Set<TaxonomyOverride>();
+    public DbSet<TaxonomyAudit> TaxonomyAudits => Set<TaxonomyAudit>();
+    public DbSet<Component> Components => Set<Component>();
+    public DbSet<ComponentGrid> ComponentGrids => Set<ComponentGrid>();
+    public DbSet<ComponentHistory> ComponentHistory => Set<ComponentHistory>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -34,6 +40,46 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
         {
             e.Property(v => v.Source).HasMaxLength(500);
             e.Property(v => v.Report).HasColumnType("jsonb");
+        });
+
+        model.Entity<TaxonomyEntry>(e =>
+        {
+            e.ToTable("taxonomy");
+            e.HasKey(t => t.Code);
+            e.Property(t => t.Code).HasMaxLength(5);
+        });
+        model.Entity<TaxonomyOverride>(e => e.HasKey(o => new { o.DistrictCode, o.ClassCode }));
+        model.Entity<TaxonomyAudit>(e =>
+        {
+            e.Property(a => a.Before).HasColumnType("jsonb");
+            e.Property(a => a.After).HasColumnType("jsonb");
+        });
+
+        model.Entity<Component>(e =>
+        {
+            e.Property(c => c.Code).HasMaxLength(17);
+            e.Property(c => c.DistrictCode).HasMaxLength(6);
+            e.Property(c => c.ClassCode).HasMaxLength(5);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Attributes).HasColumnType("jsonb");
+            e.Property(c => c.Geometry).HasColumnType("geometry(Geometry,4326)");
+            e.HasIndex(c => c.Code).IsUnique();
+            e.HasIndex(c => c.Geometry).HasMethod("gist");
+            e.HasIndex(c => new { c.DistrictCode, c.ClassCode });
+            e.HasIndex(c => c.Outside).HasFilter("outside");
+        });
+        model.Entity<ComponentGrid>(e =>
+        {
+            e.HasKey(l => new { l.ComponentId, l.GridCode });
+            e.Property(l => l.GridCode).HasMaxLength(15);
+            e.HasIndex(l => l.GridCode);
+            e.HasOne<Component>().WithMany().HasForeignKey(l => l.ComponentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<ComponentHistory>(e =>
+        {
+            e.Property(h => h.Before).HasColumnType("jsonb");
+            e.Property(h => h.After).HasColumnType("jsonb");
+            e.HasIndex(h => h.ComponentId);
         });
 
         model.Entity<ApiClient>(e =>

@@ -24,34 +24,17 @@ public static class GridImportEndpoints
         HttpRequest request, GridStore store, GridRegistry registry, IOptions<GridsOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
-        if (request.ContentLength > o.MaxUploadBytes)
-            return Problems.TooLarge($"the upload is {request.ContentLength:N0} bytes; the limit is {o.MaxUploadBytes:N0} (Grids:MaxUploadBytes)");
-        if (!request.HasFormContentType)
-            return Problems.Create(415, "not-multipart", "Unsupported media type", "send the file as multipart/form-data in a field named 'file'");
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? Problems.TooLarge($"the upload is over the limit of {o.MaxUploadBytes:N0} bytes (Grids:MaxUploadBytes)")
-                : Problems.BadRequest("bad-multipart", $"the multipart body cannot be read: {e.Message}");
-        }
-        var file = form.Files["file"] ?? form.Files.FirstOrDefault();
-        if (file is null) return Problems.BadRequest("missing-file", "no file in the form; send it in a field named 'file'");
-        if (file.Length > o.MaxUploadBytes) return Problems.TooLarge($"the file is {file.Length:N0} bytes; the limit is {o.MaxUploadBytes:N0}");
-        if (!TryBool(form["fix"], out var fix) || !TryBool(form["publish"], out var publish))
+        var (upload, problem) = await UploadReceiver.ReceiveAsync(request, o.MaxUploadBytes, ct);
+        if (upload is null) return problem!;
+        using var _ = upload;
+        if (!upload.Flag("fix", out var fix) || !upload.Flag("publish", out var publish))
             return Problems.BadRequest("bad-flag", "fix and publish take true or false");
-
-        var mapping = new GridFieldMapping(form["codeField"], form["nameField"], form["kindField"], form["leaderField"], form["parentField"], form["levelField"]);
-        var temp = Path.GetTempFileName();
+        var mapping = new GridFieldMapping(upload.Field("codeField"), upload.Field("nameField"), upload.Field("kindField"),
+            upload.Field("leaderField"), upload.Field("parentField"), upload.Field("levelField"));
         try
         {
-            await using (var target = File.Create(temp)) await file.CopyToAsync(target, ct);
-            var featureFile = FeatureFileReader.Read(temp, file.FileName);
-            var (drafts, problems, crs) = GridImport.ReadDrafts(featureFile, new GridImportRequest(form["crs"], mapping, fix), o.Limits());
+            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName);
+            var (drafts, problems, crs) = GridImport.ReadDrafts(featureFile, new GridImportRequest(upload.Field("crs"), mapping, fix), o.Limits());
             var scope = GridImport.Scope(drafts);
             if (drafts.Count > 0)
             {
@@ -61,19 +44,9 @@ public static class GridImportEndpoints
             }
             var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
             var warnings = problems.Where(p => p.Severity == Severity.Warning).ToList();
-            if (errors.Count > 0)
-            {
-                return Problems.Unprocessable("grid-import-invalid",
-                    $"{errors.Count} error(s) in {featureFile.Features.Count} feature(s); nothing was written",
-                    new Dictionary<string, object?>
-                    {
-                        ["features"] = featureFile.Features.Count,
-                        ["errors"] = errors.OrderBy(p => p.Feature ?? int.MaxValue).Select(ToFinding).ToList(),
-                        ["warnings"] = warnings.Select(ToFinding).ToList(),
-                    });
-            }
+            if (errors.Count > 0) return InvalidImport("grid-import-invalid", featureFile.Features.Count, errors, warnings);
             var by = user.Identity?.Name ?? "anonymous";
-            var version = await store.InsertDraftAsync(drafts, scope, file.FileName, by, warnings, ct);
+            var version = await store.InsertDraftAsync(drafts, scope, upload.FileName, by, warnings, ct);
             var status = "draft";
             if (publish)
             {
@@ -92,18 +65,17 @@ public static class GridImportEndpoints
         {
             return Problems.Unprocessable(e.Kind, e.Message);
         }
-        finally
-        {
-            File.Delete(temp);
-        }
     }
 
-    private static bool TryBool(Microsoft.Extensions.Primitives.StringValues value, out bool result)
-    {
-        result = false;
-        var s = value.ToString();
-        return s.Length == 0 || bool.TryParse(s, out result);
-    }
+    /// <summary>422 listing every error (and the warnings) of an import that wrote nothing.</summary>
+    public static ProblemHttpResult InvalidImport(string kind, int features, List<GridProblem> errors, List<GridProblem> warnings) =>
+        Problems.Unprocessable(kind, $"{errors.Count} error(s) in {features} feature(s); nothing was written",
+            new Dictionary<string, object?>
+            {
+                ["features"] = features,
+                ["errors"] = errors.OrderBy(p => p.Feature ?? int.MaxValue).Select(ToFinding).ToList(),
+                ["warnings"] = warnings.Select(ToFinding).ToList(),
+            });
 
     public static async Task<Ok<PagedList<VersionInfo>>> ListVersions(SpatialGridDb db, int? page, int? pageSize, CancellationToken ct)
     {

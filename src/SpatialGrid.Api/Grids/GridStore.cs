@@ -9,7 +9,7 @@ using SpatialGrid.Core.Grids;
 namespace SpatialGrid.Api.Grids;
 
 /// <summary>The grid SQL that EF Core cannot say well: validation context, bulk insert by binary COPY, publish, history.</summary>
-public sealed class GridStore(NpgsqlDataSource dataSource)
+public sealed class GridStore(NpgsqlDataSource dataSource, IEnumerable<IGridPublishListener> listeners)
 {
     public async Task<List<ExistingGrid>> ValidationContextAsync(string[] scope, CancellationToken ct)
     {
@@ -88,6 +88,7 @@ public sealed class GridStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("by", by);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        foreach (var listener in listeners) await listener.OnPublishedAsync(conn, tx, ct);
         await using (var notify = new NpgsqlCommand("SELECT pg_notify('spatialgrid_grids', @v::text)", conn, tx))
         {
             notify.Parameters.AddWithValue("v", version);
@@ -127,6 +128,12 @@ public sealed class GridStore(NpgsqlDataSource dataSource)
         while (await r.ReadAsync(ct)) result[r.GetString(0)] = (r.GetString(1), (GridLevel)r.GetInt32(2));
         return result;
     }
+}
+
+/// <summary>Work that must follow a grid version into effect in the same transaction (e.g. re-linking components).</summary>
+public interface IGridPublishListener
+{
+    Task OnPublishedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
 }
 
 /// <summary>A current grid as loaded for the in-memory index.</summary>

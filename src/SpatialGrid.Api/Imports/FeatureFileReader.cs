@@ -148,7 +148,8 @@ public static class FeatureFileReader
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => v.GetRawText(),
+        _ => v.Clone(), // objects and arrays stay JSON, so callers can tell an object from a string
+
     };
 
     private static FeatureFile ReadZippedShapefile(string path)

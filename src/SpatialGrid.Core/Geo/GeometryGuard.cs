@@ -2,6 +2,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
 using NetTopologySuite.Operation.Valid;
 using SpatialGrid.Core.Grids;
+using SpatialGrid.Core.Taxonomy;
 
 namespace SpatialGrid.Core.Geo;
 
@@ -23,6 +24,26 @@ public static class GeometryGuard
 {
     public static MultiPolygon? ToGridPolygon(Geometry? geometry, Crs crs, GeometryLimits limits, bool fix, int feature, string? code, List<GridProblem> problems)
     {
+        var checkedGeometry = ToWgs84(geometry, GeometryKind.Polygon, "a grid", crs, limits, fix, feature, code, problems);
+        return checkedGeometry is null ? null
+            : checkedGeometry as MultiPolygon ?? GeometryFactories.Wgs84.CreateMultiPolygon(PolygonExtracter.GetPolygons(checkedGeometry).Cast<Polygon>().ToArray());
+    }
+
+    /// <summary>Whether a geometry is of the kind a class asks for (Multi* forms included).</summary>
+    public static bool IsOfKind(Geometry geometry, GeometryKind kind) => kind switch
+    {
+        GeometryKind.Point => geometry is Point or MultiPoint,
+        GeometryKind.Line => geometry is LineString or MultiLineString,
+        GeometryKind.Polygon => geometry is Polygon or MultiPolygon,
+        _ => geometry is not GeometryCollection || geometry is MultiPoint or MultiLineString or MultiPolygon,
+    };
+
+    /// <summary>
+    /// Checks a geometry of the expected kind and returns it valid, 2-D and in WGS 84, or null with the reasons
+    /// added to <paramref name="problems"/>. <paramref name="what"/> names the thing in messages ("a grid").
+    /// </summary>
+    public static Geometry? ToWgs84(Geometry? geometry, GeometryKind expected, string what, Crs crs, GeometryLimits limits, bool fix, int feature, string? code, List<GridProblem> problems)
+    {
         void Error(string kind, string message, Geometry? where = null) =>
             problems.Add(new GridProblem(Severity.Error, kind, message, feature, code, Where: where));
 
@@ -31,9 +52,16 @@ public static class GeometryGuard
             Error(GridProblemKinds.MissingGeometry, "the feature has no geometry");
             return null;
         }
-        if (geometry is not (Polygon or MultiPolygon))
+        if (!IsOfKind(geometry, expected))
         {
-            Error(GridProblemKinds.UnsupportedGeometry, $"a grid must be a Polygon or MultiPolygon, not a {geometry.GeometryType}");
+            var wanted = expected switch
+            {
+                GeometryKind.Point => "a Point or MultiPoint",
+                GeometryKind.Line => "a LineString or MultiLineString",
+                GeometryKind.Polygon => "a Polygon or MultiPolygon",
+                _ => "a single geometry type (not a GeometryCollection)",
+            };
+            Error(GridProblemKinds.UnsupportedGeometry, $"{what} must be {wanted}, not a {geometry.GeometryType}");
             return null;
         }
         if (geometry.NumPoints > limits.MaxVertices)
@@ -92,17 +120,27 @@ public static class GeometryGuard
                 return null;
             }
             var repaired = GeometryFixer.Fix(wgs);
-            var polygonal = PolygonalPart(repaired);
-            if (polygonal is null)
+            if (expected == GeometryKind.Polygon)
             {
-                Error(GridProblemKinds.InvalidGeometry, $"invalid geometry ({err.Message}) that repair turns into no area");
+                var polygonal = PolygonalPart(repaired);
+                if (polygonal is null)
+                {
+                    Error(GridProblemKinds.InvalidGeometry, $"invalid geometry ({err.Message}) that repair turns into no area");
+                    return null;
+                }
+                problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed,
+                    $"repaired invalid geometry ({err.Message}): area {Measure.AreaM2(wgs):0} → {Measure.AreaM2(polygonal):0} m²", feature, code, Where: at));
+                return polygonal;
+            }
+            if (repaired.IsEmpty || !IsOfKind(repaired, expected))
+            {
+                Error(GridProblemKinds.InvalidGeometry, $"invalid geometry ({err.Message}) that repair cannot keep as {what}");
                 return null;
             }
-            problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed,
-                $"repaired invalid geometry ({err.Message}): area {Measure.AreaM2(wgs):0} → {Measure.AreaM2(polygonal):0} m²", feature, code, Where: at));
-            wgs = polygonal;
+            problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed, $"repaired invalid geometry ({err.Message})", feature, code, Where: at));
+            return repaired;
         }
-        return wgs as MultiPolygon ?? GeometryFactories.Wgs84.CreateMultiPolygon([(Polygon)wgs]);
+        return wgs;
     }
 
     private static bool HasZOrM(Geometry geometry)

@@ -72,6 +72,185 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.ToTable("api_clients", (string)null);
                 });
 
+            modelBuilder.Entity("SpatialGrid.Api.Data.Component", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<string>("ClassCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("class_code");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeptInCharge")
+                        .HasColumnType("text")
+                        .HasColumnName("dept_in_charge");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("district_code");
+
+                    b.Property<bool>("Generated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("generated");
+
+                    b.Property<Geometry>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(Geometry,4326)")
+                        .HasColumnName("geometry");
+
+                    b.Property<DateOnly?>("InstallDate")
+                        .HasColumnType("date")
+                        .HasColumnName("install_date");
+
+                    b.Property<string>("Maintainer")
+                        .HasColumnType("text")
+                        .HasColumnName("maintainer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Outside")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outside");
+
+                    b.Property<string>("Owner")
+                        .HasColumnType("text")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_components");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_components_code");
+
+                    b.HasIndex("Geometry")
+                        .HasDatabaseName("ix_components_geometry");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
+
+                    b.HasIndex("Outside")
+                        .HasDatabaseName("ix_components_outside")
+                        .HasFilter("outside");
+
+                    b.HasIndex("DistrictCode", "ClassCode")
+                        .HasDatabaseName("ix_components_district_code_class_code");
+
+                    b.ToTable("components", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.ComponentGrid", b =>
+                {
+                    b.Property<long>("ComponentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("component_id");
+
+                    b.Property<string>("GridCode")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("grid_code");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<double?>("Measure")
+                        .HasColumnType("double precision")
+                        .HasColumnName("measure");
+
+                    b.HasKey("ComponentId", "GridCode")
+                        .HasName("pk_component_grids");
+
+                    b.HasIndex("GridCode")
+                        .HasDatabaseName("ix_component_grids_grid_code");
+
+                    b.ToTable("component_grids", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.ComponentHistory", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("After")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("change");
+
+                    b.Property<string>("ComponentCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("component_code");
+
+                    b.Property<long>("ComponentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("component_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_component_history");
+
+                    b.HasIndex("ComponentId")
+                        .HasDatabaseName("ix_component_history_component_id");
+
+                    b.ToTable("component_history", (string)null);
+                });
+
             modelBuilder.Entity("SpatialGrid.Api.Data.Grid", b =>
                 {
                     b.Property<long>("Id")
@@ -221,6 +400,188 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasName("pk_grid_versions");
 
                     b.ToTable("grid_versions", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.TaxonomyAudit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("before");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<string>("ClassCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("class_code");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_taxonomy_audits");
+
+                    b.ToTable("taxonomy_audits", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.TaxonomyEntry", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("ArrivalMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_minutes");
+
+                    b.Property<int>("CloseClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_clock");
+
+                    b.Property<int>("CloseValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_value");
+
+                    b.Property<int>("DispatchMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_minutes");
+
+                    b.Property<int>("FeedbackWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_working_days");
+
+                    b.Property<int>("Geometry")
+                        .HasColumnType("integer")
+                        .HasColumnName("geometry");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MajorCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("major_code");
+
+                    b.Property<string>("MajorEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("major_en");
+
+                    b.Property<string>("MajorZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("major_zh");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_zh");
+
+                    b.Property<string>("UnitEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unit_en");
+
+                    b.Property<string>("UnitZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unit_zh");
+
+                    b.HasKey("Code")
+                        .HasName("pk_taxonomy");
+
+                    b.ToTable("taxonomy", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.TaxonomyOverride", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<string>("ClassCode")
+                        .HasColumnType("text")
+                        .HasColumnName("class_code");
+
+                    b.Property<int?>("ArrivalMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_minutes");
+
+                    b.Property<int?>("CloseClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_clock");
+
+                    b.Property<int?>("CloseValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_value");
+
+                    b.Property<int?>("DispatchMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_minutes");
+
+                    b.Property<int?>("FeedbackWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_working_days");
+
+                    b.Property<string>("UnitEn")
+                        .HasColumnType("text")
+                        .HasColumnName("unit_en");
+
+                    b.Property<string>("UnitZh")
+                        .HasColumnType("text")
+                        .HasColumnName("unit_zh");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("DistrictCode", "ClassCode")
+                        .HasName("pk_taxonomy_overrides");
+
+                    b.ToTable("taxonomy_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.ComponentGrid", b =>
+                {
+                    b.HasOne("SpatialGrid.Api.Data.Component", null)
+                        .WithMany()
+                        .HasForeignKey("ComponentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_component_grids_components_component_id");
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.Grid", b =>

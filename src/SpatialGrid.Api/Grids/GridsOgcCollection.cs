@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Ogc;
+using SpatialGrid.Core.Geo;
+using SpatialGrid.Core.Grids;
+
+namespace SpatialGrid.Api.Grids;
+
+/// <summary>OGC collection <c>grids</c>: the current version, or the grids valid during <c>datetime</c>.</summary>
+public sealed class GridsOgcCollection : IOgcCollection
+{
+    public string Id => "grids";
+    public string Title => "Management grids";
+    public string Description => "Districts, sub-districts, communities and responsibility grids (comprehensive and dedicated) of the current version";
+    public IReadOnlyCollection<string> Filters { get; } = ["level", "kind", "parent", "code", "name"];
+
+    public async Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct)
+    {
+        var env = new Envelope();
+        foreach (var g in await db.Grids.Where(g => g.ValidFrom != null && g.ValidTo == null && g.Level == GridLevel.District).Select(g => g.Geometry).ToListAsync(ct))
+            env.ExpandToInclude(g.EnvelopeInternal);
+        return env;
+    }
+
+    public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
+    {
+        var query = db.Grids.AsNoTracking();
+        query = q.HasDatetime
+            ? query.Where(g => g.ValidFrom != null && (q.To == null || g.ValidFrom <= q.To) && (g.ValidTo == null || q.From == null || g.ValidTo > q.From))
+            : query.Where(g => g.ValidFrom != null && g.ValidTo == null);
+        if (q.Bbox is { } env)
+        {
+            var box = GeometryFactories.Wgs84.ToGeometry(env);
+            query = query.Where(g => g.Geometry.Intersects(box));
+        }
+        if (q.Filters.TryGetValue("level", out var level))
+        {
+            if (!GridLevels.TryParse(level, out var l)) throw new OgcException("bad-level", $"level '{level}' is not one of district, subdistrict, community, grid");
+            query = query.Where(g => g.Level == l);
+        }
+        if (q.Filters.TryGetValue("kind", out var kind))
+        {
+            if (!GridLevels.TryParseKind(kind, out var k)) throw new OgcException("bad-kind", $"kind '{kind}' is not comprehensive or dedicated");
+            query = query.Where(g => g.Kind == k);
+        }
+        if (q.Filters.TryGetValue("parent", out var parent)) query = query.Where(g => g.ParentCode == parent);
+        if (q.Filters.TryGetValue("code", out var code)) query = query.Where(g => g.Code == code);
+        if (q.Filters.TryGetValue("name", out var name)) query = query.Where(g => g.Name == name);
+        var matched = await query.CountAsync(ct);
+        var grids = await query.OrderBy(g => g.Code).ThenBy(g => g.VersionId).Skip(q.Offset).Take(q.Limit).ToListAsync(ct);
+        return (matched, grids.Select(g => Writer(g, q.Crs)).ToList());
+    }
+
+    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CancellationToken ct)
+    {
+        var g = await db.Grids.AsNoTracking().FirstOrDefaultAsync(x => x.Code == id && x.ValidFrom != null && x.ValidTo == null, ct);
+        if (g is null) return null;
+        if (crs != OgcCrs.Crs84) g.Geometry = (MultiPolygon)OgcCrs.FromWgs84(g.Geometry, crs);
+        return (w, links) => GridGeoJson.WriteFeature(w, g, links);
+    }
+
+    private static Action<Utf8JsonWriter> Writer(Grid g, string crs)
+    {
+        if (crs != OgcCrs.Crs84) g.Geometry = (MultiPolygon)OgcCrs.FromWgs84(g.Geometry, crs);
+        return w => GridGeoJson.WriteFeature(w, g);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SpatialGrid.Api.ServiceDefaults;
+
+namespace SpatialGrid.Api.Imports;
+
+/// <summary>An uploaded file saved to a temporary path (deleted on dispose) with the other form fields.</summary>
+public sealed class ReceivedUpload(IFormCollection form, string fileName, string path) : IDisposable
+{
+    public IFormCollection Form { get; } = form;
+    public string FileName { get; } = fileName;
+    public string Path { get; } = path;
+
+    public string? Field(string name) => string.IsNullOrWhiteSpace(Form[name]) ? null : Form[name].ToString().Trim();
+
+    public bool Flag(string name, out bool value)
+    {
+        value = false;
+        var s = Field(name);
+        return s is null || bool.TryParse(s, out value);
+    }
+
+    public void Dispose() => File.Delete(Path);
+}
+
+/// <summary>
+/// Receives a multipart import upload within a size cap: 413 before reading when Content-Length is over the
+/// cap, 413 when a chunked body runs over it, 415 for a body that is not multipart, 400 without a file.
+/// </summary>
+public static class UploadReceiver
+{
+    public static async Task<(ReceivedUpload? Upload, ProblemHttpResult? Problem)> ReceiveAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes)
+            return (null, Problems.TooLarge($"the upload is {request.ContentLength:N0} bytes; the limit is {maxBytes:N0} (Grids:MaxUploadBytes)"));
+        if (!request.HasFormContentType)
+            return (null, Problems.Create(415, "not-multipart", "Unsupported media type", "send the file as multipart/form-data in a field named 'file'"));
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return (null, e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? Problems.TooLarge($"the upload is over the limit of {maxBytes:N0} bytes (Grids:MaxUploadBytes)")
+                : Problems.BadRequest("bad-multipart", $"the multipart body cannot be read: {e.Message}"));
+        }
+        var file = form.Files["file"] ?? form.Files.FirstOrDefault();
+        if (file is null) return (null, Problems.BadRequest("missing-file", "no file in the form; send it in a field named 'file'"));
+        if (file.Length > maxBytes) return (null, Problems.TooLarge($"the file is {file.Length:N0} bytes; the limit is {maxBytes:N0}"));
+        var temp = System.IO.Path.GetTempFileName();
+        await using (var target = File.Create(temp)) await file.CopyToAsync(target, ct);
+        return (new ReceivedUpload(form, file.FileName, temp), null);
+    }
+}
