@@ -77,7 +77,7 @@ pg_create_db() {
     log "creating database $name"
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
   fi
-  psql -h 127.0.0.1 -p "$port" -U postgres -d "$name" -qc "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p "$port" -U postgres -d "$name" -qc "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 }
 
 need_dotnet() {

@@ -43,6 +43,10 @@ if [ "$(curl -fs "$URL/api/grids?level=district&pageSize=1" | sed -n 's/.*"total
   log "loading the demo city (gis-data/demo)"
   dotnet "$cli_dll" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish
 fi
+if [ "$(curl -fs "$URL/api/components?pageSize=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" = "0" ]; then
+  log "loading the demo city's components (gis-data/demo)"
+  dotnet "$cli_dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson"
+fi
 
 cat <<MSG
 
@@ -52,6 +56,7 @@ cat <<MSG
     OpenAPI        $URL/openapi/v1.json
     admin API key  $KEY   (also in $DATA/admin.key)
   Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
+        curl '$URL/api/grids/310101002/inventory'
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
 

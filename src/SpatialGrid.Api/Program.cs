@@ -13,7 +13,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
 builder.Services.AddProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84)));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84));
+    // Chinese names stay readable in the JSON instead of \uXXXX escapes.
+    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+});
 // OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddHealthChecks();

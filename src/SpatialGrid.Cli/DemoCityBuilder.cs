@@ -129,6 +129,11 @@ public static class DemoCityBuilder
         var path = Path.Combine(output.FullName, "shanghai-grids.geojson");
         WriteGeoJson(path, features);
         AnsiConsole.MarkupLineInterpolated($"[green]wrote[/] {path}: {districts.Count} districts, {bySub.Count()} sub-districts, {gridCount} grids");
+
+        var components = DemoInventory.Build(ReadGeoJson(Path.Combine(sh, "shanghai_huangpu_roads.geojson")));
+        var componentPath = Path.Combine(output.FullName, "shanghai-components.geojson");
+        WriteGeoJson(componentPath, components);
+        AnsiConsole.MarkupLineInterpolated($"[green]wrote[/] {componentPath}: {components.Count} components");
         return 0;
     }
 
@@ -244,7 +249,7 @@ public static class DemoCityBuilder
         return JsonSerializer.Deserialize<FeatureCollection>(stream, options)!.ToList();
     }
 
-    private static void WriteGeoJson(string path, List<IFeature> features)
+    public static void WriteGeoJson(string path, List<IFeature> features)
     {
         var options = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory(F) }, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var collection = new FeatureCollection();

@@ -39,34 +39,17 @@ public static class GridsCommands
             var f = parse.GetValue(file)!;
             if (!f.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {f.FullName}"); return 2; }
             using var client = ApiConnection.Client(parse);
-            using var form = new MultipartFormDataContent();
-            void Field(string name, string? value) { if (!string.IsNullOrEmpty(value)) form.Add(new StringContent(value), name); }
-            Field("crs", parse.GetValue(crs));
-            Field("codeField", parse.GetValue(codeField));
-            Field("nameField", parse.GetValue(nameField));
-            Field("kindField", parse.GetValue(kindField));
-            Field("leaderField", parse.GetValue(leaderField));
-            Field("fix", parse.GetValue(fix) ? "true" : null);
-            Field("publish", parse.GetValue(publish) ? "true" : null);
-
-            HttpResponseMessage? response = null;
-            await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new SpinnerColumn())
-                .StartAsync(async progress =>
-                {
-                    var upload = progress.AddTask($"upload {f.Name}", maxValue: f.Length);
-                    await using var stream = new ProgressStream(f.OpenRead(), n => upload.Increment(n));
-                    var content = new StreamContent(stream);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                    form.Add(content, "file", f.Name);
-                    var validate = progress.AddTask("validate and store", maxValue: 1).IsIndeterminate();
-                    response = await client.PostAsync("api/grids/imports", form, ct);
-                    upload.Value = upload.MaxValue;
-                    validate.Value = 1;
-                    validate.IsIndeterminate(false);
-                });
-            if (!response!.IsSuccessStatusCode) return await ApiConnection.ReportFailure(response, ct);
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            var r = doc.RootElement;
+            var fields = new Dictionary<string, string?>
+            {
+                ["crs"] = parse.GetValue(crs),
+                ["codeField"] = parse.GetValue(codeField),
+                ["nameField"] = parse.GetValue(nameField),
+                ["kindField"] = parse.GetValue(kindField),
+                ["leaderField"] = parse.GetValue(leaderField),
+                ["fix"] = parse.GetValue(fix) ? "true" : null,
+                ["publish"] = parse.GetValue(publish) ? "true" : null,
+            };
+            if (await FileUpload.SendAsync(client, f, "api/grids/imports", fields, ct) is not { } r) return 1;
             AnsiConsole.MarkupLineInterpolated(
                 $"[green]version {ApiConnection.Str(r, "version")}[/] ({ApiConnection.Str(r, "status")}): {ApiConnection.Str(r, "features")} grids from {ApiConnection.Str(r, "crs")}, scope {string.Join(", ", r.GetProperty("scope").EnumerateArray().Select(s => s.GetString()))}");
             Findings.Print(r.GetProperty("warnings"), "Warnings");
@@ -104,20 +87,7 @@ public static class GridsCommands
             var query = new List<string>();
             if (parse.GetValue(prefix) is { } p) query.Add($"prefix={Uri.EscapeDataString(p)}");
             if (parse.GetValue(level) is { } l) query.Add($"level={Uri.EscapeDataString(l)}");
-            var response = await client.GetAsync("api/grids/export" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode) return await ApiConnection.ReportFailure(response, ct);
-            if (parse.GetValue(output) is { } o)
-            {
-                await using var target = o.Create();
-                await response.Content.CopyToAsync(target, ct);
-                AnsiConsole.MarkupLineInterpolated($"[green]wrote[/] {o.FullName} ({o.Length:N0} bytes)");
-            }
-            else
-            {
-                await using var stdout = Console.OpenStandardOutput();
-                await response.Content.CopyToAsync(stdout, ct);
-            }
-            return 0;
+            return await Download.ToFileOrStdout(client, "api/grids/export" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), parse.GetValue(output), ct);
         });
         return cmd;
     }
@@ -146,19 +116,3 @@ public static class GridsCommands
     }
 }
 
-/// <summary>A read-only stream that reports how many bytes were read, for upload progress bars.</summary>
-public sealed class ProgressStream(Stream inner, Action<long> onRead) : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => inner.CanSeek;
-    public override bool CanWrite => false;
-    public override long Length => inner.Length;
-    public override long Position { get => inner.Position; set => inner.Position = value; }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) { var n = inner.Read(buffer, offset, count); onRead(n); return n; }
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) { var n = await inner.ReadAsync(buffer, ct); onRead(n); return n; }
-    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
-}

@@ -7,6 +7,7 @@ SpatialGrid.Core.Geo.GeometryFactories.UseEverywhere();
 var root = new RootCommand("sgrid — import, export and check SpatialGrid's grids; build the demo city")
 {
     GridsCommands.Create(),
+    ComponentsCommands.Create(),
     KeysCommands.Create(),
     DemoCommands.Create(),
 };
