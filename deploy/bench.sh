@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures what tests/SpatialGrid.Benchmarks/RESULTS.md reports, on a private PostGIS (port 55434):
+# Measures what tests/SpatialGrid.Benchmarks/RESULTS.md reports, on a private PostGIS (port 55434)
+# (SG_BENCH_SKIP_MICRO=1 skips the BenchmarkDotNet part):
 #  1. point → grid lookups: in-memory GridIndex vs PostGIS ST_Covers + GiST (BenchmarkDotNet, same run);
 #  2. end to end: import and full validation of 10,000 grid polygons through the API (sgrid), against
 #     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run).
@@ -22,9 +23,11 @@ done
 dotnet build "$SG_ROOT/SpatialGrid.sln" -c Release -v q -nologo -clp:ErrorsOnly
 bench="$SG_ROOT/tests/SpatialGrid.Benchmarks/bin/Release/net10.0/SpatialGrid.Benchmarks.dll"
 
-log "1. point → grid lookups (BenchmarkDotNet)"
-(cd "$DATA" && SG_BENCH_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_locate" \
-  dotnet "$bench" --filter '*LocateBenchmarks*' --join --exporters markdown)
+if [ -z "${SG_BENCH_SKIP_MICRO:-}" ]; then
+  log "1. point → grid lookups (BenchmarkDotNet)"
+  (cd "$DATA" && SG_BENCH_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_locate" \
+    dotnet "$bench" --filter '*LocateBenchmarks*' --join --exporters markdown)
+fi
 
 log "2. import and validation of 10,000 grids, end to end"
 file="$DATA/synthetic-10000-grids.geojson"
@@ -45,3 +48,21 @@ count=$(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT
 printf '\nimport of %s grids (10,000 + 111 upper levels) with full validation via sgrid → API → PostGIS: %.2f s\n' "$count" "$sgrid_s"
 printf 'ogr2ogr loading the same file into PostGIS, no validation:                            %.2f s\n' "$ogr_s"
 printf 'ratio sgrid / ogr2ogr: %.2f\n' "$(awk -v a="$sgrid_s" -v b="$ogr_s" 'BEGIN{print a/b}')"
+
+log "3. import of 100,000 point components with grid assignment, end to end"
+components="$DATA/synthetic-100000-components.geojson"
+dotnet "$bench" synthetic-components 100000 10000 "$components"
+start=$(date +%s.%N)
+dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" components import "$components" > "$DATA/bench-components.log"
+comp_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
+linked=$(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT count(DISTINCT component_id) FROM component_grids")
+printf '\nimport of 100,000 components (%s linked to a grid) via sgrid → API → PostGIS: %.2f s, %.0f rows/s\n' "$linked" "$comp_s" "$(awk -v s="$comp_s" 'BEGIN{print 100000/s}')"
+dotnet "$bench" copy-baseline "$components" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_ogr"
+
+log "4. re-linking 100,000 components after a grid version is published"
+version=$(dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" grids import "$file" | sed -n 's/.*version \([0-9]*\).*/\1/p' | head -n 1)
+start=$(date +%s.%N)
+curl -fs -X POST -H "X-Api-Key: $SGRID_KEY" "$API_URL/api/grids/versions/$version/publish" > /dev/null
+pub_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
+printf 'publish of a 10,111-grid version with 100,000 components re-linked (one transaction): %.2f s\n' "$pub_s"
+psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT 'links after publish: ' || count(*) FROM component_grids"

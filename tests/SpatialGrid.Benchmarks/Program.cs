@@ -3,10 +3,18 @@ using SpatialGrid.Benchmarks;
 
 // dotnet run -c Release --project tests/SpatialGrid.Benchmarks -- --filter '*'       BenchmarkDotNet runs
 // dotnet run -c Release --project tests/SpatialGrid.Benchmarks -- synthetic-grids N FILE   a grid file for the import run
-// deploy/bench.sh runs both and writes the figures quoted in RESULTS.md.
-if (args is ["synthetic-grids", var n, var path])
+// dotnet run … -- synthetic-components N GRIDS FILE | copy-baseline FILE CONNECTION   the component import run
+// deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
+switch (args)
 {
-    SyntheticGrids.Write(path, int.Parse(n));
-    return;
+    case ["synthetic-grids", var n, var path]:
+        SyntheticGrids.Write(path, int.Parse(n));
+        return;
+    case ["synthetic-components", var n, var grids, var path]:
+        SyntheticComponents.Write(path, int.Parse(n), int.Parse(grids));
+        return;
+    case ["copy-baseline", var path, var connection]:
+        SyntheticComponents.CopyBaseline(path, connection);
+        return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -67,16 +67,24 @@ public sealed class ComponentStore(NpgsqlDataSource dataSource)
                                       attributes, geometry, outside, generated, created_at, updated_at)
               SELECT code, district_code, class_code, name, status, dept_in_charge, owner, maintainer, install_date,
                      attributes, geometry, outside, generated, created_at, updated_at FROM import_components
-              RETURNING id, code, created_at),
+              RETURNING *),
             history AS (
               INSERT INTO component_history (component_id, component_code, at, by, change, before, after)
-              SELECT i.id, i.code, i.created_at, @by, 'created', NULL, to_jsonb(s) - 'geometry' || jsonb_build_object('geometry', ST_AsGeoJSON(s.geometry)::jsonb)
-              FROM inserted i JOIN import_components s ON s.code = i.code)
+              SELECT i.id, i.code, i.created_at, @by, 'created', NULL,
+                     to_jsonb(i) - 'geometry' - 'id' || jsonb_build_object('geometry', ST_AsGeoJSON(i.geometry)::jsonb)
+              FROM inserted i)
             SELECT array_agg(id) FROM inserted
             """, conn, tx))
         {
             insert.Parameters.AddWithValue("by", by);
             ids = (long[])(await insert.ExecuteScalarAsync(ct))!;
+        }
+        if (ids.Length >= 5_000)
+        {
+            // A large import changes the table's size by orders of magnitude; without fresh statistics the planner
+            // joins 100,000 new rows to the grids as if they were a handful (measured: 260 s instead of 20 s).
+            await using var analyze = new NpgsqlCommand("ANALYZE components", conn, tx);
+            await analyze.ExecuteNonQueryAsync(ct);
         }
         var outside = await AssignAsync(conn, tx, ids, ct);
         await tx.CommitAsync(ct);
@@ -93,7 +101,7 @@ public sealed class ComponentStore(NpgsqlDataSource dataSource)
             cmd.Parameters.AddWithValue("ids", ids ?? []);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM components WHERE outside AND (@all OR id = ANY(@ids))", conn, tx);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM components WHERE outside AND (@all OR id IN (SELECT unnest(@ids::bigint[])))", conn, tx);
         count.Parameters.AddWithValue("all", ids is null);
         count.Parameters.AddWithValue("ids", ids ?? []);
         return Convert.ToInt32(await count.ExecuteScalarAsync(ct));

@@ -28,9 +28,12 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             e.Property(g => g.Leader).HasMaxLength(200);
             e.Property(g => g.Geometry).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(g => new { g.VersionId, g.Code }).IsUnique();
-            e.HasIndex(g => g.Geometry).HasMethod("gist");
+            e.HasIndex(g => g.Geometry, "ix_grids_geometry").HasMethod("gist");
             // At most one current grid per code: the publish step relies on it.
             e.HasIndex(g => g.Code).IsUnique().HasFilter("valid_to IS NULL AND valid_from IS NOT NULL").HasDatabaseName("ix_grids_current_code");
+            // The current comprehensive grids on their own: every point-in-grid join of the present uses this one
+            // index instead of AND-ing the whole-table GiST with a 10,000-row bitmap per point.
+            e.HasIndex(g => g.Geometry, "ix_grids_current_geometry").HasMethod("gist").HasFilter("valid_to IS NULL AND valid_from IS NOT NULL AND kind = 1");
             e.HasIndex(g => new { g.ParentCode });
             e.HasIndex(g => new { g.DistrictCode });
             e.HasOne<GridVersion>().WithMany().HasForeignKey(g => g.VersionId).OnDelete(DeleteBehavior.Cascade);

@@ -61,6 +61,12 @@ public sealed class GridStore(NpgsqlDataSource dataSource, IEnumerable<IGridPubl
             }
             await copy.CompleteAsync(ct);
         }
+        if (drafts.Count >= 1_000)
+        {
+            // Fresh statistics, or the planner joins the next 100,000 component points to the grids as if they were a handful.
+            await using var analyze = new NpgsqlCommand("ANALYZE grids", conn, tx);
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return version;
     }

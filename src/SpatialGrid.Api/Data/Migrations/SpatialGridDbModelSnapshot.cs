@@ -332,17 +332,23 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.HasIndex("DistrictCode")
                         .HasDatabaseName("ix_grids_district_code");
 
-                    b.HasIndex("Geometry")
-                        .HasDatabaseName("ix_grids_geometry");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
-
                     b.HasIndex("ParentCode")
                         .HasDatabaseName("ix_grids_parent_code");
 
                     b.HasIndex("VersionId", "Code")
                         .IsUnique()
                         .HasDatabaseName("ix_grids_version_id_code");
+
+                    b.HasIndex(new[] { "Geometry" }, "ix_grids_current_geometry")
+                        .HasDatabaseName("ix_grids_geometry")
+                        .HasFilter("valid_to IS NULL AND valid_from IS NOT NULL AND kind = 1");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Geometry" }, "ix_grids_current_geometry"), "gist");
+
+                    b.HasIndex(new[] { "Geometry" }, "ix_grids_geometry")
+                        .HasDatabaseName("ix_grids_geometry1");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Geometry" }, "ix_grids_geometry"), "gist");
 
                     b.ToTable("grids", (string)null);
                 });
