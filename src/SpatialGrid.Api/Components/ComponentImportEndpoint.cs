@@ -23,12 +23,51 @@ public static class ComponentImportEndpoint
         if (upload is null) return problem!;
         using var _ = upload;
         if (!upload.Flag("fix", out var fix)) return Problems.BadRequest("bad-flag", "fix takes true or false");
+        return await ImportFileAsync(upload.Path, upload.FileName, upload.Field("class"), upload.Field("crs"), fix, db, store, grids, options, user, ct);
+    }
+
+    /// <summary>
+    /// <c>POST /api/components</c>: one component as a GeoJSON Feature (properties as in an import: class, code,
+    /// name, status, dept_in_charge, owner, maintainer, install_date, attributes), checked and stored the same way.
+    /// </summary>
+    public static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> CreateOne(
+        HttpRequest request, SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (request.ContentLength > 1024 * 1024) return Problems.TooLarge("one component is at most 1 MiB of GeoJSON; import files with POST /api/components/imports");
+        var temp = Path.GetTempFileName();
         try
         {
-            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName);
-            var crs = GridImport.ResolveCrs(featureFile.DeclaredCrs, upload.Field("crs"));
+            await using (var target = File.Create(temp))
+            {
+                // Copy at most 1 MiB + 1 byte, so a chunked body without Content-Length cannot grow without bound.
+                var buffer = new byte[81920];
+                long total = 0;
+                int n;
+                while ((n = await request.Body.ReadAsync(buffer, ct)) > 0)
+                {
+                    total += n;
+                    if (total > 1024 * 1024) return Problems.TooLarge("one component is at most 1 MiB of GeoJSON");
+                    await target.WriteAsync(buffer.AsMemory(0, n), ct);
+                }
+            }
+            return await ImportFileAsync(temp, "component.geojson", null, request.Query["crs"], false, db, store, grids, options, user, ct);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> ImportFileAsync(string path, string fileName, string? classForAll, string? crsName, bool fix,
+        SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var o = options.Value;
+        try
+        {
+            var featureFile = FeatureFileReader.Read(path, fileName);
+            var crs = GridImport.ResolveCrs(featureFile.DeclaredCrs, crsName);
             var taxonomy = await db.Taxonomy.AsNoTracking().ToDictionaryAsync(t => t.Code, ct);
-            var (drafts, problems) = ComponentImport.Read(featureFile, upload.Field("class"), crs, o.Limits(), fix, taxonomy, grids.Current);
+            var (drafts, problems) = ComponentImport.Read(featureFile, classForAll, crs, o.Limits(), fix, taxonomy, grids.Current);
             var taken = await store.ExistingCodesAsync(drafts.Where(d => d.Code is not null).Select(d => d.Code!), ct);
             foreach (var d in drafts.Where(d => d.Code is not null && taken.Contains(d.Code)))
                 problems.Add(new GridProblem(Severity.Error, "duplicate-code", $"component {d.Code} already exists", d.Feature, d.Code));

@@ -42,6 +42,8 @@ public static class ComponentsApi
         write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery()
             .WithSummary("Import components from GeoJSON, a zipped Shapefile or a GeoPackage")
             .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix. Any error writes nothing (422 with every error).");
+        write.MapPost("/", ComponentImportEndpoint.CreateOne)
+            .WithSummary("Create one component from a GeoJSON Feature (properties: class, code, name, status, dept_in_charge, owner, maintainer, install_date, attributes)");
         write.MapPatch("/{code}", Change).WithSummary("Change a component's name, status, departments, install date, attributes or geometry (kept in its history)");
         write.MapDelete("/{code}", Remove).WithSummary("Mark a component removed (kept, with its history)");
         return app;

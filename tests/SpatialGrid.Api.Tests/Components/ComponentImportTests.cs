@@ -128,3 +128,25 @@ public class ComponentImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(["grids", "components"], collections.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
     }
 }
+
+public class ComponentCreateTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task One_component_is_created_from_a_geojson_feature_and_bad_ones_are_refused()
+    {
+        var city = new SmallCity("310101", 121.46, 31.22);
+        await PublishCity(api, city);
+        var (x, y) = city.WestPoint;
+        var feature = Feature("0107", Point(x, y), code: "3101010107000123", name: "消防栓 A");
+        var created = await api.Editor.PostAsync("/api/components", new StringContent(feature.ToJsonString(), System.Text.Encoding.UTF8, "application/geo+json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("消防栓 A", (await Json(await api.Anonymous.GetAsync("/api/components/3101010107000123"))).GetProperty("name").GetString());
+
+        var again = await api.Editor.PostAsync("/api/components", new StringContent(feature.ToJsonString(), System.Text.Encoding.UTF8, "application/geo+json"));
+        await Problem.ExpectAsync(again, HttpStatusCode.UnprocessableEntity, "component-import-invalid");
+        var garbage = await api.Editor.PostAsync("/api/components", new StringContent("not json", System.Text.Encoding.UTF8, "application/geo+json"));
+        await Problem.ExpectAsync(garbage, HttpStatusCode.UnprocessableEntity, "unknown-format");
+        var huge = await api.Editor.PostAsync("/api/components", new StringContent(new string(' ', 2 * 1024 * 1024) + "{}", System.Text.Encoding.UTF8, "application/geo+json"));
+        await Problem.ExpectAsync(huge, HttpStatusCode.RequestEntityTooLarge, "too-large");
+    }
+}
