@@ -1,4 +1,5 @@
 using NetTopologySuite.IO.Converters;
+using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Components;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
@@ -31,6 +32,7 @@ builder.Services.AddSpatialGridSecurity(builder.Configuration);
 // Capabilities.
 builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddComponents();
+builder.Services.AddCases(builder.Configuration);
 builder.Services.AddOgc();
 
 var app = builder.Build();
@@ -48,6 +50,7 @@ app.MapKeys();
 app.MapGrids();
 app.MapTaxonomy();
 app.MapComponents();
+app.MapCases();
 app.MapOgc();
 app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
 

@@ -169,7 +169,7 @@ public static class ComponentsApi
             c.Geometry = g is MultiPoint { NumGeometries: 1 } mp ? mp.GetGeometryN(0) : g;
             moved = true;
         }
-        c.UpdatedAt = clock.GetUtcNow();
+        c.UpdatedAt = clock.GetUtcNow().ToUniversalTime();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ComponentHistory.Add(new ComponentHistory
         {

@@ -14,6 +14,9 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
     public DbSet<Component> Components => Set<Component>();
     public DbSet<ComponentGrid> ComponentGrids => Set<ComponentGrid>();
     public DbSet<ComponentHistory> ComponentHistory => Set<ComponentHistory>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
+    public DbSet<CaseCounter> CaseCounters => Set<CaseCounter>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -84,6 +87,33 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             e.Property(h => h.After).HasColumnType("jsonb");
             e.HasIndex(h => h.ComponentId);
         });
+
+        model.Entity<Case>(e =>
+        {
+            e.Property(c => c.Number).HasMaxLength(24);
+            e.HasIndex(c => c.Number).IsUnique();
+            e.Property(c => c.DistrictCode).HasMaxLength(6);
+            e.Property(c => c.GridCode).HasMaxLength(15);
+            e.Property(c => c.ClassCode).HasMaxLength(5);
+            e.Property(c => c.Description).HasMaxLength(4000);
+            e.Property(c => c.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(c => c.Location).HasMethod("gist");
+            e.HasIndex(c => new { c.DistrictCode, c.State });
+            e.HasIndex(c => c.GridCode);
+            // The sweep and the overdue list read only these, only for open cases.
+            e.HasIndex(c => c.YellowAt).HasFilter("yellow_at IS NOT NULL");
+            e.HasIndex(c => c.RedAt).HasFilter("red_at IS NOT NULL");
+            e.Property(c => c.Version).IsRowVersion();
+        });
+        model.Entity<CaseEvent>(e =>
+        {
+            e.HasIndex(x => new { x.CaseId, x.Sequence }).IsUnique();
+            // json, not jsonb: the text is kept byte for byte, as the hash chain covers it.
+            e.Property(x => x.Data).HasColumnType("json");
+            e.Property(x => x.Note).HasMaxLength(4000);
+            e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<CaseCounter>(e => e.HasKey(c => new { c.DistrictCode, c.Day }));
 
         model.Entity<ApiClient>(e =>
         {

@@ -50,7 +50,7 @@ public static class GridImportEndpoints
             var status = "draft";
             if (publish)
             {
-                await store.PublishAsync(version, by, clock.GetUtcNow(), ct);
+                await store.PublishAsync(version, by, clock.GetUtcNow().ToUniversalTime(), ct);
                 await registry.ReloadAsync(ct);
                 status = "published";
             }
@@ -96,7 +96,7 @@ public static class GridImportEndpoints
     {
         var v = await db.GridVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct);
         if (v is null) return Problems.NotFound("version-not-found", $"no grid version {id}");
-        if (!await store.PublishAsync(id, user.Identity?.Name ?? "anonymous", clock.GetUtcNow(), ct))
+        if (!await store.PublishAsync(id, user.Identity?.Name ?? "anonymous", clock.GetUtcNow().ToUniversalTime(), ct))
             return Problems.Conflict("version-not-draft", $"version {id} is {v.Status.ToString().ToLowerInvariant()}; only a draft can be published");
         await registry.ReloadAsync(ct);
         var published = await db.GridVersions.AsNoTracking().FirstAsync(x => x.Id == id, ct);

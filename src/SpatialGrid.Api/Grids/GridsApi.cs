@@ -118,8 +118,8 @@ public static class GridsApi
         if (c.IsGeographic && (x is < -180 or > 180 || y is < -90 or > 90))
             return Problems.BadRequest("bad-coordinates", $"({x}, {y}) is out of range (lon -180..180, lat -90..90)" + (y is >= -180 and <= 180 && x is >= -90 and <= 90 ? "; are lon and lat swapped?" : ""));
         var (wx, wy) = c.ToWgs84(x, y);
-        var now = clock.GetUtcNow();
-        if (at is { } when && when < now)
+        var now = clock.GetUtcNow().ToUniversalTime();
+        if (at?.ToUniversalTime() is { } when && when < now)
         {
             var code = await store.LocateAtAsync(wx, wy, when, ct);
             if (code is null) return NoGrid(wx, wy, when);

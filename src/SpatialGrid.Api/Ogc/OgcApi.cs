@@ -140,7 +140,7 @@ public static class OgcApi
         {
             w.WriteStartObject();
             w.WriteString("type", "FeatureCollection");
-            w.WriteString("timeStamp", clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            w.WriteString("timeStamp", clock.GetUtcNow().ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteNumber("numberMatched", matched);
             w.WriteNumber("numberReturned", features.Count);
             w.WritePropertyName("links");
@@ -218,12 +218,12 @@ public static class OgcApi
         if (parts.Length == 1)
         {
             if (!DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;
-            from = to = at;
+            from = to = at.ToUniversalTime();
             return true;
         }
         if (parts.Length != 2) return false;
-        if (parts[0] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var a)) return false; from = a; }
-        if (parts[1] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b)) return false; to = b; }
+        if (parts[0] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var a)) return false; from = a.ToUniversalTime(); }
+        if (parts[1] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b)) return false; to = b.ToUniversalTime(); }
         return true;
     }
 }

@@ -67,6 +67,7 @@ public static class SecuritySetup
     public const string ReadPolicy = "read";
     public const string GisEditorPolicy = "gis-editor";
     public const string AdminPolicy = "admin";
+    public const string CaseWorkerPolicy = "case-worker";
 
     public static IServiceCollection AddSpatialGridSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -78,7 +79,8 @@ public static class SecuritySetup
                 context.User.Identity?.IsAuthenticated == true ||
                 (context.Resource as HttpContext)?.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReads == true))
             .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
-            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin));
         services.AddHostedService<AdminKeyBootstrap>();
         return services;
     }

@@ -80,7 +80,7 @@ public static class TaxonomyApi
         o.UnitZh = request.UnitZh; o.UnitEn = request.UnitEn;
         o.DispatchMinutes = request.DispatchMinutes; o.ArrivalMinutes = request.ArrivalMinutes;
         o.FeedbackWorkingDays = request.FeedbackWorkingDays; o.CloseValue = request.CloseValue; o.CloseClock = closeClock;
-        o.UpdatedAt = clock.GetUtcNow();
+        o.UpdatedAt = clock.GetUtcNow().ToUniversalTime();
         o.UpdatedBy = user.Identity?.Name ?? "anonymous";
         if (existing is null) db.TaxonomyOverrides.Add(o);
         var view = View(t, o);

@@ -38,7 +38,8 @@ public sealed class WorkCalendar
 
     private DateTime Local(DateTimeOffset t) => t.ToOffset(UtcOffset).DateTime;
 
-    private DateTimeOffset FromLocal(DateTime local) => new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), UtcOffset);
+    // Results are UTC instants: PostgreSQL stores timestamptz from UTC only.
+    private DateTimeOffset FromLocal(DateTime local) => new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), UtcOffset).ToUniversalTime();
 
     /// <summary>Working time between two instants (zero when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
     public TimeSpan WorkingTimeBetween(DateTimeOffset from, DateTimeOffset to)

@@ -23,6 +23,9 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Extra configuration for a test class (e.g. a small upload cap).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Replace services for a test class (e.g. a controlled clock).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services) { }
+
     /// <summary>Serve on a real loopback port (Kestrel) so that outside clients such as GDAL can connect.</summary>
     protected virtual bool RealServer => false;
 
@@ -40,6 +43,7 @@ public class ApiFixture : IAsyncLifetime
             b.UseSetting("Security:BootstrapAdminKeyFile", _keyFile);
             b.UseSetting("Urls", "http://127.0.0.1:0");
             foreach (var (k, v) in Settings) b.UseSetting(k, v);
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, ConfigureServices);
         });
         if (RealServer)
         {

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Security;
+using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core.Cases;
+
+namespace SpatialGrid.Api.Cases;
+
+/// <summary>Cases over HTTP: open, act, read with history and deadlines, list, the red-light overdue list, the chain check.</summary>
+public static class CasesApi
+{
+    public sealed record ChainCheck(string Number, int Events, bool Intact, int? FirstBrokenSequence);
+
+    public static IServiceCollection AddCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CasesOptions>().Bind(configuration.GetSection("Cases"))
+            .Validate(o => o.IsValid(), "Cases options are not valid (WorkingHours like 08:30-12:00,13:30-17:30; UtcOffsetHours -12..14)").ValidateOnStart();
+        services.AddSingleton<CalendarProvider>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
+    {
+        var read = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.ReadPolicy);
+        read.MapGet("/", List).WithSummary("Cases by state, colour, grid code prefix, unit, class, source, reported time range and text; sorted and paged");
+        read.MapGet("/overdue", Overdue).WithSummary("The red-light list: open cases past a deadline, longest overdue first");
+        read.MapGet("/{number}", Get).WithSummary("One case with its stages (deadline, share used, colour, minutes left), allowed actions and history");
+        read.MapGet("/{number}/chain", Chain).WithSummary("Checks the case's tamper-evident history chain");
+
+        var write = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.CaseWorkerPolicy);
+        write.MapPost("/", CaseCreation.Create).WithSummary("Open a case at a point: grid, unit, deadlines and number are assigned");
+        write.MapPost("/{number}/actions", CaseActions.Apply)
+            .WithSummary("One step of the loop: accept, reject, dispatch, return, escalate, arrive, feedback, verify, rework, close, carry-over, resume");
+        return app;
+    }
+
+    private static async Task<Results<Ok<CaseViews.CaseDetail>, ProblemHttpResult>> Get(string number, SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
+        if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(ct);
+        return TypedResults.Ok(CaseViews.Detail(c, events, clock.GetUtcNow().ToUniversalTime(), calendars.Calendar));
+    }
+
+    private static async Task<Results<Ok<PagedList<CaseViews.CaseSummary>>, ProblemHttpResult>> List(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock,
+        string? state, string? colour, string? grid, string? unit, string? @class, string? source, DateTimeOffset? from, DateTimeOffset? to, string? q, string? sort,
+        int? page, int? pageSize, CancellationToken ct)
+    {
+        if (Paging.Check(page, pageSize) is { } pagingError) return Problems.BadRequest("bad-paging", pagingError);
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var query = db.Cases.AsNoTracking();
+        if (state is not null)
+        {
+            if (state == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
+            else if (CaseNames.TryParse(state, out CaseState s)) query = query.Where(c => c.State == s);
+            else return Problems.BadRequest("bad-state", $"state is open or one of {string.Join(", ", Enum.GetValues<CaseState>().Select(CaseNames.Name))}");
+        }
+        // The colour comes from the stored crossing instants compared with now, so it is never stale.
+        switch (colour)
+        {
+            case null: break;
+            case "red": query = query.Where(c => c.RedAt != null && c.RedAt <= now); break;
+            case "yellow": query = query.Where(c => c.YellowAt != null && c.YellowAt <= now && c.RedAt > now); break;
+            case "green": query = query.Where(c => c.YellowAt == null || c.YellowAt > now); break;
+            default: return Problems.BadRequest("bad-colour", "colour is green, yellow or red");
+        }
+        if (grid is not null)
+        {
+            if (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)) return Problems.BadRequest("bad-grid", "grid is a grid code prefix (digits)");
+            query = query.Where(c => c.GridCode != null ? c.GridCode.StartsWith(grid) : c.DistrictCode.StartsWith(grid));
+        }
+        if (unit is not null) query = query.Where(c => c.Unit == unit);
+        if (@class is not null) query = query.Where(c => c.ClassCode.StartsWith(@class));
+        if (source is not null)
+        {
+            if (!CaseViews.TryParse(source, out var src)) return Problems.BadRequest("bad-source", "source is one of patrol, device, camera, resident, hotline, self");
+            query = query.Where(c => c.Source == src);
+        }
+        if (from?.ToUniversalTime() is { } f) query = query.Where(c => c.ReportedAt >= f);
+        if (to?.ToUniversalTime() is { } t) query = query.Where(c => c.ReportedAt < t);
+        if (!string.IsNullOrWhiteSpace(q)) query = query.Where(c => c.Description.Contains(q) || c.Number.Contains(q));
+        query = sort switch
+        {
+            null or "-reported" => query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id),
+            "reported" => query.OrderBy(c => c.ReportedAt).ThenBy(c => c.Id),
+            "due" => query.OrderBy(c => c.RedAt == null).ThenBy(c => c.RedAt).ThenBy(c => c.Id),
+            "number" => query.OrderBy(c => c.Number),
+            _ => null!,
+        };
+        if (query is null) return Problems.BadRequest("bad-sort", "sort is one of -reported, reported, due, number");
+        int p = page ?? 1, size = pageSize ?? Paging.DefaultPageSize;
+        var total = await query.CountAsync(ct);
+        var items = await query.Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<CaseViews.CaseSummary>(items.Select(c => CaseViews.Summary(c, now, calendars.Calendar)).ToList(), p, size, total));
+    }
+
+    private static async Task<Ok<List<CaseViews.CaseSummary>>> Overdue(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, string? grid, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var query = db.Cases.AsNoTracking().Where(c => c.RedAt != null && c.RedAt <= now);
+        if (grid is not null)
+        {
+            var district = grid.Length > 6 ? grid[..6] : grid;
+            query = query.Where(c => c.DistrictCode.StartsWith(district) && (c.GridCode == null || c.GridCode.StartsWith(grid)));
+        }
+        var items = await query.OrderBy(c => c.RedAt).Take(1000).ToListAsync(ct);
+        return TypedResults.Ok(items.Select(c => CaseViews.Summary(c, now, calendars.Calendar)).ToList());
+    }
+
+    private static async Task<Results<Ok<ChainCheck>, ProblemHttpResult>> Chain(string number, SpatialGridDb db, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
+        if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseNumber == number).OrderBy(e => e.Sequence).ToListAsync(ct);
+        var broken = CaseHistory.FirstBroken(events);
+        if (broken is null && (events.Count != c.EventCount || (events.Count > 0 && events[^1].Hash != c.LastHash))) broken = events.Count + 1;
+        return TypedResults.Ok(new ChainCheck(number, events.Count, broken is null, broken));
+    }
+}

@@ -1,0 +1,98 @@
+using NetTopologySuite.Geometries;
+using SpatialGrid.Core.Cases;
+using SpatialGrid.Core.Taxonomy;
+
+namespace SpatialGrid.Api.Data;
+
+/// <summary>Where a case came from.</summary>
+public enum CaseSource
+{
+    Patrol = 1,
+    Device = 2,
+    Camera = 3,
+    Resident = 4,
+    Hotline = 5,
+    SelfHandled = 6,
+}
+
+/// <summary>
+/// A case: one problem in one grid, with the limits it was opened under (later overrides do not move its
+/// deadlines), the moments each stage ended, and the instants its colour turns yellow and red (null when no
+/// stage is running), from which the current colour is computed.
+/// </summary>
+public sealed class Case
+{
+    public long Id { get; set; }
+    public required string Number { get; set; }
+    public required string DistrictCode { get; set; }
+    public string? GridCode { get; set; }
+    /// <summary>Lies in no grid: routed to the district centre.</summary>
+    public bool Outside { get; set; }
+    public required string ClassCode { get; set; }
+    public CaseSource Source { get; set; }
+    public CaseState State { get; set; }
+    public required string Description { get; set; }
+    public required Point Location { get; set; }
+    public string? ComponentCode { get; set; }
+    public required string Unit { get; set; }
+    public string? LeadUnit { get; set; }
+    public string[] CoUnits { get; set; } = [];
+    public required string ReportedBy { get; set; }
+
+    public DateTimeOffset ReportedAt { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public DateTimeOffset? DispatchedAt { get; set; }
+    public DateTimeOffset? ArrivedAt { get; set; }
+    public DateTimeOffset? HandledAt { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public int DispatchMinutes { get; set; }
+    public int ArrivalMinutes { get; set; }
+    public int FeedbackWorkingDays { get; set; }
+    public int CloseValue { get; set; }
+    public ClockKind CloseClock { get; set; }
+
+    public DateTimeOffset? YellowAt { get; set; }
+    public DateTimeOffset? RedAt { get; set; }
+    /// <summary>The last colour announced by the sweep, so each crossing is announced once.</summary>
+    public Colour NotifiedColour { get; set; } = Colour.Green;
+
+    public int ReworkCount { get; set; }
+    public int ReturnCount { get; set; }
+    public int AlertCount { get; set; } = 1;
+    public int? Satisfaction { get; set; }
+    public DateOnly? ReviewDate { get; set; }
+
+    public int EventCount { get; set; }
+    public required string LastHash { get; set; }
+    /// <summary>PostgreSQL xmin: two dispatchers acting at once, one wins and the other gets 409.</summary>
+    public uint Version { get; set; }
+}
+
+/// <summary>One step of a case's history: append-only, chained by hash.</summary>
+public sealed class CaseEvent
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+    public required string CaseNumber { get; set; }
+    public int Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string By { get; set; }
+    public required string Action { get; set; }
+    public required string FromState { get; set; }
+    public required string ToState { get; set; }
+    public string? Note { get; set; }
+    /// <summary>Unit, attachments, position and the like, as JSON.</summary>
+    public string? Data { get; set; }
+    public required string PreviousHash { get; set; }
+    public required string Hash { get; set; }
+}
+
+/// <summary>The last case number given per district and local day.</summary>
+public sealed class CaseCounter
+{
+    public required string DistrictCode { get; set; }
+    public DateOnly Day { get; set; }
+    public int Last { get; set; }
+}
