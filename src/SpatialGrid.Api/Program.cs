@@ -1,5 +1,6 @@
 using NetTopologySuite.IO.Converters;
 using SpatialGrid.Api.Cases;
+using SpatialGrid.Api;
 using SpatialGrid.Api.Components;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
@@ -34,6 +35,7 @@ builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddComponents();
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddOgc();
+builder.Services.AddSchedules();
 
 var app = builder.Build();
 await app.MigrateAsync();
@@ -51,6 +53,8 @@ app.MapGrids();
 app.MapTaxonomy();
 app.MapComponents();
 app.MapCases();
+app.MapCaseEvents();
+app.UseSchedules();
 app.MapOgc();
 app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
 

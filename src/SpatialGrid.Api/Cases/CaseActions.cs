@@ -21,7 +21,7 @@ public static class CaseActions
         int? Satisfaction, double? Lon, double? Lat, string[]? Attachments, uint? Version, DateTimeOffset? At);
 
     public static async Task<Results<Ok<CaseViews.CaseDetail>, ProblemHttpResult>> Apply(string number, ActionRequest request, HttpRequest http, SpatialGridDb db,
-        NpgsqlDataSource dataSource, CalendarProvider calendars, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        NpgsqlDataSource dataSource, CalendarProvider calendars, CaseNotifier notifier, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
         var now = CaseHistory.Microseconds(clock.GetUtcNow().ToUniversalTime());
@@ -133,7 +133,9 @@ public static class CaseActions
             return Problems.Conflict("version-conflict", $"case {c.Number} was changed by someone else at the same moment; reload it and try again");
         }
         var events = await db.CaseEvents.AsNoTracking().Where(x => x.CaseId == c.Id).ToListAsync(ct);
-        return TypedResults.Ok(CaseViews.Detail(c, events, now, calendars.Calendar));
+        var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
+        await notifier.SendAsync(new CaseNotification("transitioned", c.Number, c.DistrictCode, c.GridCode, detail.Case.State, detail.Case.Colour, now, CaseNames.Name(action)), ct);
+        return TypedResults.Ok(detail);
     }
 
     private static async Task<DateTimeOffset> LastEventAt(SpatialGridDb db, long caseId, CancellationToken ct) =>

@@ -26,7 +26,7 @@ public static class CaseCreation
         string? ComponentCode, DateTimeOffset? ReportedAt, string[]? Attachments);
 
     public static async Task<Results<Created<CaseViews.CaseDetail>, ProblemHttpResult>> Create(NewCase request, SpatialGridDb db, NpgsqlDataSource dataSource,
-        GridRegistry grids, CalendarProvider calendars, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        GridRegistry grids, CalendarProvider calendars, CaseNotifier notifier, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
         var now = CaseHistory.Microseconds(clock.GetUtcNow().ToUniversalTime());
@@ -121,7 +121,9 @@ public static class CaseCreation
         db.CaseEvents.AddRange(events);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/cases/{c.Number}", CaseViews.Detail(c, events, now, calendars.Calendar));
+        var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
+        await notifier.SendAsync(new CaseNotification("created", c.Number, c.DistrictCode, c.GridCode, detail.Case.State, detail.Case.Colour, now), ct);
+        return TypedResults.Created($"/api/cases/{c.Number}", detail);
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

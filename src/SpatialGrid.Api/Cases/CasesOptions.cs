@@ -24,6 +24,9 @@ public sealed class CasesOptions
     /// <summary>How far a case may lie from a component of its class to be tied to it, in metres.</summary>
     public double ComponentSearchM { get; set; } = 30;
 
+    /// <summary>Run the colour sweep each minute in this instance (it takes a lock, so several instances may).</summary>
+    public bool ColourSweepEnabled { get; set; } = true;
+
     /// <summary>How far in the past a report's own timestamp may lie (an offline patrol phone), in days.</summary>
     public int MaxBackdateDays { get; set; } = 7;
 

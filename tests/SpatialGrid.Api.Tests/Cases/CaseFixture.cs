@@ -21,6 +21,9 @@ public sealed class CaseFixture : ApiFixture
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 
+    // The tests run the sweep themselves, at moments of the controlled clock.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cases:ColourSweepEnabled"] = "false" };
+
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();

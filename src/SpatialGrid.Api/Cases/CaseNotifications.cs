@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace SpatialGrid.Api.Cases;
+
+/// <summary>A live case event: created, transitioned or colour (a case crossed into yellow or red).</summary>
+public sealed record CaseNotification(string Kind, string Number, string DistrictCode, string? GridCode, string State, string Colour, DateTimeOffset At, string? Action = null);
+
+/// <summary>
+/// Fans case events out to every API instance: a change is sent with pg_notify once it has committed (the sweep
+/// sends inside its own transaction), so nothing is announced that did not happen; each instance LISTENs and hands the events to its own
+/// subscribers (the SSE streams of <c>/api/events</c>).
+/// </summary>
+public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifier> log) : BackgroundService
+{
+    public const string Channel = "spatialgrid_cases";
+    private readonly Lock _gate = new();
+    private readonly List<Channel<CaseNotification>> _subscribers = [];
+
+    public static async Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CaseNotification n, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
+        cmd.Parameters.AddWithValue("channel", Channel);
+        cmd.Parameters.AddWithValue("payload", JsonSerializer.Serialize(n));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task SendAsync(CaseNotification n, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await SendAsync(conn, null, n, ct);
+    }
+
+    /// <summary>A subscription; dispose of it to stop. A slow reader loses the oldest events rather than holding the server's memory.</summary>
+    public Subscription Subscribe()
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<CaseNotification>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        lock (_gate) _subscribers.Add(channel);
+        return new Subscription(channel.Reader, () => { lock (_gate) _subscribers.Remove(channel); });
+    }
+
+    public sealed class Subscription(ChannelReader<CaseNotification> reader, Action unsubscribe) : IDisposable
+    {
+        public ChannelReader<CaseNotification> Reader { get; } = reader;
+        public void Dispose() => unsubscribe();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
+                conn.Notification += (_, e) =>
+                {
+                    var n = JsonSerializer.Deserialize<CaseNotification>(e.Payload);
+                    if (n is null) return;
+                    lock (_gate)
+                    {
+                        foreach (var s in _subscribers) s.Writer.TryWrite(n);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Lost the case event listener; retrying in 5 s");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { });
+            }
+        }
+    }
+}

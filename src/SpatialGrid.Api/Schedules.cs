@@ -1,0 +1,25 @@
+using Coravel;
+using SpatialGrid.Api.Cases;
+
+namespace SpatialGrid.Api;
+
+/// <summary>Every scheduled job of the service, in one place. Each takes an advisory lock, so it runs once across instances.</summary>
+public static class Schedules
+{
+    public static IServiceCollection AddSchedules(this IServiceCollection services)
+    {
+        services.AddScheduler();
+        services.AddTransient<ColourSweep>();
+        return services;
+    }
+
+    /// <summary>Each job can be switched off by options (an instance that only serves reads; tests that drive the job themselves).</summary>
+    public static void UseSchedules(this WebApplication app)
+    {
+        var cases = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CasesOptions>>().Value;
+        app.Services.UseScheduler(s =>
+        {
+            if (cases.ColourSweepEnabled) s.Schedule<ColourSweep>().EveryMinute().PreventOverlapping(nameof(ColourSweep));
+        });
+    }
+}
