@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Core.Cases;
 
@@ -35,8 +36,11 @@ public static class CaseActions
         if (attachments.Length > 20 || attachments.Any(a => string.IsNullOrWhiteSpace(a) || a.Length > 500))
             return Problems.BadRequest("bad-attachments", "at most 20 attachments, each a reference (URL or hash) of at most 500 characters");
 
-        var c = await db.Cases.FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CaseScope.Filter(db.Cases, user).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
+        // Patrols work on the street: they report, arrive, give feedback and verify; the centre does the rest.
+        if (!user.IsInRole(Roles.Dispatcher) && !user.IsInRole(Roles.Admin) && action is not (CaseAction.Arrive or CaseAction.Feedback or CaseAction.Verify))
+            return Problems.Create(403, "forbidden", "Forbidden", $"only a dispatcher may {CaseNames.Name(action)} a case; a patrol may arrive, give feedback and verify");
         var expected = request.Version ?? (uint.TryParse(http.Headers.IfMatch.ToString().Trim('"'), out var v) ? v : null);
         if (expected is { } ev && ev != c.Version)
             return Problems.Conflict("version-conflict", $"case {c.Number} changed since version {ev} (now {c.Version}); reload it and try again");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Api.Taxonomy;
 using SpatialGrid.Core.Cases;
@@ -81,6 +82,8 @@ public static class CaseCreation
             componentCode = await nearest.ExecuteScalarAsync(ct) as string;
         }
 
+        if (!CaseScope.Allows(user, district, gridCode))
+            return Problems.Create(403, "out-of-scope", "Forbidden", $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
         var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         var effective = TaxonomyApi.View(cls, over);
         ClockNames.TryParse(effective.Limits.CloseClock, out ClockKind closeClock);

@@ -24,7 +24,7 @@ public static class CasesApi
 
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.ReadPolicy);
+        var read = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
         read.MapGet("/", List).WithSummary("Cases by state, colour, grid code prefix, unit, class, source, reported time range and text; sorted and paged");
         read.MapGet("/overdue", Overdue).WithSummary("The red-light list: open cases past a deadline, longest overdue first");
         read.MapGet("/{number}", Get).WithSummary("One case with its stages (deadline, share used, colour, minutes left), allowed actions and history");
@@ -37,21 +37,23 @@ public static class CasesApi
         return app;
     }
 
-    private static async Task<Results<Ok<CaseViews.CaseDetail>, ProblemHttpResult>> Get(string number, SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<CaseViews.CaseDetail>, ProblemHttpResult>> Get(string number, SpatialGridDb db, CalendarProvider calendars, TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CaseScope.Filter(db.Cases.AsNoTracking(), user).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(ct);
         return TypedResults.Ok(CaseViews.Detail(c, events, clock.GetUtcNow().ToUniversalTime(), calendars.Calendar));
     }
 
     private static async Task<Results<Ok<PagedList<CaseViews.CaseSummary>>, ProblemHttpResult>> List(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user,
         string? state, string? colour, string? grid, string? unit, string? @class, string? source, DateTimeOffset? from, DateTimeOffset? to, string? q, string? sort,
         int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } pagingError) return Problems.BadRequest("bad-paging", pagingError);
         var now = clock.GetUtcNow().ToUniversalTime();
-        var query = db.Cases.AsNoTracking();
+        var query = CaseScope.Filter(db.Cases.AsNoTracking(), user);
         if (state is not null)
         {
             if (state == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
@@ -97,10 +99,11 @@ public static class CasesApi
         return TypedResults.Ok(new PagedList<CaseViews.CaseSummary>(items.Select(c => CaseViews.Summary(c, now, calendars.Calendar)).ToList(), p, size, total));
     }
 
-    private static async Task<Ok<List<CaseViews.CaseSummary>>> Overdue(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, string? grid, CancellationToken ct)
+    private static async Task<Ok<List<CaseViews.CaseSummary>>> Overdue(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, string? grid,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUniversalTime();
-        var query = db.Cases.AsNoTracking().Where(c => c.RedAt != null && c.RedAt <= now);
+        var query = CaseScope.Filter(db.Cases.AsNoTracking(), user).Where(c => c.RedAt != null && c.RedAt <= now);
         if (grid is not null)
         {
             var district = grid.Length > 6 ? grid[..6] : grid;
@@ -110,9 +113,9 @@ public static class CasesApi
         return TypedResults.Ok(items.Select(c => CaseViews.Summary(c, now, calendars.Calendar)).ToList());
     }
 
-    private static async Task<Results<Ok<ChainCheck>, ProblemHttpResult>> Chain(string number, SpatialGridDb db, CancellationToken ct)
+    private static async Task<Results<Ok<ChainCheck>, ProblemHttpResult>> Chain(string number, SpatialGridDb db, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CaseScope.Filter(db.Cases.AsNoTracking(), user).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseNumber == number).OrderBy(e => e.Sequence).ToListAsync(ct);
         var broken = CaseHistory.FirstBroken(events);

@@ -9,12 +9,12 @@ public static class EventsApi
 {
     public static IEndpointRouteBuilder MapCaseEvents(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", Stream).WithTags("Cases").RequireAuthorization(SecuritySetup.ReadPolicy)
+        app.MapGet("/api/events", Stream).WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("Server-Sent Events of cases: created, transitioned, colour (crossed into yellow or red); filter with district= or grid= (a code prefix)");
         return app;
     }
 
-    private static async Task<IResult> Stream(HttpContext http, CaseNotifier notifier, string? district, string? grid, CancellationToken ct)
+    private static async Task<IResult> Stream(HttpContext http, CaseNotifier notifier, string? district, string? grid, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         if (district is not null && (district.Length != 6 || !district.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-district", "district is a 6-digit county code");
@@ -45,6 +45,7 @@ public static class EventsApi
                     await response.Body.FlushAsync(ct);
                     continue;
                 }
+                if (!CaseScope.Allows(user, n.DistrictCode, n.GridCode)) continue;
                 if (district is not null && n.DistrictCode != district) continue;
                 if (grid is not null && !(n.GridCode ?? n.DistrictCode).StartsWith(grid, StringComparison.Ordinal)) continue;
                 await response.WriteAsync($"event: {n.Kind}\ndata: {JsonSerializer.Serialize(n, JsonSerializerOptions.Web)}\n\n", ct);

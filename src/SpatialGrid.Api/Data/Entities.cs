@@ -57,6 +57,8 @@ public sealed class ApiClient
     public required string KeyPrefix { get; set; }
     public required byte[] KeyHash { get; set; }
     public string[] Roles { get; set; } = [];
+    /// <summary>District (6-digit) or sub-district (9-digit) codes whose cases this client may see and act on; empty: all.</summary>
+    public string[] Scopes { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

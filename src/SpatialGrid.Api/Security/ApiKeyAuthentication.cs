@@ -41,6 +41,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return AuthenticateResult.Fail("the API key is unknown or revoked");
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(client.Scopes.Select(c => new Claim(CaseScope.ClaimType, c)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
     }
@@ -68,6 +69,7 @@ public static class SecuritySetup
     public const string GisEditorPolicy = "gis-editor";
     public const string AdminPolicy = "admin";
     public const string CaseWorkerPolicy = "case-worker";
+    public const string CaseReaderPolicy = "case-reader";
 
     public static IServiceCollection AddSpatialGridSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -80,7 +82,9 @@ public static class SecuritySetup
                 (context.Resource as HttpContext)?.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReads == true))
             .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin));
+            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin))
+            // Cases carry residents' reports: reading them needs a key, whatever Security:AnonymousReads says.
+            .AddPolicy(CaseReaderPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Planner, Roles.Gateway, Roles.Admin));
         services.AddHostedService<AdminKeyBootstrap>();
         return services;
     }

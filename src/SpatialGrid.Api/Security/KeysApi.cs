@@ -8,9 +8,9 @@ namespace SpatialGrid.Api.Security;
 /// <summary>API clients and their keys: admins create, list and revoke them. A key is shown once, at creation.</summary>
 public static class KeysApi
 {
-    public sealed record CreateKeyRequest(string Name, string[] Roles);
-    public sealed record CreatedKey(long Id, string Name, string[] Roles, string Key);
-    public sealed record KeyInfo(long Id, string Name, string Prefix, string[] Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    public sealed record CreateKeyRequest(string Name, string[] Roles, string[]? Scopes);
+    public sealed record CreatedKey(long Id, string Name, string[] Roles, string[] Scopes, string Key);
+    public sealed record KeyInfo(long Id, string Name, string Prefix, string[] Roles, string[] Scopes, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
     public static IEndpointRouteBuilder MapKeys(this IEndpointRouteBuilder app)
     {
@@ -28,16 +28,19 @@ public static class KeysApi
         var unknown = (request.Roles ?? []).Where(r => !Roles.All.Contains(r)).ToArray();
         if (request.Roles is null || request.Roles.Length == 0 || unknown.Length > 0)
             return Problems.BadRequest("bad-roles", $"roles must be one or more of {string.Join(", ", Roles.All)}" + (unknown.Length > 0 ? $"; unknown: {string.Join(", ", unknown)}" : ""));
+        var scopes = request.Scopes ?? [];
+        if (scopes.Any(c => c.Length is not (6 or 9) || !c.All(char.IsAsciiDigit)))
+            return Problems.BadRequest("bad-scopes", "scopes are 6-digit district or 9-digit sub-district codes");
         var (key, prefix, hash) = ApiKeys.Create();
-        var client = new ApiClient { Name = request.Name.Trim(), KeyPrefix = prefix, KeyHash = hash, Roles = request.Roles.Distinct().ToArray(), CreatedAt = DateTimeOffset.UtcNow };
+        var client = new ApiClient { Name = request.Name.Trim(), KeyPrefix = prefix, KeyHash = hash, Roles = request.Roles.Distinct().ToArray(), Scopes = scopes.Distinct().ToArray(), CreatedAt = DateTimeOffset.UtcNow };
         db.ApiClients.Add(client);
         await db.SaveChangesAsync();
-        return TypedResults.Created($"/api/keys/{client.Id}", new CreatedKey(client.Id, client.Name, client.Roles, key));
+        return TypedResults.Created($"/api/keys/{client.Id}", new CreatedKey(client.Id, client.Name, client.Roles, client.Scopes, key));
     }
 
     private static async Task<Ok<List<KeyInfo>>> List(SpatialGridDb db) =>
         TypedResults.Ok(await db.ApiClients.OrderBy(c => c.Id)
-            .Select(c => new KeyInfo(c.Id, c.Name, c.KeyPrefix, c.Roles, c.CreatedAt, c.RevokedAt)).ToListAsync());
+            .Select(c => new KeyInfo(c.Id, c.Name, c.KeyPrefix, c.Roles, c.Scopes, c.CreatedAt, c.RevokedAt)).ToListAsync());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, SpatialGridDb db)
     {

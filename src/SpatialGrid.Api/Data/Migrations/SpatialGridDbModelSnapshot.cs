@@ -62,6 +62,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("roles");
 
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
                     b.HasKey("Id")
                         .HasName("pk_api_clients");
 
