@@ -36,14 +36,20 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
         if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
-        if (!ApiKeys.TryPrefix(key, out var prefix)) return AuthenticateResult.Fail("the API key is malformed");
+        var (principal, failure) = await PrincipalAsync(db, key);
+        return principal is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+    }
+
+    /// <summary>The caller a key stands for, or why it stands for none (also used where a protocol carries the key in the body, as Open311 does).</summary>
+    public static async Task<(ClaimsPrincipal? Principal, string? Failure)> PrincipalAsync(SpatialGridDb db, string key)
+    {
+        if (!ApiKeys.TryPrefix(key, out var prefix)) return (null, "the API key is malformed");
         var client = await db.ApiClients.AsNoTracking().FirstOrDefaultAsync(c => c.KeyPrefix == prefix && c.RevokedAt == null);
-        if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return AuthenticateResult.Fail("the API key is unknown or revoked");
+        if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return (null, "the API key is unknown or revoked");
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(client.Scopes.Select(c => new Claim(CaseScope.ClaimType, c)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
