@@ -55,6 +55,7 @@ app.MapTaxonomy();
 app.MapComponents();
 app.MapCases();
 app.MapCaseEvents();
+app.MapStats();
 app.MapOpen311();
 app.UseSchedules();
 app.MapOgc();

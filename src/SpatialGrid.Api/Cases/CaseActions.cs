@@ -68,6 +68,8 @@ public static class CaseActions
             case CaseAction.Dispatch:
                 if (!string.IsNullOrWhiteSpace(request.Unit)) c.Unit = request.Unit.Trim();
                 c.DispatchedAt = at;
+                c.FirstDispatchedAt ??= at;
+                c.DispatchCount++;
                 data = new { unit = c.Unit, attachments };
                 break;
             case CaseAction.Return:

@@ -117,7 +117,7 @@ public static class CaseCreation
             // Settled on the spot: recorded, and closed at once with its evidence (自行处置).
             c.State = CaseState.Closed;
             c.ClosedAt = reportedAt;
-            c.DispatchedAt = c.ArrivedAt = c.HandledAt = c.VerifiedAt = c.AcceptedAt = reportedAt;
+            c.DispatchedAt = c.FirstDispatchedAt = c.ArrivedAt = c.HandledAt = c.VerifiedAt = c.AcceptedAt = reportedAt;
             events.Add(CaseHistory.Append(c, reportedAt, by, "self-handle", CaseState.Reported, CaseState.Closed, "handled on the spot", JsonSerializer.Serialize(new { attachments })));
         }
         CaseHistory.Recolour(c, now, calendars.Calendar);

@@ -31,6 +31,10 @@ public static class CaseHistory
         var stages = CaseTimeline.Stages(CaseViews.Times(c), CaseViews.Limits(c), now, calendar);
         (c.YellowAt, c.RedAt) = CaseTimeline.Crossings(stages);
         c.NotifiedColour = CaseTimeline.ColourOf(stages);
+        c.DispatchDue = stages.Single(s => s.Stage == Stage.Dispatch).Due;
+        c.ArrivalDue = stages.SingleOrDefault(s => s.Stage == Stage.Arrival)?.Due;
+        c.FeedbackDue = stages.SingleOrDefault(s => s.Stage == Stage.Feedback)?.Due;
+        c.CloseDue = stages.Single(s => s.Stage == Stage.Closing).Due;
     }
 
     /// <summary>Checks a case's chain: the index of the first event whose hash does not match, or null when intact.</summary>

@@ -53,6 +53,16 @@ public sealed class Case
     public int CloseValue { get; set; }
     public ClockKind CloseClock { get; set; }
 
+    /// <summary>The first dispatch, which on-time dispatch is judged by (rework and resumption dispatch again).</summary>
+    public DateTimeOffset? FirstDispatchedAt { get; set; }
+    public int DispatchCount { get; set; }
+
+    /// <summary>The stages' deadlines as last computed, for the measures in SQL (arrival and feedback from the latest dispatch).</summary>
+    public DateTimeOffset DispatchDue { get; set; }
+    public DateTimeOffset? ArrivalDue { get; set; }
+    public DateTimeOffset? FeedbackDue { get; set; }
+    public DateTimeOffset CloseDue { get; set; }
+
     public DateTimeOffset? YellowAt { get; set; }
     public DateTimeOffset? RedAt { get; set; }
     /// <summary>The last colour announced by the sweep, so each crossing is announced once.</summary>

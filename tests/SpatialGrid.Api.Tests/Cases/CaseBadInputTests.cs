@@ -55,6 +55,10 @@ public class CaseBadInputTests(CaseFixture api) : IClassFixture<CaseFixture>
     [InlineData("/api/cases?source=x", "bad-source")]
     [InlineData("/api/cases?sort=x", "bad-sort")]
     [InlineData("/api/cases?pageSize=0", "bad-paging")]
+    [InlineData("/api/stats/cases?by=planet", "bad-group")]
+    [InlineData("/api/stats/cases?format=xml", "bad-format")]
+    [InlineData("/api/stats/cases?from=2026-11-24T00:00:00Z&to=2026-11-01T00:00:00Z", "bad-period")]
+    [InlineData("/api/events?district=31", "bad-district")]
     public async Task Bad_list_queries_get_a_precise_error(string url, string kind)
     {
         await api.Ready();

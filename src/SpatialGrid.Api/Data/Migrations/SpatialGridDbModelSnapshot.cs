@@ -94,6 +94,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
 
+                    b.Property<DateTimeOffset?>("ArrivalDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrival_due");
+
                     b.Property<int>("ArrivalMinutes")
                         .HasColumnType("integer")
                         .HasColumnName("arrival_minutes");
@@ -111,6 +115,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<int>("CloseClock")
                         .HasColumnType("integer")
                         .HasColumnName("close_clock");
+
+                    b.Property<DateTimeOffset>("CloseDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("close_due");
 
                     b.Property<int>("CloseValue")
                         .HasColumnType("integer")
@@ -135,6 +143,14 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<int>("DispatchCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_count");
+
+                    b.Property<DateTimeOffset>("DispatchDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatch_due");
+
                     b.Property<int>("DispatchMinutes")
                         .HasColumnType("integer")
                         .HasColumnName("dispatch_minutes");
@@ -153,9 +169,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("event_count");
 
+                    b.Property<DateTimeOffset?>("FeedbackDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("feedback_due");
+
                     b.Property<int>("FeedbackWorkingDays")
                         .HasColumnType("integer")
                         .HasColumnName("feedback_working_days");
+
+                    b.Property<DateTimeOffset?>("FirstDispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_dispatched_at");
 
                     b.Property<string>("GridCode")
                         .HasMaxLength(15)
