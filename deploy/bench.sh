@@ -66,3 +66,16 @@ curl -fs -X POST -H "X-Api-Key: $SGRID_KEY" "$API_URL/api/grids/versions/$versio
 pub_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
 printf 'publish of a 10,111-grid version with 100,000 components re-linked (one transaction): %.2f s\n' "$pub_s"
 psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT 'links after publish: ' || count(*) FROM component_grids"
+
+log "5. 100,000 cases through the API with 32 concurrent clients, and the same inserts as raw SQL"
+curl -fs -X POST -H "X-Api-Key: $SGRID_KEY" -H 'Content-Type: application/json' "$API_URL/api/keys" \
+  -d '{"name":"load","roles":["dispatcher"]}' > "$DATA/bench-dispatcher.json"
+dispatcher=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' "$DATA/bench-dispatcher.json")
+cases=${SG_BENCH_CASES:-100000}
+dotnet "$bench" case-load "$cases" 32 "$API_URL" "$dispatcher"
+dotnet "$bench" case-sql "$cases" 32 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_import;Maximum Pool Size=40"
+
+log "6. the colour sweep over 1,000,000 open cases"
+# The API's own scheduled sweep would announce the crossings before the measured run does.
+kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
+dotnet "$bench" case-sweep 1000000 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_import" "$SG_ROOT/src/SpatialGrid.Api/Cases/Sql/colour_sweep.sql"

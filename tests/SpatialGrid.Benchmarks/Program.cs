@@ -16,5 +16,14 @@ switch (args)
     case ["copy-baseline", var path, var connection]:
         SyntheticComponents.CopyBaseline(path, connection);
         return;
+    case ["case-load", var n, var concurrency, var api, var key]:
+        await CaseLoad.ApiAsync(int.Parse(n), int.Parse(concurrency), api, key);
+        return;
+    case ["case-sql", var n, var concurrency, var connection]:
+        await CaseLoad.SqlAsync(int.Parse(n), int.Parse(concurrency), connection);
+        return;
+    case ["case-sweep", var total, var connection, var sqlFile]:
+        await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));
+        return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
