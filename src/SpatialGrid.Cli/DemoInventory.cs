@@ -47,7 +47,7 @@ public static class DemoInventory
                 {
                     var c = indexed.ExtractPoint(d / scale);
                     result.Add(Feature(GeometryFactories.Wgs84.CreatePoint(new Coordinate(Math.Round(c.X, 7), Math.Round(c.Y, 7))), cls(),
-                        name is null ? label : $"{name}{label}", generated: true, []));
+                        name is null ? label : $"{name}{label}", generated: true, new Dictionary<string, object?>()));
                 }
             }
             Along(40, () => "0108", "路灯");
@@ -59,7 +59,7 @@ public static class DemoInventory
     }
 
     private static Dictionary<string, object?> Tags(IFeature f) =>
-        f.Attributes.GetNames().Where(n => n != "name").ToDictionary(n => "osm_" + n, n => f.Attributes[n]);
+        f.Attributes.GetNames().Where(n => n != "name").ToDictionary(n => "osm_" + n, n => (object?)f.Attributes[n]);
 
     private static IFeature Feature(Geometry g, string cls, string name, bool generated, Dictionary<string, object?> tags)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
+using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Cases;
 
@@ -46,34 +47,14 @@ public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifi
         public void Dispose() => unsubscribe();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PostgresListener.RunAsync(dataSource, Channel, payload =>
         {
-            try
+            var n = JsonSerializer.Deserialize<CaseNotification>(payload);
+            if (n is null) return;
+            lock (_gate)
             {
-                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) =>
-                {
-                    var n = JsonSerializer.Deserialize<CaseNotification>(e.Payload);
-                    if (n is null) return;
-                    lock (_gate)
-                    {
-                        foreach (var s in _subscribers) s.Writer.TryWrite(n);
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
+                foreach (var s in _subscribers) s.Writer.TryWrite(n);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "Lost the case event listener; retrying in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { });
-            }
-        }
-    }
+        }, null, log, stoppingToken);
 }

@@ -213,18 +213,7 @@ public static class ComponentsApi
         var query = Filter(db, bbox, @class, grid, status, q, out var problem);
         if (problem is not null) return problem;
         var items = await query.OrderBy(c => c.Code).ToListAsync(ct);
-        var stream = new MemoryStream();
-        await using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "FeatureCollection");
-            w.WriteStartArray("features");
-            foreach (var c in items) ComponentGeoJson.WriteFeature(w, c);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        stream.Position = 0;
-        return TypedResults.Stream(stream, "application/geo+json", "components.geojson");
+        return await GeoJsonStream.FeatureCollectionAsync(items, (w, c) => ComponentGeoJson.WriteFeature(w, c), "components.geojson");
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

@@ -1,4 +1,5 @@
 using Npgsql;
+using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Core.Grids;
 
 namespace SpatialGrid.Api.Grids;
@@ -43,28 +44,7 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, I
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, _) => _ = Task.Run(() => ReloadAsync(stoppingToken), stoppingToken);
-                await using (var listen = new NpgsqlCommand("LISTEN spatialgrid_grids", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                // A publish may have happened while we were not listening.
-                await ReloadAsync(stoppingToken);
-                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "Lost the grid change listener; retrying in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { });
-            }
-        }
-    }
+    // A publish in any instance reloads every instance; after a reconnection, reload in case one was missed.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PostgresListener.RunAsync(dataSource, "spatialgrid_grids", _ => Task.Run(() => ReloadAsync(stoppingToken), stoppingToken), ReloadAsync, log, stoppingToken);
 }

@@ -158,17 +158,6 @@ public static class GridsApi
             query = query.Where(g => g.Level == l);
         }
         var grids = await query.OrderBy(g => g.Code).ToListAsync(ct);
-        var stream = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "FeatureCollection");
-            writer.WriteStartArray("features");
-            foreach (var g in grids) GridGeoJson.WriteFeature(writer, g);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        stream.Position = 0;
-        return TypedResults.Stream(stream, "application/geo+json", "grids.geojson");
+        return await GeoJsonStream.FeatureCollectionAsync(grids, (w, g) => GridGeoJson.WriteFeature(w, g), "grids.geojson");
     }
 }

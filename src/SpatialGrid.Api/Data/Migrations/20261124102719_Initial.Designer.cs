@@ -13,8 +13,8 @@ using SpatialGrid.Api.Data;
 namespace SpatialGrid.Api.Data.Migrations
 {
     [DbContext(typeof(SpatialGridDb))]
-    [Migration("20261124092617_TaxonomyAndComponents")]
-    partial class TaxonomyAndComponents
+    [Migration("20261124102719_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -65,6 +65,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("roles");
 
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
                     b.HasKey("Id")
                         .HasName("pk_api_clients");
 
@@ -73,6 +78,327 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasDatabaseName("ix_api_clients_key_prefix");
 
                     b.ToTable("api_clients", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.Case", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("AlertCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("alert_count");
+
+                    b.Property<DateTimeOffset?>("ArrivalDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrival_due");
+
+                    b.Property<int>("ArrivalMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_minutes");
+
+                    b.Property<DateTimeOffset?>("ArrivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<string>("ClassCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("class_code");
+
+                    b.Property<int>("CloseClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_clock");
+
+                    b.Property<DateTimeOffset>("CloseDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("close_due");
+
+                    b.Property<int>("CloseValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_value");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.PrimitiveCollection<string[]>("CoUnits")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("co_units");
+
+                    b.Property<string>("ComponentCode")
+                        .HasColumnType("text")
+                        .HasColumnName("component_code");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("DispatchCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_count");
+
+                    b.Property<DateTimeOffset>("DispatchDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatch_due");
+
+                    b.Property<int>("DispatchMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_minutes");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("district_code");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
+                    b.Property<DateTimeOffset?>("FeedbackDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("feedback_due");
+
+                    b.Property<int>("FeedbackWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_working_days");
+
+                    b.Property<DateTimeOffset?>("FirstDispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_dispatched_at");
+
+                    b.Property<string>("GridCode")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("grid_code");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_hash");
+
+                    b.Property<string>("LeadUnit")
+                        .HasColumnType("text")
+                        .HasColumnName("lead_unit");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<int>("NotifiedColour")
+                        .HasColumnType("integer")
+                        .HasColumnName("notified_colour");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("number");
+
+                    b.Property<bool>("Outside")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outside");
+
+                    b.Property<DateTimeOffset?>("RedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("red_at");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reported_by");
+
+                    b.Property<int>("ReturnCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_count");
+
+                    b.Property<DateOnly?>("ReviewDate")
+                        .HasColumnType("date")
+                        .HasColumnName("review_date");
+
+                    b.Property<int>("ReworkCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rework_count");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("integer")
+                        .HasColumnName("satisfaction");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer")
+                        .HasColumnName("source");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset?>("YellowAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("yellow_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cases");
+
+                    b.HasIndex("GridCode")
+                        .HasDatabaseName("ix_cases_grid_code");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_cases_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cases_number");
+
+                    b.HasIndex("RedAt")
+                        .HasDatabaseName("ix_cases_red_at")
+                        .HasFilter("red_at IS NOT NULL");
+
+                    b.HasIndex("YellowAt")
+                        .HasDatabaseName("ix_cases_yellow_at")
+                        .HasFilter("yellow_at IS NOT NULL");
+
+                    b.HasIndex("DistrictCode", "State")
+                        .HasDatabaseName("ix_cases_district_code_state");
+
+                    b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.CaseCounter", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("integer")
+                        .HasColumnName("last");
+
+                    b.HasKey("DistrictCode", "Day")
+                        .HasName("pk_case_counters");
+
+                    b.ToTable("case_counters", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.CaseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("case_number");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("json")
+                        .HasColumnName("data");
+
+                    b.Property<string>("FromState")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_state");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ToState")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_events");
+
+                    b.HasIndex("CaseId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_case_events_case_id_sequence");
+
+                    b.ToTable("case_events", (string)null);
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.Component", b =>
@@ -335,17 +661,23 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.HasIndex("DistrictCode")
                         .HasDatabaseName("ix_grids_district_code");
 
-                    b.HasIndex("Geometry")
-                        .HasDatabaseName("ix_grids_geometry");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
-
                     b.HasIndex("ParentCode")
                         .HasDatabaseName("ix_grids_parent_code");
 
                     b.HasIndex("VersionId", "Code")
                         .IsUnique()
                         .HasDatabaseName("ix_grids_version_id_code");
+
+                    b.HasIndex(new[] { "Geometry" }, "ix_grids_current_geometry")
+                        .HasDatabaseName("ix_grids_geometry")
+                        .HasFilter("valid_to IS NULL AND valid_from IS NOT NULL AND kind = 1");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Geometry" }, "ix_grids_current_geometry"), "gist");
+
+                    b.HasIndex(new[] { "Geometry" }, "ix_grids_geometry")
+                        .HasDatabaseName("ix_grids_geometry1");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Geometry" }, "ix_grids_geometry"), "gist");
 
                     b.ToTable("grids", (string)null);
                 });
@@ -575,6 +907,16 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasName("pk_taxonomy_overrides");
 
                     b.ToTable("taxonomy_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.CaseEvent", b =>
+                {
+                    b.HasOne("SpatialGrid.Api.Data.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_events_cases_case_id");
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.ComponentGrid", b =>
