@@ -86,7 +86,7 @@ public static class CaseCreation
             return Problems.Create(403, "out-of-scope", "Forbidden", $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
         var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         var effective = TaxonomyApi.View(cls, over);
-        ClockNames.TryParse(effective.Limits.CloseClock, out ClockKind closeClock);
+        var limits = TaxonomyApi.Effective(cls, over);
         var by = user.Identity?.Name ?? "anonymous";
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -104,8 +104,8 @@ public static class CaseCreation
             DistrictCode = district, GridCode = gridCode, Outside = gridCode is null, ClassCode = cls.Code, Source = source,
             State = CaseState.Reported, Description = request.Description.Trim(), Location = GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(lon, lat)),
             ComponentCode = componentCode, Unit = gridCode is null ? "区城运中心 District command centre" : effective.UnitZh, ReportedBy = by, ReportedAt = reportedAt,
-            DispatchMinutes = effective.Limits.DispatchMinutes, ArrivalMinutes = effective.Limits.ArrivalMinutes,
-            FeedbackWorkingDays = effective.Limits.FeedbackWorkingDays, CloseValue = effective.Limits.CloseValue, CloseClock = closeClock,
+            DispatchValue = limits.Dispatch.Value, DispatchClock = limits.Dispatch.Clock, ArrivalValue = limits.Arrival.Value, ArrivalClock = limits.Arrival.Clock,
+            FeedbackValue = limits.Feedback.Value, FeedbackClock = limits.Feedback.Clock, CloseValue = limits.Close.Value, CloseClock = limits.Close.Clock,
             LastHash = CaseHash.Genesis,
         };
         db.Cases.Add(c);

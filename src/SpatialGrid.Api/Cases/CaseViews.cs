@@ -17,7 +17,8 @@ public static class CaseViews
     public sealed record CaseDetail(CaseSummary Case, string? ComponentCode, string? LeadUnit, string[] CoUnits, DateOnly? ReviewDate, int? Satisfaction,
         IReadOnlyList<string> AllowedActions, IReadOnlyList<StageView> Stages, IReadOnlyList<EventView> History);
 
-    public static CaseLimits Limits(Case c) => new(c.DispatchMinutes, c.ArrivalMinutes, c.FeedbackWorkingDays, new TimeLimit(c.CloseValue, c.CloseClock));
+    public static CaseLimits Limits(Case c) => new(new TimeLimit(c.DispatchValue, c.DispatchClock), new TimeLimit(c.ArrivalValue, c.ArrivalClock),
+        new TimeLimit(c.FeedbackValue, c.FeedbackClock), new TimeLimit(c.CloseValue, c.CloseClock));
 
     public static CaseTimes Times(Case c) => new(c.State, c.ReportedAt, c.DispatchedAt, c.ArrivedAt, c.HandledAt, c.ClosedAt);
 

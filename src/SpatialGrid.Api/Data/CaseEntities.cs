@@ -47,9 +47,12 @@ public sealed class Case
     public DateTimeOffset? VerifiedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
 
-    public int DispatchMinutes { get; set; }
-    public int ArrivalMinutes { get; set; }
-    public int FeedbackWorkingDays { get; set; }
+    public int DispatchValue { get; set; }
+    public ClockKind DispatchClock { get; set; }
+    public int ArrivalValue { get; set; }
+    public ClockKind ArrivalClock { get; set; }
+    public int FeedbackValue { get; set; }
+    public ClockKind FeedbackClock { get; set; }
     public int CloseValue { get; set; }
     public ClockKind CloseClock { get; set; }
 

@@ -15,9 +15,12 @@ public sealed class TaxonomyEntry
     public GeometryKind Geometry { get; set; }
     public required string UnitZh { get; set; }
     public required string UnitEn { get; set; }
-    public int DispatchMinutes { get; set; }
-    public int ArrivalMinutes { get; set; }
-    public int FeedbackWorkingDays { get; set; }
+    public int DispatchValue { get; set; }
+    public ClockKind DispatchClock { get; set; }
+    public int ArrivalValue { get; set; }
+    public ClockKind ArrivalClock { get; set; }
+    public int FeedbackValue { get; set; }
+    public ClockKind FeedbackClock { get; set; }
     public int CloseValue { get; set; }
     public ClockKind CloseClock { get; set; }
 }
@@ -29,9 +32,12 @@ public sealed class TaxonomyOverride
     public required string ClassCode { get; set; }
     public string? UnitZh { get; set; }
     public string? UnitEn { get; set; }
-    public int? DispatchMinutes { get; set; }
-    public int? ArrivalMinutes { get; set; }
-    public int? FeedbackWorkingDays { get; set; }
+    public int? DispatchValue { get; set; }
+    public ClockKind? DispatchClock { get; set; }
+    public int? ArrivalValue { get; set; }
+    public ClockKind? ArrivalClock { get; set; }
+    public int? FeedbackValue { get; set; }
+    public ClockKind? FeedbackClock { get; set; }
     public int? CloseValue { get; set; }
     public ClockKind? CloseClock { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

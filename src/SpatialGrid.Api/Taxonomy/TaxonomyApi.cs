@@ -12,10 +12,12 @@ namespace SpatialGrid.Api.Taxonomy;
 /// <summary>The event/component taxonomy: the tree, one class, and a district's overrides of unit and limits (audited).</summary>
 public static class TaxonomyApi
 {
-    public sealed record Limits(int DispatchMinutes, int ArrivalMinutes, int FeedbackWorkingDays, int CloseValue, string CloseClock);
+    public sealed record Limit(int Value, string Clock);
+    public sealed record Limits(Limit Dispatch, Limit Arrival, Limit Feedback, Limit Close);
     public sealed record ClassView(string Code, string Kind, string NameZh, string NameEn, string Geometry, string UnitZh, string UnitEn, Limits Limits, bool Overridden);
     public sealed record MajorView(string Code, string Kind, string NameZh, string NameEn, IReadOnlyList<ClassView> Classes);
-    public sealed record OverrideRequest(string District, string? UnitZh, string? UnitEn, int? DispatchMinutes, int? ArrivalMinutes, int? FeedbackWorkingDays, int? CloseValue, string? CloseClock);
+    public sealed record OverrideRequest(string District, string? UnitZh, string? UnitEn, int? DispatchValue, string? DispatchClock, int? ArrivalValue, string? ArrivalClock,
+        int? FeedbackValue, string? FeedbackClock, int? CloseValue, string? CloseClock);
 
     public static IEndpointRouteBuilder MapTaxonomy(this IEndpointRouteBuilder app)
     {
@@ -32,9 +34,17 @@ public static class TaxonomyApi
     public static ClassView View(TaxonomyEntry t, TaxonomyOverride? o) => new(
         t.Code, t.Kind == ClassKind.Component ? "component" : "event", t.NameZh, t.NameEn, ClockNames.Name(t.Geometry),
         o?.UnitZh ?? t.UnitZh, o?.UnitEn ?? t.UnitEn,
-        new Limits(o?.DispatchMinutes ?? t.DispatchMinutes, o?.ArrivalMinutes ?? t.ArrivalMinutes, o?.FeedbackWorkingDays ?? t.FeedbackWorkingDays,
-            o?.CloseValue ?? t.CloseValue, ClockNames.Name(o?.CloseClock ?? t.CloseClock)),
+        new Limits(L(Effective(t, o).Dispatch), L(Effective(t, o).Arrival), L(Effective(t, o).Feedback), L(Effective(t, o).Close)),
         o is not null);
+
+    private static Limit L(TimeLimit l) => new(l.Value, ClockNames.Name(l.Clock));
+
+    /// <summary>The limits a case of the class gets in a district: the override where one is set, else the seed's.</summary>
+    public static SpatialGrid.Core.Cases.CaseLimits Effective(TaxonomyEntry t, TaxonomyOverride? o) => new(
+        new TimeLimit(o?.DispatchValue ?? t.DispatchValue, o?.DispatchClock ?? t.DispatchClock),
+        new TimeLimit(o?.ArrivalValue ?? t.ArrivalValue, o?.ArrivalClock ?? t.ArrivalClock),
+        new TimeLimit(o?.FeedbackValue ?? t.FeedbackValue, o?.FeedbackClock ?? t.FeedbackClock),
+        new TimeLimit(o?.CloseValue ?? t.CloseValue, o?.CloseClock ?? t.CloseClock));
 
     private static bool ValidDistrict(string? d) => d is { Length: 6 } && d.All(char.IsAsciiDigit);
 
@@ -64,13 +74,16 @@ public static class TaxonomyApi
         if (!ValidDistrict(request.District)) return Problems.BadRequest("bad-district", "district must be a 6-digit county code");
         var t = await db.Taxonomy.FirstOrDefaultAsync(x => x.Code == code, ct);
         if (t is null) return Problems.NotFound("class-not-found", $"no taxonomy class '{Clip(code)}'");
-        int?[] minutes = [request.DispatchMinutes, request.ArrivalMinutes, request.FeedbackWorkingDays, request.CloseValue];
-        if (minutes.Any(m => m is <= 0 or > 100_000)) return Problems.BadRequest("bad-limit", "limits must be whole numbers from 1 to 100000");
-        ClockKind? closeClock = null;
-        if (request.CloseClock is not null)
+        int?[] values = [request.DispatchValue, request.ArrivalValue, request.FeedbackValue, request.CloseValue];
+        if (values.Any(m => m is <= 0 or > 100_000)) return Problems.BadRequest("bad-limit", "limits must be whole numbers from 1 to 100000");
+        var clocks = new ClockKind?[4];
+        string?[] clockTexts = [request.DispatchClock, request.ArrivalClock, request.FeedbackClock, request.CloseClock];
+        for (var i = 0; i < 4; i++)
         {
-            if (!ClockNames.TryParse(request.CloseClock, out ClockKind c)) return Problems.BadRequest("bad-clock", "closeClock is round-the-clock-hours, working-hours, working-days or calendar-days");
-            closeClock = c;
+            if (clockTexts[i] is null) continue;
+            if (!ClockNames.TryParse(clockTexts[i], out ClockKind c))
+                return Problems.BadRequest("bad-clock", $"'{clockTexts[i]}' is not a clock: minutes, round-the-clock-hours, working-hours, working-days or calendar-days");
+            clocks[i] = c;
         }
         if (request.UnitZh is { Length: > 100 } || request.UnitEn is { Length: > 100 }) return Problems.BadRequest("bad-unit", "a unit name has at most 100 characters");
 
@@ -78,8 +91,10 @@ public static class TaxonomyApi
         var before = existing is null ? null : JsonSerializer.Serialize(View(t, existing));
         var o = existing ?? new TaxonomyOverride { DistrictCode = request.District, ClassCode = code, UpdatedBy = "" };
         o.UnitZh = request.UnitZh; o.UnitEn = request.UnitEn;
-        o.DispatchMinutes = request.DispatchMinutes; o.ArrivalMinutes = request.ArrivalMinutes;
-        o.FeedbackWorkingDays = request.FeedbackWorkingDays; o.CloseValue = request.CloseValue; o.CloseClock = closeClock;
+        (o.DispatchValue, o.DispatchClock) = (request.DispatchValue, clocks[0]);
+        (o.ArrivalValue, o.ArrivalClock) = (request.ArrivalValue, clocks[1]);
+        (o.FeedbackValue, o.FeedbackClock) = (request.FeedbackValue, clocks[2]);
+        (o.CloseValue, o.CloseClock) = (request.CloseValue, clocks[3]);
         o.UpdatedAt = clock.GetUtcNow().ToUniversalTime();
         o.UpdatedBy = user.Identity?.Name ?? "anonymous";
         if (existing is null) db.TaxonomyOverrides.Add(o);

@@ -28,13 +28,14 @@ public static class TaxonomySeed
         {
             await using var cmd = new NpgsqlCommand("""
                 INSERT INTO taxonomy (code, kind, major_code, major_zh, major_en, name_zh, name_en, geometry, unit_zh, unit_en,
-                                      dispatch_minutes, arrival_minutes, feedback_working_days, close_value, close_clock)
-                VALUES (@code, @kind, @major, @major_zh, @major_en, @name_zh, @name_en, @geometry, @unit_zh, @unit_en, @dispatch, @arrival, @feedback, @close, @clock)
+                                      dispatch_value, dispatch_clock, arrival_value, arrival_clock, feedback_value, feedback_clock, close_value, close_clock)
+                VALUES (@code, @kind, @major, @major_zh, @major_en, @name_zh, @name_en, @geometry, @unit_zh, @unit_en,
+                        @dispatch, @dispatch_clock, @arrival, @arrival_clock, @feedback, @feedback_clock, @close, @clock)
                 ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, major_code = excluded.major_code, major_zh = excluded.major_zh,
                   major_en = excluded.major_en, name_zh = excluded.name_zh, name_en = excluded.name_en, geometry = excluded.geometry,
-                  unit_zh = excluded.unit_zh, unit_en = excluded.unit_en, dispatch_minutes = excluded.dispatch_minutes,
-                  arrival_minutes = excluded.arrival_minutes, feedback_working_days = excluded.feedback_working_days,
-                  close_value = excluded.close_value, close_clock = excluded.close_clock
+                  unit_zh = excluded.unit_zh, unit_en = excluded.unit_en, dispatch_value = excluded.dispatch_value, dispatch_clock = excluded.dispatch_clock,
+                  arrival_value = excluded.arrival_value, arrival_clock = excluded.arrival_clock, feedback_value = excluded.feedback_value,
+                  feedback_clock = excluded.feedback_clock, close_value = excluded.close_value, close_clock = excluded.close_clock
                 """, conn, tx);
             cmd.Parameters.AddWithValue("code", c.Code);
             cmd.Parameters.AddWithValue("kind", (int)c.Kind);
@@ -46,9 +47,12 @@ public static class TaxonomySeed
             cmd.Parameters.AddWithValue("geometry", (int)c.Geometry);
             cmd.Parameters.AddWithValue("unit_zh", c.UnitZh);
             cmd.Parameters.AddWithValue("unit_en", c.UnitEn);
-            cmd.Parameters.AddWithValue("dispatch", c.DispatchMinutes);
-            cmd.Parameters.AddWithValue("arrival", c.ArrivalMinutes);
-            cmd.Parameters.AddWithValue("feedback", c.FeedbackWorkingDays);
+            cmd.Parameters.AddWithValue("dispatch", c.Dispatch.Value);
+            cmd.Parameters.AddWithValue("dispatch_clock", (int)c.Dispatch.Clock);
+            cmd.Parameters.AddWithValue("arrival", c.Arrival.Value);
+            cmd.Parameters.AddWithValue("arrival_clock", (int)c.Arrival.Clock);
+            cmd.Parameters.AddWithValue("feedback", c.Feedback.Value);
+            cmd.Parameters.AddWithValue("feedback_clock", (int)c.Feedback.Clock);
             cmd.Parameters.AddWithValue("close", c.Close.Value);
             cmd.Parameters.AddWithValue("clock", (int)c.Close.Clock);
             await cmd.ExecuteNonQueryAsync();

@@ -23,10 +23,7 @@ public enum Colour
 /// <summary>A stage's limit as it applies to one case: when it started, on which clock, how long.</summary>
 public sealed record StageLimit(Stage Stage, DateTimeOffset Start, TimeLimit Limit)
 {
-    /// <summary>Minutes are round-the-clock minutes; <see cref="TimeLimit.Value"/> of RoundTheClockHours is hours.</summary>
-    public static StageLimit Minutes(Stage stage, DateTimeOffset start, int minutes) => new(stage, start, new TimeLimit(minutes, ClockKind.RoundTheClockHours)) { InMinutes = true };
-
-    public bool InMinutes { get; init; }
+    public static StageLimit Minutes(Stage stage, DateTimeOffset start, int minutes) => new(stage, start, new TimeLimit(minutes, ClockKind.Minutes));
 }
 
 /// <summary>
@@ -40,7 +37,8 @@ public static class CaseClock
 
     public static DateTimeOffset DueAt(StageLimit s, WorkCalendar calendar) => s.Limit.Clock switch
     {
-        ClockKind.RoundTheClockHours => s.Start + (s.InMinutes ? TimeSpan.FromMinutes(s.Limit.Value) : TimeSpan.FromHours(s.Limit.Value)),
+        ClockKind.Minutes => s.Start + TimeSpan.FromMinutes(s.Limit.Value),
+        ClockKind.RoundTheClockHours => s.Start + TimeSpan.FromHours(s.Limit.Value),
         ClockKind.WorkingHours => calendar.AddWorkingTime(s.Start, TimeSpan.FromHours(s.Limit.Value)),
         ClockKind.WorkingDays => calendar.AddWorkingTime(s.Start, calendar.DayLength * s.Limit.Value),
         _ => calendar.AddCalendarDays(s.Start, s.Limit.Value),

@@ -4,7 +4,7 @@ using SpatialGrid.Core.Taxonomy;
 namespace SpatialGrid.Core.Cases;
 
 /// <summary>The limits a case was opened under.</summary>
-public sealed record CaseLimits(int DispatchMinutes, int ArrivalMinutes, int FeedbackWorkingDays, TimeLimit Close);
+public sealed record CaseLimits(TimeLimit Dispatch, TimeLimit Arrival, TimeLimit Feedback, TimeLimit Close);
 
 /// <summary>The moments that start and end a case's stages.</summary>
 public sealed record CaseTimes(CaseState State, DateTimeOffset ReportedAt, DateTimeOffset? DispatchedAt, DateTimeOffset? ArrivedAt, DateTimeOffset? HandledAt, DateTimeOffset? ClosedAt);
@@ -27,12 +27,12 @@ public static class CaseTimeline
         var open = CaseStateMachine.IsOpen(t.State) && t.State != CaseState.CarriedOver;
         var result = new List<StageStatus>(4)
         {
-            Status(StageLimit.Minutes(Stage.Dispatch, t.ReportedAt, limits.DispatchMinutes), t.DispatchedAt, open, now, calendar),
+            Status(new StageLimit(Stage.Dispatch, t.ReportedAt, limits.Dispatch), t.DispatchedAt, open, now, calendar),
         };
         if (t.DispatchedAt is { } dispatched)
         {
-            result.Add(Status(StageLimit.Minutes(Stage.Arrival, dispatched, limits.ArrivalMinutes), t.ArrivedAt, open, now, calendar));
-            result.Add(Status(new StageLimit(Stage.Feedback, dispatched, new TimeLimit(limits.FeedbackWorkingDays, ClockKind.WorkingDays)), t.HandledAt, open, now, calendar));
+            result.Add(Status(new StageLimit(Stage.Arrival, dispatched, limits.Arrival), t.ArrivedAt, open, now, calendar));
+            result.Add(Status(new StageLimit(Stage.Feedback, dispatched, limits.Feedback), t.HandledAt, open, now, calendar));
         }
         result.Add(Status(new StageLimit(Stage.Closing, t.ReportedAt, limits.Close), t.ClosedAt, open, now, calendar));
         return result;

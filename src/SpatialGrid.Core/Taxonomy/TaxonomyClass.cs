@@ -16,9 +16,11 @@ public enum GeometryKind
     Polygon = 3,
 }
 
-/// <summary>The clock a limit runs on.</summary>
+/// <summary>The clock a limit runs on (and the unit of its value).</summary>
 public enum ClockKind
 {
+    /// <summary>Round-the-clock minutes (dispatch, arrival).</summary>
+    Minutes = 5,
     /// <summary>Urgent: every hour counts, nights and holidays included.</summary>
     RoundTheClockHours = 1,
     /// <summary>Hours inside the working hours of working days.</summary>
@@ -47,15 +49,16 @@ public sealed record TaxonomyClass(
     GeometryKind Geometry,
     string UnitZh,
     string UnitEn,
-    int DispatchMinutes,
-    int ArrivalMinutes,
-    int FeedbackWorkingDays,
+    TimeLimit Dispatch,
+    TimeLimit Arrival,
+    TimeLimit Feedback,
     TimeLimit Close);
 
 public static class ClockNames
 {
     public static string Name(ClockKind clock) => clock switch
     {
+        ClockKind.Minutes => "minutes",
         ClockKind.RoundTheClockHours => "round-the-clock-hours",
         ClockKind.WorkingHours => "working-hours",
         ClockKind.WorkingDays => "working-days",
@@ -67,6 +70,7 @@ public static class ClockNames
         clock = default;
         switch (text?.Trim().ToLowerInvariant())
         {
+            case "minutes": clock = ClockKind.Minutes; return true;
             case "round-the-clock-hours": clock = ClockKind.RoundTheClockHours; return true;
             case "working-hours": clock = ClockKind.WorkingHours; return true;
             case "working-days": clock = ClockKind.WorkingDays; return true;

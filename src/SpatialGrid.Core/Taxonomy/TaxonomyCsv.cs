@@ -6,7 +6,7 @@ public static class TaxonomyCsv
     private static readonly string[] Columns =
     [
         "code", "kind", "major_code", "major_zh", "major_en", "name_zh", "name_en", "geometry", "unit_zh", "unit_en",
-        "dispatch_minutes", "arrival_minutes", "feedback_working_days", "close_value", "close_unit",
+        "dispatch_value", "dispatch_clock", "arrival_value", "arrival_clock", "feedback_value", "feedback_clock", "close_value", "close_clock",
     ];
 
     public static (List<TaxonomyClass> Classes, List<string> Errors) Parse(string text)
@@ -32,14 +32,16 @@ public static class TaxonomyCsv
             if (!IsClassCode(f[0], kind)) { errors.Add($"line {n}: code '{f[0]}' is not a {f[1]} class code ({(kind == ClassKind.Component ? "4 digits" : "E + 4 digits")})"); continue; }
             if (!seen.Add(f[0])) { errors.Add($"line {n}: code {f[0]} is repeated"); continue; }
             if (!ClockNames.TryParse(f[7], out GeometryKind geometry)) { errors.Add($"line {n}: geometry '{f[7]}' is not point, line, polygon or any"); continue; }
-            if (!int.TryParse(f[10], out var dispatch) || !int.TryParse(f[11], out var arrival) || !int.TryParse(f[12], out var feedback) ||
-                !int.TryParse(f[13], out var close) || dispatch <= 0 || arrival <= 0 || feedback <= 0 || close <= 0)
+            var limits = new TimeLimit[4];
+            string? limitError = null;
+            for (var k = 0; k < 4 && limitError is null; k++)
             {
-                errors.Add($"line {n}: the limits must be positive whole numbers");
-                continue;
+                if (!int.TryParse(f[10 + 2 * k], out var value) || value <= 0) limitError = $"{Columns[10 + 2 * k]} must be a positive whole number";
+                else if (!ClockNames.TryParse(f[11 + 2 * k], out ClockKind clock)) limitError = $"{Columns[11 + 2 * k]} '{f[11 + 2 * k]}' is not a clock (minutes, round-the-clock-hours, working-hours, working-days, calendar-days)";
+                else limits[k] = new TimeLimit(value, clock);
             }
-            if (!ClockNames.TryParse(f[14], out ClockKind clock)) { errors.Add($"line {n}: close_unit '{f[14]}' is not a clock"); continue; }
-            classes.Add(new TaxonomyClass(f[0], kind, f[2], f[3], f[4], f[5], f[6], geometry, f[8], f[9], dispatch, arrival, feedback, new TimeLimit(close, clock)));
+            if (limitError is not null) { errors.Add($"line {n}: {limitError}"); continue; }
+            classes.Add(new TaxonomyClass(f[0], kind, f[2], f[3], f[4], f[5], f[6], geometry, f[8], f[9], limits[0], limits[1], limits[2], limits[3]));
         }
         return (classes, errors);
     }

@@ -86,3 +86,36 @@ public class CaseClockTests
         Assert.Equal(Colour.Yellow, CaseClock.ColourOf(CaseClock.Used(stage, yellow.AddMinutes(1), Calendar)));
     }
 }
+
+public class CaseTimelineTests
+{
+    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly SpatialGrid.Core.Calendar.WorkCalendar Calendar = SpatialGrid.Core.Calendar.WorkCalendar.WeekendsOnly();
+
+    [Fact]
+    public void Each_stage_runs_on_its_own_clock()
+    {
+        // A class whose arrival counts working hours: dispatched at 17:00, it is due at 09:30 the next morning.
+        var limits = new CaseLimits(new TimeLimit(10, ClockKind.Minutes), new TimeLimit(2, ClockKind.WorkingHours),
+            new TimeLimit(4, ClockKind.RoundTheClockHours), new TimeLimit(3, ClockKind.CalendarDays));
+        var reported = new DateTimeOffset(2026, 11, 24, 16, 50, 0, Cst);
+        var times = new CaseTimes(CaseState.Dispatched, reported, reported.AddMinutes(10), null, null, null);
+        var stages = CaseTimeline.Stages(times, limits, reported.AddMinutes(30), Calendar);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 30, 0, Cst), stages.Single(s => s.Stage == Stage.Arrival).Due);
+        Assert.Equal(reported.AddMinutes(10).AddHours(4), stages.Single(s => s.Stage == Stage.Feedback).Due);
+        Assert.Equal(reported.AddDays(3), stages.Single(s => s.Stage == Stage.Closing).Due);
+        Assert.False(stages.Single(s => s.Stage == Stage.Dispatch).Running);
+        Assert.True(stages.Single(s => s.Stage == Stage.Dispatch).OnTime);
+    }
+
+    [Fact]
+    public void A_carried_over_case_runs_no_clock_and_is_green()
+    {
+        var limits = new CaseLimits(new TimeLimit(10, ClockKind.Minutes), new TimeLimit(60, ClockKind.Minutes), new TimeLimit(1, ClockKind.WorkingDays), new TimeLimit(1, ClockKind.CalendarDays));
+        var reported = new DateTimeOffset(2026, 11, 1, 10, 0, 0, Cst);
+        var times = new CaseTimes(CaseState.CarriedOver, reported, reported.AddMinutes(5), null, null, null);
+        var stages = CaseTimeline.Stages(times, limits, reported.AddDays(20), Calendar);
+        Assert.Equal(Colour.Green, CaseTimeline.ColourOf(stages));
+        Assert.Equal((null, null), CaseTimeline.Crossings(stages));
+    }
+}

@@ -94,13 +94,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
 
+                    b.Property<int>("ArrivalClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_clock");
+
                     b.Property<DateTimeOffset?>("ArrivalDue")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("arrival_due");
 
-                    b.Property<int>("ArrivalMinutes")
+                    b.Property<int>("ArrivalValue")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_value");
 
                     b.Property<DateTimeOffset?>("ArrivedAt")
                         .HasColumnType("timestamp with time zone")
@@ -143,6 +147,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<int>("DispatchClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_clock");
+
                     b.Property<int>("DispatchCount")
                         .HasColumnType("integer")
                         .HasColumnName("dispatch_count");
@@ -151,9 +159,9 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dispatch_due");
 
-                    b.Property<int>("DispatchMinutes")
+                    b.Property<int>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_value");
 
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone")
@@ -169,13 +177,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("event_count");
 
+                    b.Property<int>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
                     b.Property<DateTimeOffset?>("FeedbackDue")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("feedback_due");
 
-                    b.Property<int>("FeedbackWorkingDays")
+                    b.Property<int>("FeedbackValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("feedback_value");
 
                     b.Property<DateTimeOffset?>("FirstDispatchedAt")
                         .HasColumnType("timestamp with time zone")
@@ -784,9 +796,13 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("character varying(5)")
                         .HasColumnName("code");
 
-                    b.Property<int>("ArrivalMinutes")
+                    b.Property<int>("ArrivalClock")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_clock");
+
+                    b.Property<int>("ArrivalValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_value");
 
                     b.Property<int>("CloseClock")
                         .HasColumnType("integer")
@@ -796,13 +812,21 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("close_value");
 
-                    b.Property<int>("DispatchMinutes")
+                    b.Property<int>("DispatchClock")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_clock");
 
-                    b.Property<int>("FeedbackWorkingDays")
+                    b.Property<int>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("dispatch_value");
+
+                    b.Property<int>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
+                    b.Property<int>("FeedbackValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_value");
 
                     b.Property<int>("Geometry")
                         .HasColumnType("integer")
@@ -863,9 +887,13 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("class_code");
 
-                    b.Property<int?>("ArrivalMinutes")
+                    b.Property<int?>("ArrivalClock")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_clock");
+
+                    b.Property<int?>("ArrivalValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_value");
 
                     b.Property<int?>("CloseClock")
                         .HasColumnType("integer")
@@ -875,13 +903,21 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("close_value");
 
-                    b.Property<int?>("DispatchMinutes")
+                    b.Property<int?>("DispatchClock")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_clock");
 
-                    b.Property<int?>("FeedbackWorkingDays")
+                    b.Property<int?>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("dispatch_value");
+
+                    b.Property<int?>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
+                    b.Property<int?>("FeedbackValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_value");
 
                     b.Property<string>("UnitEn")
                         .HasColumnType("text")

@@ -13,7 +13,7 @@ using SpatialGrid.Api.Data;
 namespace SpatialGrid.Api.Data.Migrations
 {
     [DbContext(typeof(SpatialGridDb))]
-    [Migration("20261124102719_Initial")]
+    [Migration("20261124103036_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -97,13 +97,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
 
+                    b.Property<int>("ArrivalClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_clock");
+
                     b.Property<DateTimeOffset?>("ArrivalDue")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("arrival_due");
 
-                    b.Property<int>("ArrivalMinutes")
+                    b.Property<int>("ArrivalValue")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_value");
 
                     b.Property<DateTimeOffset?>("ArrivedAt")
                         .HasColumnType("timestamp with time zone")
@@ -146,6 +150,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<int>("DispatchClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatch_clock");
+
                     b.Property<int>("DispatchCount")
                         .HasColumnType("integer")
                         .HasColumnName("dispatch_count");
@@ -154,9 +162,9 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dispatch_due");
 
-                    b.Property<int>("DispatchMinutes")
+                    b.Property<int>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_value");
 
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone")
@@ -172,13 +180,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("event_count");
 
+                    b.Property<int>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
                     b.Property<DateTimeOffset?>("FeedbackDue")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("feedback_due");
 
-                    b.Property<int>("FeedbackWorkingDays")
+                    b.Property<int>("FeedbackValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("feedback_value");
 
                     b.Property<DateTimeOffset?>("FirstDispatchedAt")
                         .HasColumnType("timestamp with time zone")
@@ -787,9 +799,13 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("character varying(5)")
                         .HasColumnName("code");
 
-                    b.Property<int>("ArrivalMinutes")
+                    b.Property<int>("ArrivalClock")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_clock");
+
+                    b.Property<int>("ArrivalValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_value");
 
                     b.Property<int>("CloseClock")
                         .HasColumnType("integer")
@@ -799,13 +815,21 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("close_value");
 
-                    b.Property<int>("DispatchMinutes")
+                    b.Property<int>("DispatchClock")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_clock");
 
-                    b.Property<int>("FeedbackWorkingDays")
+                    b.Property<int>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("dispatch_value");
+
+                    b.Property<int>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
+                    b.Property<int>("FeedbackValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_value");
 
                     b.Property<int>("Geometry")
                         .HasColumnType("integer")
@@ -866,9 +890,13 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("class_code");
 
-                    b.Property<int?>("ArrivalMinutes")
+                    b.Property<int?>("ArrivalClock")
                         .HasColumnType("integer")
-                        .HasColumnName("arrival_minutes");
+                        .HasColumnName("arrival_clock");
+
+                    b.Property<int?>("ArrivalValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("arrival_value");
 
                     b.Property<int?>("CloseClock")
                         .HasColumnType("integer")
@@ -878,13 +906,21 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("close_value");
 
-                    b.Property<int?>("DispatchMinutes")
+                    b.Property<int?>("DispatchClock")
                         .HasColumnType("integer")
-                        .HasColumnName("dispatch_minutes");
+                        .HasColumnName("dispatch_clock");
 
-                    b.Property<int?>("FeedbackWorkingDays")
+                    b.Property<int?>("DispatchValue")
                         .HasColumnType("integer")
-                        .HasColumnName("feedback_working_days");
+                        .HasColumnName("dispatch_value");
+
+                    b.Property<int?>("FeedbackClock")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_clock");
+
+                    b.Property<int?>("FeedbackValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("feedback_value");
 
                     b.Property<string>("UnitEn")
                         .HasColumnType("text")
