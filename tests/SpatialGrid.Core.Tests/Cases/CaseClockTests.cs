@@ -95,13 +95,13 @@ public class CaseTimelineTests
     [Fact]
     public void Each_stage_runs_on_its_own_clock()
     {
-        // A class whose arrival counts working hours: dispatched at 17:00, it is due at 09:30 the next morning.
+        // A class whose arrival counts working hours: dispatched at 17:00, 2 h = 17:00–17:30 and 08:30–10:00 next morning.
         var limits = new CaseLimits(new TimeLimit(10, ClockKind.Minutes), new TimeLimit(2, ClockKind.WorkingHours),
             new TimeLimit(4, ClockKind.RoundTheClockHours), new TimeLimit(3, ClockKind.CalendarDays));
         var reported = new DateTimeOffset(2026, 11, 24, 16, 50, 0, Cst);
         var times = new CaseTimes(CaseState.Dispatched, reported, reported.AddMinutes(10), null, null, null);
         var stages = CaseTimeline.Stages(times, limits, reported.AddMinutes(30), Calendar);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 30, 0, Cst), stages.Single(s => s.Stage == Stage.Arrival).Due);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, Cst), stages.Single(s => s.Stage == Stage.Arrival).Due);
         Assert.Equal(reported.AddMinutes(10).AddHours(4), stages.Single(s => s.Stage == Stage.Feedback).Due);
         Assert.Equal(reported.AddDays(3), stages.Single(s => s.Stage == Stage.Closing).Due);
         Assert.False(stages.Single(s => s.Stage == Stage.Dispatch).Running);
