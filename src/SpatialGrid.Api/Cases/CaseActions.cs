@@ -55,11 +55,13 @@ public static class CaseActions
                 ["allowed"] = CaseStateMachine.Allowed(from).Select(CaseNames.Name).ToList(),
             });
 
+        var by = user.Identity?.Name ?? "anonymous";
         object data = new { attachments };
         switch (action)
         {
             case CaseAction.Accept:
                 c.AcceptedAt = at;
+                c.AcceptedBy = by;
                 break;
             case CaseAction.Reject:
                 if (string.IsNullOrWhiteSpace(request.Note)) return Problems.BadRequest("missing-reason", "rejecting a case needs the reason in note");
@@ -68,6 +70,7 @@ public static class CaseActions
             case CaseAction.Dispatch:
                 if (!string.IsNullOrWhiteSpace(request.Unit)) c.Unit = request.Unit.Trim();
                 c.DispatchedAt = at;
+                c.DispatchedBy ??= by;
                 c.FirstDispatchedAt ??= at;
                 c.DispatchCount++;
                 data = new { unit = c.Unit, attachments };
@@ -108,6 +111,7 @@ public static class CaseActions
                 if (request.Satisfaction is < 1 or > 5) return Problems.BadRequest("bad-satisfaction", "satisfaction is a rating from 1 to 5");
                 c.Satisfaction = request.Satisfaction;
                 c.ClosedAt = at;
+                c.ClosedBy = by;
                 break;
             case CaseAction.CarryOver:
                 if (request.ReviewDate is not { } review || review <= DateOnly.FromDateTime(now.ToOffset(calendars.Calendar.UtcOffset).DateTime))
@@ -122,7 +126,6 @@ public static class CaseActions
                 break;
         }
         c.State = to;
-        var by = user.Identity?.Name ?? "anonymous";
         var e = CaseHistory.Append(c, at, by, CaseNames.Name(action), from, to, request.Note, JsonSerializer.Serialize(data));
         CaseHistory.Recolour(c, now, calendars.Calendar);
         db.CaseEvents.Add(e);

@@ -24,7 +24,8 @@ namespace SpatialGrid.Api.Cases;
 public static class CaseCreation
 {
     public sealed record NewCase(string? ClassCode, string? Description, double? Lon, double? Lat, string? Crs, string? Source,
-        string? ComponentCode, DateTimeOffset? ReportedAt, string[]? Attachments);
+        string? ComponentCode, DateTimeOffset? ReportedAt, string[]? Attachments, string? Kind = null, DateOnly? PromisedBy = null,
+        string? LeadUnit = null, string[]? CoUnits = null);
 
     public static async Task<Results<Created<CaseViews.CaseDetail>, ProblemHttpResult>> Create(NewCase request, SpatialGridDb db, NpgsqlDataSource dataSource,
         GridRegistry grids, CalendarProvider calendars, CaseNotifier notifier, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -52,6 +53,13 @@ public static class CaseCreation
             return Problems.BadRequest("bad-attachments", "at most 20 attachments, each a reference (URL or hash) of at most 500 characters");
         if (source == CaseSource.SelfHandled && attachments.Length == 0)
             return Problems.BadRequest("missing-evidence", "a self-handled case must carry the evidence of the first response (attachments)");
+        var kind = request.Kind switch { null or "immediate" => CaseKind.Immediate, "promised" => CaseKind.Promised, "coordination" => CaseKind.Coordination, _ => (CaseKind)0 };
+        if (kind == 0) return Problems.BadRequest("bad-kind", "kind is immediate, promised or coordination");
+        var reportedDay = DateOnly.FromDateTime(reportedAt.ToOffset(calendars.Calendar.UtcOffset).DateTime);
+        if (kind == CaseKind.Promised && (request.PromisedBy is not { } promised || promised <= reportedDay || promised > reportedDay.AddDays(366)))
+            return Problems.BadRequest("bad-promise", "a promised case needs promisedBy, a date after the report and within a year");
+        if (kind == CaseKind.Coordination && string.IsNullOrWhiteSpace(request.LeadUnit))
+            return Problems.BadRequest("missing-lead-unit", "a case that needs coordination names its lead unit (leadUnit) and may name co-units (coUnits)");
 
         // Where: the grid, or the nearest district's centre for a point outside every grid.
         var gridCode = grids.Current.Index.Locate(lon, lat);
@@ -87,6 +95,11 @@ public static class CaseCreation
         var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         var effective = TaxonomyApi.View(cls, over);
         var limits = TaxonomyApi.Effective(cls, over);
+        if (kind == CaseKind.Promised)
+        {
+            // Closing is due on the promised date, at the hour of the report.
+            limits = limits with { Close = new TimeLimit(request.PromisedBy!.Value.DayNumber - reportedDay.DayNumber, ClockKind.CalendarDays) };
+        }
         var by = user.Identity?.Name ?? "anonymous";
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -103,7 +116,9 @@ public static class CaseCreation
             Number = $"{district}-{reportedAt.ToOffset(calendars.Calendar.UtcOffset):yyyyMMdd}-{sequence:0000}",
             DistrictCode = district, GridCode = gridCode, Outside = gridCode is null, ClassCode = cls.Code, Source = source,
             State = CaseState.Reported, Description = request.Description.Trim(), Location = GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(lon, lat)),
-            ComponentCode = componentCode, Unit = gridCode is null ? "区城运中心 District command centre" : effective.UnitZh, ReportedBy = by, ReportedAt = reportedAt,
+            ComponentCode = componentCode, ReportedBy = by, ReportedAt = reportedAt, Kind = kind, PromisedBy = request.PromisedBy,
+            Unit = kind == CaseKind.Coordination ? request.LeadUnit!.Trim() : gridCode is null ? "区城运中心 District command centre" : effective.UnitZh,
+            LeadUnit = kind == CaseKind.Coordination ? request.LeadUnit!.Trim() : null, CoUnits = kind == CaseKind.Coordination ? request.CoUnits ?? [] : [],
             DispatchValue = limits.Dispatch.Value, DispatchClock = limits.Dispatch.Clock, ArrivalValue = limits.Arrival.Value, ArrivalClock = limits.Arrival.Clock,
             FeedbackValue = limits.Feedback.Value, FeedbackClock = limits.Feedback.Clock, CloseValue = limits.Close.Value, CloseClock = limits.Close.Clock,
             LastHash = CaseHash.Genesis,

@@ -14,7 +14,7 @@ public static class CaseViews
     public sealed record EventView(int Sequence, DateTimeOffset At, string By, string Action, string From, string To, string? Note, JsonElement? Data, string Hash);
     public sealed record CaseSummary(string Number, string State, string Colour, string ClassCode, string Source, string DistrictCode, string? GridCode, bool Outside,
         string Unit, string Description, DateTimeOffset ReportedAt, DateTimeOffset? RedAt, int AlertCount, int ReworkCount, Geometry Location, uint Version);
-    public sealed record CaseDetail(CaseSummary Case, string? ComponentCode, string? LeadUnit, string[] CoUnits, DateOnly? ReviewDate, int? Satisfaction,
+    public sealed record CaseDetail(CaseSummary Case, string Kind, DateOnly? PromisedBy, IReadOnlyList<string> GridPath, string? ComponentCode, string? LeadUnit, string[] CoUnits, DateOnly? ReviewDate, int? Satisfaction,
         IReadOnlyList<string> AllowedActions, IReadOnlyList<StageView> Stages, IReadOnlyList<EventView> History);
 
     public static CaseLimits Limits(Case c) => new(new TimeLimit(c.DispatchValue, c.DispatchClock), new TimeLimit(c.ArrivalValue, c.ArrivalClock),
@@ -46,7 +46,8 @@ public static class CaseViews
     public static CaseDetail Detail(Case c, IEnumerable<CaseEvent> events, DateTimeOffset now, WorkCalendar calendar)
     {
         var stages = CaseTimeline.Stages(Times(c), Limits(c), now, calendar);
-        return new CaseDetail(Summary(c, now, calendar), c.ComponentCode, c.LeadUnit, c.CoUnits, c.ReviewDate, c.Satisfaction,
+        var path = c.GridCode is null ? [c.DistrictCode] : SpatialGrid.Core.Grids.GridCode.Parse(c.GridCode).Path();
+        return new CaseDetail(Summary(c, now, calendar), c.Kind.ToString().ToLowerInvariant(), c.PromisedBy, path, c.ComponentCode, c.LeadUnit, c.CoUnits, c.ReviewDate, c.Satisfaction,
             CaseStateMachine.Allowed(c.State).Select(CaseNames.Name).ToList(),
             stages.Select(s => new StageView(s.Stage.ToString().ToLowerInvariant(), s.Start, s.Due, s.EndedAt, s.Running, Math.Round(s.Used, 4), Name(s.Colour),
                 Math.Round((s.Due - now).TotalMinutes, 1), s.EndedAt is null ? null : s.OnTime)).ToList(),

@@ -11,7 +11,8 @@ namespace SpatialGrid.Api.Cases;
 /// <summary><c>GET /api/stats/cases</c>: the standard case measures per district, sub-district, community, grid, unit, class or source; JSON or CSV.</summary>
 public static class StatsApi
 {
-    private static readonly string[] Keys = ["district", "subdistrict", "community", "grid", "unit", "class", "source"];
+    // acceptor, dispatcher and closer group by the person (API client) who accepted, first dispatched or closed: the per-role view.
+    private static readonly string[] Keys = ["district", "subdistrict", "community", "grid", "unit", "class", "source", "acceptor", "dispatcher", "closer"];
 
     /// <summary>One group's counts and the rates made from them (null where the denominator is zero).</summary>
     public sealed record Measures(string Key, long Cases, long Accepted, double? OnTimeAcceptanceRate, double? OnTimeDispatchRate, long Dispatches, long Returns,

@@ -15,6 +15,14 @@ public enum CaseSource
     SelfHandled = 6,
 }
 
+/// <summary>Immediate cases run the class's limits; a promised one closes by the date promised to the reporter; one that needs coordination has a lead unit and co-units from the start.</summary>
+public enum CaseKind
+{
+    Immediate = 1,
+    Promised = 2,
+    Coordination = 3,
+}
+
 /// <summary>
 /// A case: one problem in one grid, with the limits it was opened under (later overrides do not move its
 /// deadlines), the moments each stage ended, and the instants its colour turns yellow and red (null when no
@@ -30,6 +38,8 @@ public sealed class Case
     public bool Outside { get; set; }
     public required string ClassCode { get; set; }
     public CaseSource Source { get; set; }
+    public CaseKind Kind { get; set; } = CaseKind.Immediate;
+    public DateOnly? PromisedBy { get; set; }
     public CaseState State { get; set; }
     public required string Description { get; set; }
     public required Point Location { get; set; }
@@ -38,6 +48,10 @@ public sealed class Case
     public string? LeadUnit { get; set; }
     public string[] CoUnits { get; set; } = [];
     public required string ReportedBy { get; set; }
+    /// <summary>Who accepted, first dispatched and closed: the measures per role are counted on them.</summary>
+    public string? AcceptedBy { get; set; }
+    public string? DispatchedBy { get; set; }
+    public string? ClosedBy { get; set; }
 
     public DateTimeOffset ReportedAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }

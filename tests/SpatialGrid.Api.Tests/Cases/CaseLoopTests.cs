@@ -134,6 +134,27 @@ public class CaseLoopTests(CaseFixture api) : IClassFixture<CaseFixture>
     }
 
     [Fact]
+    public async Task A_promised_case_closes_by_its_date_and_one_needing_coordination_has_its_units()
+    {
+        await api.Ready();
+        var (lon, lat) = api.City.WestPoint;
+        var now = api.Clock.GetUtcNow().ToOffset(CaseFixture.Cst);
+        var promisedBy = DateOnly.FromDateTime(now.DateTime).AddDays(5);
+        var promised = await Json(await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "E0304", description = "道路破损，承诺修复", lon, lat, kind = "promised", promisedBy }));
+        Assert.Equal("promised", promised.GetProperty("kind").GetString());
+        Assert.Equal(now.AddDays(5), Stage(promised, "closing").GetProperty("due").GetDateTimeOffset());
+        Assert.Equal([api.City.District, api.City.SubDistrict, api.City.Community, api.City.WestGrid], promised.GetProperty("gridPath").EnumerateArray().Select(p => p.GetString()));
+
+        await Problem.ExpectAsync(await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "E0304", description = "x", lon, lat, kind = "promised" }), HttpStatusCode.BadRequest, "bad-promise");
+        await Problem.ExpectAsync(await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "E0301", description = "x", lon, lat, kind = "coordination" }), HttpStatusCode.BadRequest, "missing-lead-unit");
+        await Problem.ExpectAsync(await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "E0301", description = "x", lon, lat, kind = "urgent" }), HttpStatusCode.BadRequest, "bad-kind");
+        var joint = await Json(await api.Dispatcher.PostAsJsonAsync("/api/cases",
+            new { classCode = "E0301", description = "违法搭建，多部门联合处置", lon, lat, kind = "coordination", leadUnit = "城管执法队", coUnits = new[] { "规划资源局", "街道网格中心" } }));
+        Assert.Equal("城管执法队", joint.GetProperty("leadUnit").GetString());
+        Assert.Equal(2, joint.GetProperty("coUnits").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_case_outside_every_grid_is_kept_flagged_and_sent_to_the_district_centre()
     {
         await api.Ready();

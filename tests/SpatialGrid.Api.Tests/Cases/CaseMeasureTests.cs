@@ -78,6 +78,13 @@ public class CaseMeasureTests(CaseFixture api) : IClassFixture<CaseFixture>
         Assert.Equal(0.25, R("publicShare"));
         Assert.Equal(1, m.GetProperty("redNow").GetInt32());    // C is past its closing deadline
 
+        // Per role: the dispatch desk accepted A, B and C and dispatched them; two of three on time each.
+        var dispatchers = JsonDocument.Parse(await api.Dispatcher.GetStringAsync(
+            $"/api/stats/cases?by=dispatcher&from={Uri.EscapeDataString(T(0, 0).ToString("O"))}")).RootElement;
+        var desk = dispatchers.EnumerateArray().Single(r => r.GetProperty("key").GetString() == "dispatch desk");
+        Assert.Equal(3, desk.GetProperty("cases").GetInt32());
+        Assert.Equal(0.6667, desk.GetProperty("onTimeDispatchRate").GetDouble());
+
         var csv = await api.Dispatcher.GetStringAsync($"/api/stats/cases?by=unit&format=csv&from={Uri.EscapeDataString(T(0, 0).ToString("O"))}");
         Assert.StartsWith("\uFEFFKey,Cases,Accepted", csv);
         Assert.Contains("城管执法一中队", csv);

@@ -18,6 +18,9 @@ SELECT CASE @by
          WHEN 'grid' THEN place
          WHEN 'unit' THEN unit
          WHEN 'class' THEN class_code
+         WHEN 'acceptor' THEN accepted_by
+         WHEN 'dispatcher' THEN dispatched_by
+         WHEN 'closer' THEN closed_by
          ELSE source::text END AS key,
        count(*) AS cases,
        count(*) FILTER (WHERE accepted_at IS NOT NULL) AS accepted,

@@ -90,6 +90,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("accepted_at");
 
+                    b.Property<string>("AcceptedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("accepted_by");
+
                     b.Property<int>("AlertCount")
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
@@ -132,6 +136,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
 
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("closed_by");
+
                     b.PrimitiveCollection<string[]>("CoUnits")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -166,6 +174,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dispatched_at");
+
+                    b.Property<string>("DispatchedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("dispatched_by");
 
                     b.Property<string>("DistrictCode")
                         .IsRequired()
@@ -202,6 +214,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("handled_at");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
                     b.Property<string>("LastHash")
                         .IsRequired()
                         .HasColumnType("text")
@@ -229,6 +245,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<bool>("Outside")
                         .HasColumnType("boolean")
                         .HasColumnName("outside");
+
+                    b.Property<DateOnly?>("PromisedBy")
+                        .HasColumnType("date")
+                        .HasColumnName("promised_by");
 
                     b.Property<DateTimeOffset?>("RedAt")
                         .HasColumnType("timestamp with time zone")

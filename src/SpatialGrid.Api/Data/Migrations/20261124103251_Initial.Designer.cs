@@ -13,7 +13,7 @@ using SpatialGrid.Api.Data;
 namespace SpatialGrid.Api.Data.Migrations
 {
     [DbContext(typeof(SpatialGridDb))]
-    [Migration("20261124103036_Initial")]
+    [Migration("20261124103251_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -93,6 +93,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("accepted_at");
 
+                    b.Property<string>("AcceptedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("accepted_by");
+
                     b.Property<int>("AlertCount")
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
@@ -135,6 +139,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
 
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("closed_by");
+
                     b.PrimitiveCollection<string[]>("CoUnits")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -169,6 +177,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dispatched_at");
+
+                    b.Property<string>("DispatchedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("dispatched_by");
 
                     b.Property<string>("DistrictCode")
                         .IsRequired()
@@ -205,6 +217,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("handled_at");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
                     b.Property<string>("LastHash")
                         .IsRequired()
                         .HasColumnType("text")
@@ -232,6 +248,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<bool>("Outside")
                         .HasColumnType("boolean")
                         .HasColumnName("outside");
+
+                    b.Property<DateOnly?>("PromisedBy")
+                        .HasColumnType("date")
+                        .HasColumnName("promised_by");
 
                     b.Property<DateTimeOffset?>("RedAt")
                         .HasColumnType("timestamp with time zone")
