@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Installs the Debian packages that are missing (PostGIS, Mosquitto, GDAL and any extra named).
 need_packages() {
   local missing=() p
-  for p in postgresql-15-postgis-3 mosquitto mosquitto-clients gdal-bin "$@"; do
+  for p in postgresql-15-postgis-3 mosquitto mosquitto-clients gdal-bin curl "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
