@@ -4,6 +4,7 @@ using SpatialGrid.Api;
 using SpatialGrid.Api.Components;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
+using SpatialGrid.Api.Maps;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Api.Open311;
 using SpatialGrid.Api.Security;
@@ -36,6 +37,7 @@ builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddComponents();
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddOgc();
+builder.Services.AddTiles();
 builder.Services.AddSchedules();
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapStats();
 app.MapOpen311();
 app.UseSchedules();
 app.MapOgc();
+app.MapTiles();
 app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
 
 app.Run();

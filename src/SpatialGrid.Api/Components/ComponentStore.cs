@@ -6,7 +6,7 @@ using SpatialGrid.Core.Components;
 namespace SpatialGrid.Api.Components;
 
 /// <summary>The component SQL: bulk insert by binary COPY, code generation, and the set-based grid assignment.</summary>
-public sealed class ComponentStore(NpgsqlDataSource dataSource)
+public sealed class ComponentStore(NpgsqlDataSource dataSource, Maps.TileCache tiles)
 {
     public async Task<HashSet<string>> ExistingCodesAsync(IEnumerable<string> codes, CancellationToken ct)
     {
@@ -88,6 +88,8 @@ public sealed class ComponentStore(NpgsqlDataSource dataSource)
         }
         var outside = await AssignAsync(conn, tx, ids, ct);
         await tx.CommitAsync(ct);
+        tiles.Invalidate("components");
+        tiles.Invalidate("roads");
         return (ids.Length, outside);
     }
 

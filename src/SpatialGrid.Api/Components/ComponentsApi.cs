@@ -131,7 +131,7 @@ public static class ComponentsApi
     };
 
     private static async Task<Results<Ok<ComponentView>, ProblemHttpResult>> Change(string code, ComponentChange change, SpatialGridDb db,
-        IOptions<GridsOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        IOptions<GridsOptions> options, ClaimsPrincipal user, TimeProvider clock, Maps.TileCache tiles, CancellationToken ct)
     {
         var c = await db.Components.FirstOrDefaultAsync(x => x.Code == code, ct);
         if (c is null) return Problems.NotFound("component-not-found", $"no component '{Clip(code)}'");
@@ -182,13 +182,15 @@ public static class ComponentsApi
             await ComponentStore.AssignAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(), [c.Id], ct);
         }
         await tx.CommitAsync(ct);
+        tiles.Invalidate("components");
+        tiles.Invalidate("roads");
         var fresh = await db.Components.AsNoTracking().FirstAsync(x => x.Id == c.Id, ct);
         return TypedResults.Ok((await Views(db, [fresh], ct))[0]);
     }
 
     private static async Task<Results<Ok<ComponentView>, ProblemHttpResult>> Remove(string code, SpatialGridDb db, IOptions<GridsOptions> options,
-        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
-        await Change(code, new ComponentChange(null, "removed", null, null, null, null, null, null), db, options, user, clock, ct);
+        ClaimsPrincipal user, TimeProvider clock, Maps.TileCache tiles, CancellationToken ct) =>
+        await Change(code, new ComponentChange(null, "removed", null, null, null, null, null, null), db, options, user, clock, tiles, ct);
 
     private static async Task<Results<Ok<List<InventoryRow>>, ProblemHttpResult>> Inventory(string code, NpgsqlDataSource dataSource, SpatialGridDb db, CancellationToken ct)
     {

@@ -15,7 +15,7 @@ public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (
 /// and, through LISTEN spatialgrid_grids, after a publish in any other instance. Readers take the reference once
 /// (an immutable snapshot), so a rebuild never blocks a lookup.
 /// </summary>
-public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, ILogger<GridRegistry> log) : BackgroundService
+public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, Maps.TileCache tiles, ILogger<GridRegistry> log) : BackgroundService
 {
     private volatile GridSnapshot _snapshot = GridSnapshot.Empty;
     private readonly SemaphoreSlim _reload = new(1, 1);
@@ -30,6 +30,9 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, I
             var rows = await store.CurrentAsync(ct);
             var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
             _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)));
+            // A new version moves grids and re-links components: their tiles are rebuilt on the next request.
+            tiles.Invalidate("grids");
+            tiles.Invalidate("components");
             log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);
         }
         finally

@@ -1,0 +1,41 @@
+namespace SpatialGrid.Api.Maps;
+
+/// <summary>One source layer inside a tile, as TileJSON describes it.</summary>
+public sealed record VectorLayer(string Id, string Description, int MinZoom, int MaxZoom, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>
+/// A tile layer: its SQL file (one query per tile, ST_TileEnvelope → ST_AsMVTGeom → ST_AsMVT), zoom range and
+/// source layers. A new map layer is one more entry here and one more .sql file, not a new mechanism.
+/// </summary>
+public sealed record TileSource(string Name, string Description, string SqlFile, int MinZoom, int MaxZoom, IReadOnlyList<VectorLayer> Layers, bool CaseData = false);
+
+public static class TileSources
+{
+    private static readonly Dictionary<string, string> GridFields = new() { ["code"] = "String", ["name"] = "String", ["kind"] = "String" };
+
+    public static readonly IReadOnlyList<TileSource> All =
+    [
+        new("grids", "Management grids by level", "Maps/Sql/grids.sql", 0, 18,
+        [
+            new("districts", "Districts (区)", 0, 18, GridFields),
+            new("subdistricts", "Sub-districts (街道)", 11, 18, GridFields),
+            new("communities", "Communities (居委会)", 13, 18, GridFields),
+            new("grids", "Responsibility grids, comprehensive and dedicated", 14, 18, GridFields),
+        ]),
+        new("components", "Components (部件) other than roads", "Maps/Sql/components.sql", 13, 19,
+        [
+            new("components", "Points from zoom 15, lines and polygons from 13", 13, 19,
+                new Dictionary<string, string> { ["code"] = "String", ["class"] = "String", ["name"] = "String", ["status"] = "String" }),
+        ]),
+        new("roads", "The road network (the base map)", "Maps/Sql/roads.sql", 10, 19,
+        [
+            new("roads", "Roads with their names", 10, 19, new Dictionary<string, string> { ["code"] = "String", ["name"] = "String", ["highway"] = "String" }),
+        ]),
+        new("cases", "Open cases coloured by their deadlines", "Maps/Sql/cases.sql", 10, 19,
+        [
+            new("cases", "Open cases", 10, 19, new Dictionary<string, string> { ["number"] = "String", ["class"] = "String", ["state"] = "String", ["colour"] = "String" }),
+        ], CaseData: true),
+    ];
+
+    public static TileSource? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+}

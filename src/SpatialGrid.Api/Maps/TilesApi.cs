@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authorization;
+using Npgsql;
+using SpatialGrid.Api.Security;
+using SpatialGrid.Api.ServiceDefaults;
+
+namespace SpatialGrid.Api.Maps;
+
+/// <summary>Vector tiles built by PostGIS (<c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>) and their TileJSON 3.0 (<c>/tiles/{layer}.json</c>).</summary>
+public static class TilesApi
+{
+    private const int FeatureCap = 5_000;
+
+    public static IServiceCollection AddTiles(this IServiceCollection services)
+    {
+        services.AddSingleton<TileCache>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTiles(this IEndpointRouteBuilder app)
+    {
+        var tiles = app.MapGroup("/tiles").WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy);
+        tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, cases); 204 when empty; ETag and If-None-Match");
+        tiles.MapGet("/{layer}.json", TileJson).WithSummary("TileJSON 3.0 of a layer: tiles URL, bounds, centre, zoom range, vector_layers with their fields");
+        return app;
+    }
+
+    /// <summary>Null when the caller may read the layer; the cases layer needs a case-reading key.</summary>
+    private static async Task<IResult?> Refusal(TileSource source, HttpContext http, IAuthorizationService auth)
+    {
+        if (!source.CaseData) return null;
+        var result = await auth.AuthorizeAsync(http.User, SecuritySetup.CaseReaderPolicy);
+        if (result.Succeeded) return null;
+        return http.User.Identity?.IsAuthenticated == true
+            ? Problems.Create(403, "forbidden", "Forbidden", "the cases layer needs a key with a case-reading role")
+            : Problems.Create(401, "unauthenticated", "Authentication required", "the cases layer needs an API key in X-Api-Key");
+    }
+
+    private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http, NpgsqlDataSource dataSource, TileCache cache,
+        IAuthorizationService auth, TimeProvider clock, CancellationToken ct)
+    {
+        if (TileSources.Find(layer) is not { } source)
+            return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
+        if (await Refusal(source, http, auth) is { } refused) return refused;
+        var yText = y.EndsWith(".mvt", StringComparison.Ordinal) ? y[..^4] : y.EndsWith(".pbf", StringComparison.Ordinal) ? y[..^4] : y;
+        if (!int.TryParse(yText, out var row)) return Problems.BadRequest("bad-tile", "the tile address is /tiles/{layer}/{z}/{x}/{y}.mvt with whole numbers");
+        if (z is < 0 or > 22 || x < 0 || row < 0 || x >= 1 << z || row >= 1 << z)
+            return Problems.BadRequest("bad-tile", $"tile {z}/{x}/{row} does not exist: z is 0–22, x and y 0–{(1 << Math.Clamp(z, 0, 22)) - 1}");
+        http.Response.Headers.CacheControl = source.CaseData ? "private, max-age=30" : "public, max-age=60";
+        if (z < source.MinZoom || z > source.MaxZoom) return Results.NoContent();
+
+        var version = cache.Version(source.Name);
+        if (!cache.TryGet(source.Name, z, x, row, out var hit))
+        {
+            await using var cmd = dataSource.CreateCommand(SqlFiles.Get(source.SqlFile));
+            cmd.Parameters.AddWithValue("z", z);
+            cmd.Parameters.AddWithValue("x", x);
+            cmd.Parameters.AddWithValue("y", row);
+            // One pixel of a 4096-unit tile, in degrees at the equator: simplification below it cannot be seen.
+            cmd.Parameters.AddWithValue("tolerance", 360.0 / (1 << z) / 4096);
+            cmd.Parameters.AddWithValue("cap", FeatureCap);
+            cmd.Parameters.AddWithValue("now", clock.GetUtcNow().ToUniversalTime());
+            var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+            hit = (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
+            // Case colours change with the clock: their tiles are not kept.
+            if (!source.CaseData) cache.Put(source.Name, z, x, row, version, hit.Tile, hit.ETag);
+        }
+        if (hit.Tile.Length == 0) return Results.NoContent();
+        http.Response.Headers.ETag = hit.ETag;
+        if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == hit.ETag)) return Results.StatusCode(304);
+        return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
+    }
+
+    private static async Task<IResult> TileJson(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)
+    {
+        if (TileSources.Find(layer) is not { } source)
+            return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
+        if (await Refusal(source, http, auth) is { } refused) return refused;
+        var grids = await new Grids.GridsOgcCollection().ExtentAsync(db, ct);
+        double[] bounds = grids.IsNull ? [-180, -85.05, 180, 85.05] : [grids.MinX, grids.MinY, grids.MaxX, grids.MaxY];
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["tilejson"] = "3.0.0",
+            ["name"] = source.Name,
+            ["description"] = source.Description,
+            ["tiles"] = new[] { $"{baseUrl}/tiles/{source.Name}/{{z}}/{{x}}/{{y}}.mvt" },
+            ["minzoom"] = source.MinZoom,
+            ["maxzoom"] = source.MaxZoom,
+            ["bounds"] = bounds,
+            ["center"] = new[] { (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.Max(source.MinZoom, 12) },
+            ["attribution"] = "© OpenStreetMap contributors (roads); SpatialGrid",
+            ["vector_layers"] = source.Layers.Select(l => new Dictionary<string, object>
+            {
+                ["id"] = l.Id, ["description"] = l.Description, ["minzoom"] = l.MinZoom, ["maxzoom"] = l.MaxZoom, ["fields"] = l.Fields,
+            }).ToList(),
+        });
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using SpatialGrid.Api.Tests.Components;
+using SpatialGrid.Api.Tests.Grids;
+using SpatialGrid.Api.Tests.Infrastructure;
+
+namespace SpatialGrid.Api.Tests.Maps;
+
+/// <summary>Vector tiles from PostGIS, read back by GDAL; ETags, 304, 204 and invalidation on a new grid version.</summary>
+public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
+{
+    public sealed class RealApi : ApiFixture
+    {
+        protected override bool RealServer => true;
+    }
+
+    private static readonly SmallCity City = new("310101", 121.46, 31.22);
+
+    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var rad = lat * Math.PI / 180;
+        return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
+    }
+
+    private async Task Ready()
+    {
+        if (await api.ScalarAsync("SELECT count(*) FROM grids") == 0) await ComponentFiles.PublishCity(api, City);
+    }
+
+    [Fact]
+    public async Task A_grid_tile_is_built_by_postgis_and_read_by_gdal()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var response = await api.Anonymous.GetAsync($"/tiles/grids/15/{x}/{y}.mvt");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.mapbox-vector-tile", response.Content.Headers.ContentType?.MediaType);
+
+        var url = $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/15/{x}/{y}.mvt";
+        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-ro", "-so", "-al", url }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (gdal-bin) is missing: run deploy/test.sh");
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Contains("Layer name: districts", output);
+        Assert.Contains("Layer name: grids", output);
+        Assert.Matches(@"Layer name: grids[\s\S]*Feature Count: [12]\b", output);
+    }
+
+    [Fact]
+    public async Task Etags_answer_304_and_a_new_grid_version_changes_the_tile()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var first = await api.Anonymous.GetAsync($"/tiles/grids/15/{x}/{y}.mvt");
+        var etag = first.Headers.ETag!.Tag;
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
+        again.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag));
+        Assert.Equal(HttpStatusCode.NotModified, (await api.Anonymous.SendAsync(again)).StatusCode);
+
+        var features = City.Features();
+        features[3] = SmallCity.Feature(City.WestGrid, "West grid v2", SmallCity.Box(City.Lon, City.Lat, City.Lon + 0.015, City.Lat + 0.02));
+        features[4] = SmallCity.Feature(City.EastGrid, "East grid v2", SmallCity.Box(City.Lon + 0.015, City.Lat, City.Lon + 0.02, City.Lat + 0.02));
+        (await api.Editor.PostAsync("/api/grids/imports", Upload.GeoJson(SmallCity.Collection(features), ("publish", "true")))).EnsureSuccessStatusCode();
+        var fresh = await api.Anonymous.GetAsync($"/tiles/grids/15/{x}/{y}.mvt");
+        Assert.NotEqual(etag, fresh.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task TileJson_describes_the_layers()
+    {
+        await Ready();
+        var json = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/tiles/grids.json")).RootElement;
+        Assert.Equal("3.0.0", json.GetProperty("tilejson").GetString());
+        Assert.EndsWith("/tiles/grids/{z}/{x}/{y}.mvt", json.GetProperty("tiles")[0].GetString());
+        Assert.Equal(["districts", "subdistricts", "communities", "grids"], json.GetProperty("vector_layers").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+    }
+
+    [Theory]
+    [InlineData("/tiles/planets/1/0/0.mvt", HttpStatusCode.NotFound, "layer-not-found")]
+    [InlineData("/tiles/grids/3/9/0.mvt", HttpStatusCode.BadRequest, "bad-tile")]
+    [InlineData("/tiles/grids/23/0/0.mvt", HttpStatusCode.BadRequest, "bad-tile")]
+    [InlineData("/tiles/grids/15/1/abc.mvt", HttpStatusCode.BadRequest, "bad-tile")]
+    [InlineData("/tiles/cases/15/27440/13388.mvt", HttpStatusCode.Unauthorized, "unauthenticated")]
+    [InlineData("/tiles/cases.json", HttpStatusCode.Unauthorized, "unauthenticated")]
+    public async Task Bad_tile_requests_get_problem_details(string url, HttpStatusCode status, string kind)
+    {
+        await Problem.ExpectAsync(await api.Anonymous.GetAsync(url), status, kind);
+    }
+
+    [Fact]
+    public async Task Empty_tiles_and_zooms_outside_a_layer_answer_204()
+    {
+        await Ready();
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.GetAsync("/tiles/grids/15/0/0.mvt")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.GetAsync("/tiles/components/5/26/13.mvt")).StatusCode);
+    }
+}
