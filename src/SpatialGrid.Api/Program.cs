@@ -16,7 +16,7 @@ GeometryFactories.UseEverywhere();
 var builder = WebApplication.CreateBuilder(args);
 
 // Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
-builder.Services.AddProblemDetails();
+builder.Services.AddBadRequestProblems();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84));

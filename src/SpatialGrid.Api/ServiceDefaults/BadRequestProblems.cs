@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+
+namespace SpatialGrid.Api.ServiceDefaults;
+
+/// <summary>
+/// problem+json for every error, and a precise one for requests the framework cannot bind: a body that is not
+/// JSON, a field of the wrong type, a query value that is not a number. Other server errors keep their details
+/// to the log.
+/// </summary>
+public static class BadRequestProblems
+{
+    public static IServiceCollection AddBadRequestProblems(this IServiceCollection services)
+    {
+        // Binding failures are thrown, so the exception handler can say what failed.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var error = context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is not BadHttpRequestException bad) return;
+            context.HttpContext.Response.StatusCode = bad.StatusCode;
+            context.ProblemDetails.Status = bad.StatusCode;
+            context.ProblemDetails.Type = Problems.TypePrefix + (bad.StatusCode == 413 ? "too-large" : "bad-request");
+            context.ProblemDetails.Title = "The request is not valid";
+            // The framework's message names the parameter and what was expected; the JSON reader's adds where it broke.
+            context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
+                ? $"{bad.Message} {json.Message}"
+                : bad.Message;
+        });
+        services.AddExceptionHandler<BadRequestStatus>();
+        return services;
+    }
+
+    /// <summary>Gives a thrown BadHttpRequestException its own status (400, 413…) instead of 500, then lets problem details write it.</summary>
+    private sealed class BadRequestStatus : IExceptionHandler
+    {
+        public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is BadHttpRequestException bad) httpContext.Response.StatusCode = bad.StatusCode;
+            return ValueTask.FromResult(false);
+        }
+    }
+}
