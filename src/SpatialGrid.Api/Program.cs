@@ -38,12 +38,20 @@ builder.Services.AddComponents();
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddOgc();
 builder.Services.AddTiles();
+// Tiles, GeoJSON and problems compress well; the offline web map fetches many of them.
+builder.Services.AddResponseCompression(o =>
+{
+    o.EnableForHttps = true;
+    o.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes
+        .Concat(["application/vnd.mapbox-vector-tile", "application/geo+json", "application/problem+json"]);
+});
 builder.Services.AddSchedules();
 
 var app = builder.Build();
 await app.MigrateAsync();
 await app.SeedTaxonomyAsync();
 
+app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -62,6 +70,7 @@ app.MapOpen311();
 app.UseSchedules();
 app.MapOgc();
 app.MapTiles();
+app.MapStyles();
 app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
 
 app.Run();

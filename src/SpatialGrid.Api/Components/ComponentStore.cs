@@ -88,8 +88,10 @@ public sealed class ComponentStore(NpgsqlDataSource dataSource, Maps.TileCache t
         }
         var outside = await AssignAsync(conn, tx, ids, ct);
         await tx.CommitAsync(ct);
-        tiles.Invalidate("components");
-        tiles.Invalidate("roads");
+        var area = new NetTopologySuite.Geometries.Envelope();
+        foreach (var d in drafts) area.ExpandToInclude(d.Geometry.EnvelopeInternal);
+        await tiles.InvalidateAsync("components", area, ct);
+        if (drafts.Any(d => d.ClassCode == "0201")) await tiles.InvalidateAsync("roads", area, ct);
         return (ids.Length, outside);
     }
 

@@ -136,6 +136,7 @@ public static class ComponentsApi
         var c = await db.Components.FirstOrDefaultAsync(x => x.Code == code, ct);
         if (c is null) return Problems.NotFound("component-not-found", $"no component '{Clip(code)}'");
         var before = JsonSerializer.Serialize(Snapshot(c));
+        var touched = c.Geometry.EnvelopeInternal.Copy();
         if (change.Name is not null)
         {
             if (change.Name.Trim().Length is 0 or > 200) return Problems.BadRequest("bad-name", "name has 1 to 200 characters");
@@ -182,8 +183,9 @@ public static class ComponentsApi
             await ComponentStore.AssignAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(), [c.Id], ct);
         }
         await tx.CommitAsync(ct);
-        tiles.Invalidate("components");
-        tiles.Invalidate("roads");
+        // Only the tiles that held the component before or hold it now.
+        touched.ExpandToInclude(c.Geometry.EnvelopeInternal);
+        await tiles.InvalidateAsync(c.ClassCode == "0201" ? "roads" : "components", touched, ct);
         var fresh = await db.Components.AsNoTracking().FirstAsync(x => x.Id == c.Id, ct);
         return TypedResults.Ok((await Views(db, [fresh], ct))[0]);
     }

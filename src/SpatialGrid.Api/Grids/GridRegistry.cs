@@ -30,9 +30,8 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, M
             var rows = await store.CurrentAsync(ct);
             var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
             _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)));
-            // A new version moves grids and re-links components: their tiles are rebuilt on the next request.
-            tiles.Invalidate("grids");
-            tiles.Invalidate("components");
+            // Every instance reloads on a publish, so each drops its own grid tiles; the grid layer changes as a whole.
+            tiles.Apply(new Maps.TileCache.Change("grids", null));
             log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);
         }
         finally

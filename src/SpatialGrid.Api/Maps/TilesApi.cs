@@ -14,6 +14,7 @@ public static class TilesApi
     public static IServiceCollection AddTiles(this IServiceCollection services)
     {
         services.AddSingleton<TileCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<TileCache>());
         return services;
     }
 
@@ -49,7 +50,6 @@ public static class TilesApi
         http.Response.Headers.CacheControl = source.CaseData ? "private, max-age=30" : "public, max-age=60";
         if (z < source.MinZoom || z > source.MaxZoom) return Results.NoContent();
 
-        var version = cache.Version(source.Name);
         if (!cache.TryGet(source.Name, z, x, row, out var hit))
         {
             await using var cmd = dataSource.CreateCommand(SqlFiles.Get(source.SqlFile));
@@ -63,7 +63,7 @@ public static class TilesApi
             var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
             hit = (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
             // Case colours change with the clock: their tiles are not kept.
-            if (!source.CaseData) cache.Put(source.Name, z, x, row, version, hit.Tile, hit.ETag);
+            if (!source.CaseData) cache.Put(source.Name, z, x, row, hit.Tile, hit.ETag);
         }
         if (hit.Tile.Length == 0) return Results.NoContent();
         http.Response.Headers.ETag = hit.ETag;

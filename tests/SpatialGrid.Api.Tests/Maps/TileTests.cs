@@ -97,4 +97,48 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.GetAsync("/tiles/grids/15/0/0.mvt")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.GetAsync("/tiles/components/5/26/13.mvt")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_default_style_draws_every_layer_from_the_services_own_tiles()
+    {
+        var style = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/styles/default.json")).RootElement;
+        Assert.Equal(8, style.GetProperty("version").GetInt32());
+        foreach (var source in new[] { "roads", "grids", "components", "cases" })
+            Assert.EndsWith($"/tiles/{source}.json", style.GetProperty("sources").GetProperty(source).GetProperty("url").GetString());
+        var cases = style.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("id").GetString() == "cases");
+        Assert.Contains("\"red\"", cases.GetProperty("paint").GetProperty("circle-color").GetRawText());
+        Assert.False(style.TryGetProperty("glyphs", out _));
+    }
+
+    [Fact]
+    public async Task Tiles_are_gzipped_when_the_client_accepts_it()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        var response = await api.Anonymous.SendAsync(request);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+    }
+
+    [Fact]
+    public async Task A_changed_component_refreshes_the_tiles_it_touches_and_only_those()
+    {
+        await Ready();
+        var (lon, lat) = City.EastPoint;
+        (await ComponentFiles.Import(api, [ComponentFiles.Feature("0107", ComponentFiles.Point(lon, lat), code: "3101010107000777")])).EnsureSuccessStatusCode();
+        var (x, y) = TileOf(lon, lat, 16);
+        var before = await api.Anonymous.GetAsync($"/tiles/components/16/{x}/{y}.mvt");
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        var patched = await api.Editor.PatchAsync("/api/components/3101010107000777",
+            new StringContent("""{"status":"damaged"}""", System.Text.Encoding.UTF8, "application/json"));
+        patched.EnsureSuccessStatusCode();
+        var after = await api.Anonymous.GetAsync($"/tiles/components/16/{x}/{y}.mvt");
+        Assert.NotEqual(before.Headers.ETag!.Tag, after.Headers.ETag!.Tag);
+
+        // The area test behind it: the tile holding the point is touched, a tile two kilometres away is not.
+        double[] box = [lon, lat, lon, lat];
+        Assert.True(SpatialGrid.Api.Maps.TileCache.Intersects(16, x, y, box));
+        Assert.False(SpatialGrid.Api.Maps.TileCache.Intersects(16, x + 5, y, box));
+    }
 }
