@@ -8,11 +8,13 @@ source "$(dirname "$0")/lib.sh"
 PORT=${SG_TEST_PG_PORT:-55433}
 DATA=${SG_DATA:-$SG_ROOT/.data}
 
+WEB_PORT=${SG_TEST_WEB_PORT:-5099}
 need_dotnet
-need_packages
+need_packages chromium
 # Tests throw away their databases; durability buys nothing here.
 PG_FSYNC=off pg_start "$DATA/test-pg" "$PORT"
-trap 'pg_stop "$DATA/test-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+api=""
+trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/test-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
 
 export SG_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres"
 log "building"
@@ -25,6 +27,36 @@ set +e
 dotnet test "$SG_ROOT/SpatialGrid.sln" -c Release --no-build -v q --nologo --results-directory "$results" --logger "trx" "$@"
 rc=$?
 set -e
+
+# The web map in Chromium (tests/web), against the service with the demo city on its own database and port.
+web_passed=0; web_failed=0
+if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
+  log "running the browser tests (tests/web)"
+  PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS sg_web WITH (FORCE)" >/dev/null
+  pg_create_db sg_web "$PORT"
+  rm -f "$DATA/web-admin.key"
+  api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
+  cli="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
+  (cd "$(dirname "$api_dll")" && Urls="http://127.0.0.1:$WEB_PORT" Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_web" \
+    Security__BootstrapAdminKeyFile="$DATA/web-admin.key" Logging__LogLevel__Default=Warning exec dotnet "$api_dll") > "$DATA/web-api.log" 2>&1 &
+  api=$!
+  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
+  export SGRID_API="http://127.0.0.1:$WEB_PORT" SGRID_KEY; SGRID_KEY=$(cat "$DATA/web-admin.key")
+  dotnet "$cli" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > "$DATA/web-load.log"
+  dotnet "$cli" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" >> "$DATA/web-load.log"
+  web_key=$(dotnet "$cli" keys create --name browser-test --role dispatcher | tail -n 1)
+  (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  set +e
+  (cd "$SG_ROOT/tests/web" && SG_WEB_URL="http://127.0.0.1:$WEB_PORT" SG_WEB_KEY="$web_key" SG_WEB_SHOTS="$results" \
+    node --test --test-concurrency=1 --test-reporter=tap) | tee "$results/web.tap" | grep -E '^(not )?ok |^# (pass|fail) '
+  web_rc=${PIPESTATUS[0]}
+  set -e
+  web_passed=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$results/web.tap"); web_failed=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$results/web.tap")
+  [ "$web_rc" -ne 0 ] && rc=1
+  [ -z "$web_passed" ] && { echo "the browser tests did not run (see $results/web.tap and $DATA/web-api.log)"; rc=1; web_passed=0; web_failed=1; }
+  kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
+  log "map screenshots: $results/map.png, $results/map-with-case.png"
+fi
 passed=0; failed=0
 for f in "$results"/*.trx; do
   [ -f "$f" ] || continue
@@ -32,5 +64,6 @@ for f in "$results"/*.trx; do
   passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$c")))
   failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$c")))
 done
+passed=$((passed + web_passed)); failed=$((failed + web_failed))
 echo "$passed passed, $failed failed"
 exit $rc

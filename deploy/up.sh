@@ -26,7 +26,8 @@ api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
 cli_dll="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
 
 log "starting the API on $URL"
-dotnet "$api_dll" > "$DATA/api.log" 2>&1 &
+# From its own folder, so that it finds its wwwroot (the web map) and appsettings.json.
+(cd "$(dirname "$api_dll")" && exec dotnet "$api_dll") > "$DATA/api.log" 2>&1 &
 api=$!
 echo "$api" > "$DATA/api.pid"
 trap 'kill $api 2>/dev/null || true' INT TERM
@@ -51,6 +52,7 @@ fi
 cat <<MSG
 
   SpatialGrid is running with the demo city (central Huangpu, Shanghai).
+    Web map        $URL/   (paste the admin key under "API key" to see cases)
     API            $URL/api/grids
     OGC API        $URL/ogc
     OpenAPI        $URL/openapi/v1.json

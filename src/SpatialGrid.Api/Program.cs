@@ -71,7 +71,9 @@ app.UseSchedules();
 app.MapOgc();
 app.MapTiles();
 app.MapStyles();
-app.MapGet("/", () => Results.Redirect("/ogc")).ExcludeFromDescription();
+// The web map at /, from wwwroot (MapLibre copied from npm by the build).
+app.UseDefaultFiles();
+app.UseStaticFiles();
 
 app.Run();
 

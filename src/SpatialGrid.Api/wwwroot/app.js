@@ -1,0 +1,122 @@
+// The SpatialGrid web map: MapLibre over the service's own tiles (/styles/default.json), a panel for the clicked
+// grid or case, a search box, and live case events. Everything comes from this server: the page works offline.
+(() => {
+  const keyOf = () => localStorage.getItem('sg-key') || '';
+  const headers = () => (keyOf() ? { 'X-Api-Key': keyOf() } : {});
+  const api = async (path) => {
+    const r = await fetch(path, { headers: headers() });
+    if (!r.ok) throw new Error(`${r.status} ${(await r.json().catch(() => ({}))).detail || r.statusText}`);
+    return r.json();
+  };
+  const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  const panel = document.getElementById('panel');
+
+  const map = new maplibregl.Map({
+    container: 'map',
+    style: { version: 8, sources: {}, layers: [] },
+    center: [121.4737, 31.2304],
+    zoom: 15.5,
+    // Chinese labels, if a style adds them, are drawn from the local system fonts, never fetched.
+    localIdeographFontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
+    // The cases layer needs a key; the browser sends it as a header, never in the URL.
+    transformRequest: (url) => (url.includes('/tiles/cases') && keyOf() ? { url, headers: { 'X-Api-Key': keyOf() } } : { url }),
+  });
+  window.sgMap = map;
+  // Without a key the cases layer would only answer 401: leave it out of the style until a key is saved.
+  fetch('/styles/default.json').then((r) => r.json()).then((style) => {
+    if (!keyOf()) {
+      delete style.sources.cases;
+      style.layers = style.layers.filter((l) => l.source !== 'cases');
+    }
+    map.setStyle(style);
+  });
+  map.addControl(new maplibregl.NavigationControl(), 'top-left');
+
+  // Layer toggles.
+  document.querySelectorAll('#layers input').forEach((box) => box.addEventListener('change', () => {
+    for (const id of box.dataset.layers.split(',')) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+    }
+  }));
+
+  // Panels.
+  async function showGrid(code) {
+    const [grid, inventory] = await Promise.all([api(`/api/grids/${code}`), api(`/api/grids/${code}/inventory`)]);
+    let open = '';
+    if (keyOf()) {
+      try { open = `<p>Open cases 未结案件: ${(await api(`/api/cases?state=open&grid=${code}&pageSize=1`)).total}</p>`; } catch { open = ''; }
+    }
+    panel.innerHTML = `<h2 data-code="${esc(grid.code)}">${esc(grid.name)}</h2>
+      <p>${grid.path.map((p) => `${esc(p.name)} <small>${esc(p.code)}</small>`).join(' › ')}</p>
+      <p>Code 编码 <b>${esc(grid.code)}</b> · ${esc(grid.level)} · ${esc(grid.kind)} · ${Math.round(grid.areaM2).toLocaleString()} m²</p>
+      <p>Leader 网格长: ${esc(grid.leader || '—')}</p>${open}
+      <table><tr><th>Class 类别</th><th>Count</th><th>m / m²</th></tr>
+      ${inventory.map((r) => `<tr><td>${esc(r.classCode)} ${esc(r.nameZh)}</td><td>${r.count}</td><td>${r.measure ?? ''}</td></tr>`).join('')}</table>`;
+  }
+
+  async function showCase(number) {
+    const c = await api(`/api/cases/${number}`);
+    panel.innerHTML = `<h2 data-number="${esc(c.case.number)}">${esc(c.case.number)}</h2>
+      <p><span class="badge colour-${esc(c.case.colour)}">${esc(c.case.colour)}</span> ${esc(c.case.state)} · ${esc(c.case.classCode)} · ${esc(c.case.unit)}</p>
+      <p>${esc(c.case.description)}</p>
+      <table><tr><th>Stage 环节</th><th>Due 时限</th><th>Left 剩余</th></tr>
+      ${c.stages.map((s) => `<tr><td>${esc(s.stage)}</td><td>${new Date(s.due).toLocaleString()}</td><td>${s.running ? Math.round(s.minutesLeft) + ' min' : (s.onTime ? 'on time' : 'late')}</td></tr>`).join('')}</table>
+      <h3>History 流程</h3><ol>${c.history.map((e) => `<li>${new Date(e.at).toLocaleString()} ${esc(e.action)} — ${esc(e.by)} ${esc(e.note || '')}</li>`).join('')}</ol>`;
+  }
+
+  map.on('click', async (e) => {
+    const hits = map.queryRenderedFeatures(e.point, { layers: ['cases', 'grids-fill'].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none') });
+    const hit = hits.find((f) => f.layer.id === 'cases') || hits[0];
+    try {
+      if (!hit) return;
+      if (hit.layer.id === 'cases') await showCase(hit.properties.number);
+      else await showGrid(hit.properties.code);
+    } catch (err) { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; }
+  });
+
+  // Search: a grid code (6–15 digits), a case number (district-date-seq) or a component code (16–17 digits).
+  document.getElementById('search').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = document.getElementById('q').value.trim();
+    const note = document.getElementById('search-result');
+    try {
+      let geometry;
+      if (/^\d{6}-\d{8}-\d+$/.test(q)) { const c = await api(`/api/cases/${q}`); geometry = c.case.location; await showCase(q); }
+      else if (/^\d{16,17}$/.test(q)) { geometry = (await api(`/api/components/${q}`)).geometry; }
+      else if (/^\d{6,15}$/.test(q)) { geometry = (await api(`/api/grids/${q}`)).geometry; await showGrid(q); }
+      else throw new Error('not a grid code, case number or component code');
+      const coords = JSON.stringify(geometry.coordinates).match(/-?\d+(\.\d+)?/g).map(Number);
+      const xs = coords.filter((_, i) => i % 2 === 0), ys = coords.filter((_, i) => i % 2 === 1);
+      map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { maxZoom: 17, padding: 40, duration: 0 });
+      note.textContent = '';
+    } catch (err) { note.textContent = err.message; }
+  });
+
+  // The key for cases.
+  document.getElementById('key').value = keyOf();
+  document.getElementById('save-key').addEventListener('click', () => {
+    localStorage.setItem('sg-key', document.getElementById('key').value.trim());
+    location.reload();
+  });
+
+  // Live: case events arrive on a stream read with fetch (so the key travels as a header); each one refreshes the cases tiles.
+  function refreshCases() {
+    const source = map.getSource('cases');
+    if (source && source.tiles) source.setTiles(source.tiles.map((t) => t.replace(/\?v=\d+$/, '') + `?v=${Date.now()}`));
+  }
+  window.sgRefreshCases = refreshCases;
+  async function listen() {
+    if (!keyOf()) return;
+    try {
+      const r = await fetch('/api/events', { headers: headers() });
+      const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (value.includes('event: ')) refreshCases();
+      }
+    } catch { /* reconnect below */ }
+    setTimeout(listen, 3000);
+  }
+  map.on('load', listen);
+})();

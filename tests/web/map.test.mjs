@@ -1,0 +1,88 @@
+// The web map in Debian's Chromium against the running service with the demo city (deploy/test.sh starts both).
+// SG_WEB_URL: the service; SG_WEB_KEY: a dispatcher key; SG_WEB_SHOTS: where the screenshot goes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.SG_WEB_URL ?? 'http://127.0.0.1:5099';
+const key = process.env.SG_WEB_KEY ?? '';
+const shots = process.env.SG_WEB_SHOTS ?? '.';
+let browser, page;
+const errors = [];
+const outside = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { const u = new URL(r.url()); if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol.startsWith('http')) outside.push(r.url()); });
+  // The key is in place before the page's first script runs, as after "Save" in the page.
+  await page.addInitScript((k) => localStorage.setItem('sg-key', k), key);
+  await page.goto(base + '/');
+  await page.waitForFunction(() => window.sgMap && window.sgMap.getLayer('cases') && window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 60000 });
+});
+
+after(async () => { await browser?.close(); });
+
+const rendered = (layer) => page.evaluate((l) => window.sgMap.queryRenderedFeatures({ layers: [l] }).length, layer);
+const settle = () => page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 30000 });
+
+test('the page loads with no console errors and no request leaving the machine', async () => {
+  assert.deepEqual(errors, []);
+  assert.deepEqual(outside, []);
+  await page.screenshot({ path: `${shots}/map.png` });
+});
+
+test('every layer draws features and toggles off', async () => {
+  for (const layer of ['roads', 'grids-fill', 'components', 'districts-line']) {
+    assert.ok(await rendered(layer) > 0, `${layer} draws features`);
+  }
+  await page.click('input[data-layers="grids-fill,grids-line"]');
+  await settle();
+  assert.equal(await rendered('grids-fill'), 0);
+  await page.click('input[data-layers="grids-fill,grids-line"]');
+  await settle();
+  assert.ok(await rendered('grids-fill') > 0);
+});
+
+test('clicking a grid opens its panel with its code', async () => {
+  // Cases lie over grids: hide them so the click reaches the grid.
+  await page.click('input[data-layers="cases"]');
+  const target = await page.evaluate(() => {
+    const f = window.sgMap.queryRenderedFeatures({ layers: ['grids-fill'] })[0];
+    const c = window.sgMap.getCenter();
+    return { code: null, point: window.sgMap.project(c), any: f?.properties.code };
+  });
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + target.point.x, box.y + target.point.y);
+  await page.waitForSelector('#panel h2[data-code]', { timeout: 15000 });
+  const code = await page.getAttribute('#panel h2[data-code]', 'data-code');
+  assert.match(code, /^\d{15}$/);
+  const under = await page.evaluate((p) => window.sgMap.queryRenderedFeatures([p.x, p.y], { layers: ['grids-fill'] }).map((f) => f.properties.code), target.point);
+  assert.ok(under.includes(code), `panel ${code} is a grid under the click (${under})`);
+  await page.click('input[data-layers="cases"]');
+});
+
+test('a case created through the API appears without reload', async () => {
+  const center = await page.evaluate(() => window.sgMap.getCenter());
+  const r = await fetch(base + '/api/cases', {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify({ classCode: 'E0502', description: 'web test: 占道经营', lon: center.lng, lat: center.lat }),
+  });
+  assert.equal(r.status, 201);
+  const number = (await r.json()).case.number;
+  await page.waitForFunction((n) => window.sgMap.queryRenderedFeatures({ layers: ['cases'] }).some((f) => f.properties.number === n),
+    number, { timeout: 15000, polling: 250 });
+  await page.screenshot({ path: `${shots}/map-with-case.png` });
+});
+
+test('the search box flies to a grid code', async () => {
+  await page.fill('#q', '310101002001001');
+  await page.click('#search button');
+  await page.waitForSelector('#panel h2[data-code="310101002001001"]', { timeout: 15000 });
+});
