@@ -10,7 +10,7 @@ DATA=${SG_DATA:-$SG_ROOT/.data}
 
 WEB_PORT=${SG_TEST_WEB_PORT:-5099}
 need_dotnet
-need_packages chromium
+need_packages chromium fonts-noto-cjk
 # Tests throw away their databases; durability buys nothing here.
 PG_FSYNC=off pg_start "$DATA/test-pg" "$PORT"
 api=""

@@ -81,6 +81,14 @@ test('a case created through the API appears without reload', async () => {
   await page.screenshot({ path: `${shots}/map-with-case.png` });
 });
 
+test('grids carry code and name labels drawn with local fonts', async () => {
+  await page.evaluate(() => window.sgMap.jumpTo({ zoom: 16.5 }));
+  await page.waitForSelector('.grid-label', { timeout: 15000 });
+  const label = await page.textContent('.grid-label');
+  assert.match(label, /\d{15}/);
+  assert.deepEqual(outside, []);
+});
+
 test('the search box flies to a grid code', async () => {
   await page.fill('#q', '310101002001001');
   await page.click('#search button');

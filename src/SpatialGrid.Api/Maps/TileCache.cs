@@ -20,6 +20,29 @@ public sealed class TileCache(NpgsqlDataSource dataSource, ILogger<TileCache> lo
     /// <summary>A change of a layer's data, within an area (null: the whole layer).</summary>
     public sealed record Change(string Layer, double[]? Bounds);
 
+    private readonly ConcurrentDictionary<(string Layer, int Z, int X, int Y), Lazy<Task<(byte[] Tile, string ETag)>>> _building = new();
+
+    /// <summary>Builds a tile once however many requests ask for it at the same moment (case tiles too, though they are not kept).</summary>
+    public async Task<(byte[] Tile, string ETag)> BuildOnceAsync(string layer, int z, int x, int y, Func<Task<(byte[] Tile, string ETag)>> build)
+    {
+        var key = (layer, z, x, y);
+        var lazy = _building.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(build));
+        try
+        {
+            return await lazy.Value;
+        }
+        finally
+        {
+            _building.TryRemove(new KeyValuePair<(string, int, int, int), Lazy<Task<(byte[], string)>>>(key, lazy));
+        }
+    }
+
+    /// <summary>How many tiles have been built from the database since start (for tests and metrics).</summary>
+    public long Built => Interlocked.Read(ref _built);
+    private long _built;
+
+    internal void CountBuild() => Interlocked.Increment(ref _built);
+
     public bool TryGet(string layer, int z, int x, int y, out (byte[] Tile, string ETag) tile) => _tiles.TryGetValue((layer, z, x, y), out tile);
 
     public void Put(string layer, int z, int x, int y, byte[] tile, string etag)

@@ -52,6 +52,19 @@ public static class TilesApi
 
         if (!cache.TryGet(source.Name, z, x, row, out var hit))
         {
+            // A storm of requests for one tile builds it once: they all await the same query.
+            hit = await cache.BuildOnceAsync(source.Name, z, x, row, () => { cache.CountBuild(); return BuildAsync(source, z, x, row, dataSource, clock, CancellationToken.None); });
+            if (!source.CaseData) cache.Put(source.Name, z, x, row, hit.Tile, hit.ETag);
+        }
+        if (hit.Tile.Length == 0) return Results.NoContent();
+        http.Response.Headers.ETag = hit.ETag;
+        if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == hit.ETag)) return Results.StatusCode(304);
+        return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
+    }
+
+    private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, int z, int x, int row, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        {
             await using var cmd = dataSource.CreateCommand(SqlFiles.Get(source.SqlFile));
             cmd.Parameters.AddWithValue("z", z);
             cmd.Parameters.AddWithValue("x", x);
@@ -61,14 +74,8 @@ public static class TilesApi
             cmd.Parameters.AddWithValue("cap", FeatureCap);
             cmd.Parameters.AddWithValue("now", clock.GetUtcNow().ToUniversalTime());
             var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
-            hit = (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
-            // Case colours change with the clock: their tiles are not kept.
-            if (!source.CaseData) cache.Put(source.Name, z, x, row, hit.Tile, hit.ETag);
+            return (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
         }
-        if (hit.Tile.Length == 0) return Results.NoContent();
-        http.Response.Headers.ETag = hit.ETag;
-        if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == hit.ETag)) return Results.StatusCode(304);
-        return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
     }
 
     private static async Task<IResult> TileJson(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)

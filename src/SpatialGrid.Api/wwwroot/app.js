@@ -99,6 +99,32 @@
     location.reload();
   });
 
+  // Grid labels (code and name) as HTML markers: the browser draws the Chinese text with its own fonts, so the
+  // map needs no glyph server and fetches nothing from outside.
+  let labels = [];
+  function relabel() {
+    labels.forEach((m) => m.remove());
+    labels = [];
+    const shown = map.getLayer('grids-fill') && map.getLayoutProperty('grids-fill', 'visibility') !== 'none';
+    if (!shown || map.getZoom() < 16) return;
+    const seen = new Set();
+    for (const f of map.queryRenderedFeatures({ layers: ['grids-fill'] })) {
+      const code = f.properties.code;
+      if (seen.has(code) || seen.size >= 150) continue;
+      seen.add(code);
+      const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates[0])[0];
+      const xs = ring.map((c) => c[0]), ys = ring.map((c) => c[1]);
+      const el = document.createElement('div');
+      el.className = 'grid-label';
+      el.dataset.code = code;
+      el.innerHTML = `${esc(f.properties.name)}<br><small>${esc(code)}</small>`;
+      labels.push(new maplibregl.Marker({ element: el }).setLngLat([(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2]).addTo(map));
+    }
+  }
+  map.on('idle', () => { if (!labels.length || labels.length && map.getZoom() < 16) relabel(); });
+  map.on('moveend', relabel);
+  document.querySelectorAll('#layers input').forEach((box) => box.addEventListener('change', () => setTimeout(relabel, 0)));
+
   // Live: case events arrive on a stream read with fetch (so the key travels as a header); each one refreshes the cases tiles.
   function refreshCases() {
     const source = map.getSource('cases');

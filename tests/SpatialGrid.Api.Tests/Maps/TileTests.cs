@@ -141,4 +141,30 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         Assert.True(SpatialGrid.Api.Maps.TileCache.Intersects(16, x, y, box));
         Assert.False(SpatialGrid.Api.Maps.TileCache.Intersects(16, x + 5, y, box));
     }
+
+    [Fact]
+    public async Task A_storm_of_requests_for_one_tile_builds_it_once()
+    {
+        await Ready();
+        var cache = (SpatialGrid.Api.Maps.TileCache)api.Factory.Services.GetService(typeof(SpatialGrid.Api.Maps.TileCache))!;
+        var (x, y) = TileOf(City.EastPoint.Lon, City.EastPoint.Lat, 17);
+        var before = cache.Built;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => api.Anonymous.GetAsync($"/tiles/grids/17/{x}/{y}.mvt")));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Single(responses.Select(r => r.Headers.ETag!.Tag).Distinct());
+        Assert.Equal(1, cache.Built - before);
+    }
+
+    [Fact]
+    public async Task Garbage_if_none_match_gets_the_tile_and_zooms_past_the_layer_get_204()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
+        request.Headers.TryAddWithoutValidation("If-None-Match", "garbage, W/\"\", *x, \"\"\"");
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.SendAsync(request)).StatusCode);
+        var (x20, y20) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 20);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Anonymous.GetAsync($"/tiles/grids/20/{x20}/{y20}.mvt")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.GetAsync("/health")).StatusCode);
+    }
 }
