@@ -65,10 +65,10 @@ public static class CaseLoad
                 await using var tx = await conn.BeginTransactionAsync();
                 await using (var cmd = new NpgsqlCommand("""
                     WITH c AS (
-                      INSERT INTO bench_cases (number, district_code, grid_code, outside, class_code, source, state, description, location, unit, co_units, reported_by, reported_at,
+                      INSERT INTO bench_cases (number, district_code, grid_code, outside, class_code, source, kind, state, description, location, unit, co_units, reported_by, reported_at,
                         dispatch_value, dispatch_clock, arrival_value, arrival_clock, feedback_value, feedback_clock, close_value, close_clock, notified_colour, rework_count, return_count, alert_count,
                         event_count, last_hash, dispatch_count, dispatch_due, close_due, yellow_at, red_at)
-                      VALUES (@number, '310151', NULL, false, @class, 1, 1, @description, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), 'unit', '{}', 'load', now(),
+                      VALUES (@number, '310151', NULL, false, @class, 1, 1, 1, @description, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), 'unit', '{}', 'load', now(),
                         10, 5, 60, 5, 1, 3, 5, 3, 1, 0, 0, 1, 1, 'x', 0, now() + interval '10 minutes', now() + interval '5 days', now() + interval '8 minutes', now() + interval '10 minutes')
                       RETURNING id)
                     INSERT INTO bench_case_events (case_id, case_number, sequence, at, by, action, from_state, to_state, note, data, previous_hash, hash)
@@ -101,7 +101,7 @@ public static class CaseLoad
             var have = Convert.ToInt32(await count.ExecuteScalarAsync());
             await using var conn = await dataSource.OpenConnectionAsync();
             var now = DateTimeOffset.UtcNow;
-            await using (var copy = await conn.BeginTextImportAsync("COPY cases (number, district_code, outside, class_code, source, state, description, location, unit, co_units, reported_by, reported_at, dispatch_value, dispatch_clock, arrival_value, arrival_clock, feedback_value, feedback_clock, close_value, close_clock, notified_colour, rework_count, return_count, alert_count, event_count, last_hash, dispatch_count, dispatch_due, close_due, yellow_at, red_at) FROM STDIN"))
+            await using (var copy = await conn.BeginTextImportAsync("COPY cases (number, district_code, outside, class_code, source, kind, state, description, location, unit, co_units, reported_by, reported_at, dispatch_value, dispatch_clock, arrival_value, arrival_clock, feedback_value, feedback_clock, close_value, close_clock, notified_colour, rework_count, return_count, alert_count, event_count, last_hash, dispatch_count, dispatch_due, close_due, yellow_at, red_at) FROM STDIN"))
             {
                 for (var i = have; i < total; i++)
                 {
@@ -109,7 +109,7 @@ public static class CaseLoad
                     var crossed = i % 100 == 0;
                     var yellow = crossed ? now.AddMinutes(-5) : now.AddHours(1 + i % 48);
                     var red = crossed && i % 200 == 0 ? now.AddMinutes(-1) : yellow.AddMinutes(30);
-                    await copy.WriteLineAsync(string.Join('\t', $"310151-sweep-{i:0000000}", "310151", "f", "E0502", "1", "2", "sweep", "SRID=4326;POINT(121.05 31.05)", "unit", "{}", "load",
+                    await copy.WriteLineAsync(string.Join('\t', $"310151-sweep-{i:0000000}", "310151", "f", "E0502", "1", "1", "2", "sweep", "SRID=4326;POINT(121.05 31.05)", "unit", "{}", "load",
                         now.AddHours(-1).ToString("O"), "10", "5", "60", "5", "1", "3", "4", "2", "1", "0", "0", "1", "1", "x", "0", now.ToString("O"), now.AddHours(4).ToString("O"),
                         yellow.ToString("O", CultureInfo.InvariantCulture), red.ToString("O", CultureInfo.InvariantCulture)));
                 }

@@ -22,6 +22,9 @@ switch (args)
     case ["case-sql", var n, var concurrency, var connection]:
         await CaseLoad.SqlAsync(int.Parse(n), int.Parse(concurrency), connection);
         return;
+    case ["tile-load", var api, var connection, var sqlFolder]:
+        await TileLoad.RunAsync(api, connection, sqlFolder);
+        return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));
         return;

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace SpatialGrid.Benchmarks;
+
+/// <summary>
+/// Tile latency over 1,000 seeded tiles of the demo city (layers grids, components, roads; zooms 12–18): through the
+/// API with its cache empty (cold), the same SQL run directly with Npgsql (raw), and through the API again with
+/// the cache warm, 16 clients at once (throughput).
+/// </summary>
+public static class TileLoad
+{
+    private static readonly string[] Layers = ["grids", "components", "roads"];
+
+    private static List<(string Layer, int Z, int X, int Y)> Tiles()
+    {
+        var random = new Random(11);
+        var tiles = new List<(string, int, int, int)>();
+        while (tiles.Count < 1000)
+        {
+            var z = 12 + random.Next(7);
+            var lon = 121.4611 + random.NextDouble() * (121.4863 - 121.4611);
+            var lat = 31.2196 + random.NextDouble() * (31.2412 - 31.2196);
+            var n = 1 << z;
+            var rad = lat * Math.PI / 180;
+            var x = (int)((lon + 180) / 360 * n);
+            var y = (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n);
+            var layer = Layers[random.Next(Layers.Length)];
+            if (layer == "components" && z < 13) layer = "grids";
+            var t = (layer, z, x, y);
+            if (!tiles.Contains(t)) tiles.Add(t);
+        }
+        return tiles;
+    }
+
+    private static string Stats(string name, double[] ms)
+    {
+        Array.Sort(ms);
+        double P(double q) => ms[Math.Min(ms.Length - 1, (int)(ms.Length * q))];
+        return FormattableString.Invariant($"{name} p50 {P(0.5):0.00} ms, p95 {P(0.95):0.00} ms, p99 {P(0.99):0.00} ms");
+    }
+
+    public static async Task RunAsync(string api, string connection, string sqlFolder)
+    {
+        var tiles = Tiles();
+        using var client = new HttpClient { BaseAddress = new Uri(api) };
+
+        // Cold: the API has just started, nothing is cached; one request at a time.
+        var cold = new double[tiles.Count];
+        for (var i = 0; i < tiles.Count; i++)
+        {
+            var (layer, z, x, y) = tiles[i];
+            var t = Stopwatch.GetTimestamp();
+            using var r = await client.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
+            await r.Content.ReadAsByteArrayAsync();
+            cold[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+
+        // Raw: the same SQL, same parameters, straight through Npgsql.
+        var raw = new double[tiles.Count];
+        await using (var dataSource = NpgsqlDataSource.Create(connection))
+        {
+            var sql = Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql")));
+            for (var i = 0; i < tiles.Count; i++)
+            {
+                var (layer, z, x, y) = tiles[i];
+                var t = Stopwatch.GetTimestamp();
+                await using var cmd = dataSource.CreateCommand(sql[layer]);
+                cmd.Parameters.AddWithValue("z", z);
+                cmd.Parameters.AddWithValue("x", x);
+                cmd.Parameters.AddWithValue("y", y);
+                cmd.Parameters.AddWithValue("tolerance", 360.0 / (1 << z) / 4096);
+                cmd.Parameters.AddWithValue("cap", 5000);
+                cmd.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
+                await cmd.ExecuteScalarAsync();
+                raw[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+        }
+        var coldSorted = cold.Order().ToArray();
+        var rawSorted = raw.Order().ToArray();
+        Console.WriteLine(Stats("tile cold", cold));
+        Console.WriteLine(Stats("tile raw SQL", raw));
+        Console.WriteLine(FormattableString.Invariant(
+            $"tile cold/raw ratio: p50 {coldSorted[500] / rawSorted[500]:0.00}, p95 {coldSorted[950] / rawSorted[950]:0.00}"));
+
+        // Warm: every tile cached; 16 clients ask for them 20 times over.
+        var next = -1;
+        const int rounds = 20;
+        var total = tiles.Count * rounds;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var c = new HttpClient { BaseAddress = new Uri(api) };
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                var (layer, z, x, y) = tiles[i % tiles.Count];
+                using var r = await c.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
+                await r.Content.ReadAsByteArrayAsync();
+            }
+        }));
+        watch.Stop();
+        Console.WriteLine(FormattableString.Invariant($"tile warm tiles/s: {total / watch.Elapsed.TotalSeconds:0} ({total} requests, 16 clients, {watch.Elapsed.TotalSeconds:0.0} s)"));
+    }
+}
