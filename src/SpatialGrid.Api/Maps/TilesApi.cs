@@ -23,6 +23,8 @@ public static class TilesApi
         var tiles = app.MapGroup("/tiles").WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy);
         tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, cases); 204 when empty; ETag and If-None-Match");
         tiles.MapGet("/{layer}.json", TileJson).WithSummary("TileJSON 3.0 of a layer: tiles URL, bounds, centre, zoom range, vector_layers with their fields");
+        // GDAL's MVT driver reads a tileset one zoom level at a time (MVT:http://…/tiles/grids/14), from tippecanoe's metadata.json beside {z}/{x}/{y}.pbf.
+        tiles.MapGet("/{layer}/metadata.json", Metadata).WithSummary("The layer's tileset metadata in tippecanoe's metadata.json form (for GDAL's MVT driver)");
         return app;
     }
 
@@ -76,6 +78,27 @@ public static class TilesApi
             var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
             return (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
         }
+    }
+
+    private static async Task<IResult> Metadata(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)
+    {
+        if (TileSources.Find(layer) is not { } source)
+            return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'");
+        if (await Refusal(source, http, auth) is { } refused) return refused;
+        var env = await new Grids.GridsOgcCollection().ExtentAsync(db, ct);
+        var b = env.IsNull ? new[] { -180.0, -85.0, 180.0, 85.0 } : [env.MinX, env.MinY, env.MaxX, env.MaxY];
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var vectorLayers = source.Layers.Select(l => new { id = l.Id, description = l.Description, minzoom = l.MinZoom, maxzoom = l.MaxZoom, fields = l.Fields });
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["name"] = source.Name,
+            ["format"] = "pbf",
+            ["minzoom"] = source.MinZoom.ToString(inv),
+            ["maxzoom"] = source.MaxZoom.ToString(inv),
+            ["bounds"] = string.Join(',', b.Select(v => v.ToString(inv))),
+            ["center"] = string.Join(',', new[] { (b[0] + b[2]) / 2, (b[1] + b[3]) / 2, Math.Max(source.MinZoom, 12) }.Select(v => v.ToString(inv))),
+            ["json"] = System.Text.Json.JsonSerializer.Serialize(new { vector_layers = vectorLayers }),
+        });
     }
 
     private static async Task<IResult> TileJson(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)

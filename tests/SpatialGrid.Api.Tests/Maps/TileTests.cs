@@ -50,6 +50,23 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     }
 
     [Fact]
+    public async Task Gdal_reads_a_zoom_level_of_the_tileset_through_its_metadata()
+    {
+        await Ready();
+        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-ro", "-so", "-al", $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/14" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (gdal-bin) is missing: run deploy/test.sh");
+        var output = await p.StandardOutput.ReadToEndAsync();
+        var error = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, error);
+        foreach (var layer in new[] { "districts", "subdistricts", "communities", "grids" }) Assert.Contains($"Layer name: {layer}", output);
+        Assert.Matches(@"Layer name: grids[\s\S]*Feature Count: [1-9]", output);
+        var metadata = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/tiles/grids/metadata.json")).RootElement;
+        Assert.Equal("pbf", metadata.GetProperty("format").GetString());
+    }
+
+    [Fact]
     public async Task Etags_answer_304_and_a_new_grid_version_changes_the_tile()
     {
         await Ready();
