@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
@@ -14,12 +13,8 @@ public class GridFormatTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static string Ogr2Ogr(string format, string source, string target, params string[] extra)
     {
-        var psi = new ProcessStartInfo("ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-f", format, target, source }.Concat(extra)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ogr2ogr (gdal-bin) is missing: run deploy/test.sh, which installs it");
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"ogr2ogr failed: {err}");
+        var (code, _, err) = Gdal.Run("ogr2ogr", ["-f", format, target, source, .. extra]);
+        Assert.True(code == 0, $"ogr2ogr failed: {err}");
         return target;
     }
 

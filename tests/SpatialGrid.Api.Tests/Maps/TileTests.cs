@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using SpatialGrid.Api.Tests.Components;
@@ -39,11 +38,7 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         Assert.Equal("application/vnd.mapbox-vector-tile", response.Content.Headers.ContentType?.MediaType);
 
         var url = $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/15/{x}/{y}.mvt";
-        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-ro", "-so", "-al", url }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (gdal-bin) is missing: run deploy/test.sh");
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        var (_, output, _) = Gdal.Run("ogrinfo", "-ro", "-so", "-al", url);
         Assert.Contains("Layer name: districts", output);
         Assert.Contains("Layer name: grids", output);
         Assert.Matches(@"Layer name: grids[\s\S]*Feature Count: [12]\b", output);
@@ -53,13 +48,8 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     public async Task Gdal_reads_a_zoom_level_of_the_tileset_through_its_metadata()
     {
         await Ready();
-        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-ro", "-so", "-al", $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/14" }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (gdal-bin) is missing: run deploy/test.sh");
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, error);
+        var (code, output, error) = Gdal.Run("ogrinfo", "-ro", "-so", "-al", $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/14");
+        Assert.True(code == 0, error);
         foreach (var layer in new[] { "districts", "subdistricts", "communities", "grids" }) Assert.Contains($"Layer name: {layer}", output);
         Assert.Matches(@"Layer name: grids[\s\S]*Feature Count: [1-9]", output);
         var metadata = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/tiles/grids/metadata.json")).RootElement;

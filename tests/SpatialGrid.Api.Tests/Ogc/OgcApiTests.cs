@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using SpatialGrid.Api.Tests.Grids;
@@ -34,17 +33,6 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
         var response = await api.Anonymous.GetAsync(url);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-    }
-
-    private static (int Code, string Out, string Err) Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{tool} (gdal-bin) is missing: run deploy/test.sh, which installs it");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(); throw new TimeoutException($"{tool} did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
     [Fact]
@@ -117,15 +105,15 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
     {
         await EnsureDemoCity();
         var url = $"OAPIF:{api.BaseAddress.ToString().TrimEnd('/')}/ogc";
-        var (code, output, error) = Run("ogrinfo", "-ro", "-al", "-so", url);
+        var (code, output, error) = Gdal.Run("ogrinfo", "-ro", "-al", "-so", url);
         Assert.True(code == 0, error);
         Assert.Contains("Layer name: grids", output);
         Assert.Contains("Feature Count: 163", output);
 
         var gpkg = Path.Combine(Path.GetTempPath(), $"sg-ogc-{Guid.NewGuid():N}.gpkg");
-        var copy = Run("ogr2ogr", "-f", "GPKG", gpkg, url, "grids");
+        var copy = Gdal.Run("ogr2ogr", "-f", "GPKG", gpkg, url, "grids");
         Assert.True(copy.Code == 0, copy.Err);
-        var check = Run("ogrinfo", "-ro", "-so", gpkg, "grids");
+        var check = Gdal.Run("ogrinfo", "-ro", "-so", gpkg, "grids");
         Assert.Contains("Feature Count: 163", check.Out);
         File.Delete(gpkg);
     }
