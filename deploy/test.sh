@@ -38,7 +38,8 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
   cli="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
   (cd "$(dirname "$api_dll")" && Urls="http://127.0.0.1:$WEB_PORT" Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_web" \
-    Security__BootstrapAdminKeyFile="$DATA/web-admin.key" Logging__LogLevel__Default=Warning exec dotnet "$api_dll") > "$DATA/web-api.log" 2>&1 &
+    Security__BootstrapAdminKeyFile="$DATA/web-admin.key" Ingestion__Port="${SG_TEST_MQTT_PORT:-18839}" Ingestion__BindAddress=127.0.0.1 \
+    Logging__LogLevel__Default=Warning exec dotnet "$api_dll") > "$DATA/web-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
   export SGRID_API="http://127.0.0.1:$WEB_PORT" SGRID_KEY; SGRID_KEY=$(cat "$DATA/web-admin.key")

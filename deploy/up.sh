@@ -56,6 +56,7 @@ cat <<MSG
     API            $URL/api/grids
     OGC API        $URL/ogc
     OpenAPI        $URL/openapi/v1.json
+    MQTT broker    127.0.0.1:${Ingestion__Port:-1883}  (gateways: POST $URL/api/gateways; alerts on sg/v1/gw/{id}/alert)
     admin API key  $KEY   (also in $DATA/admin.key)
   Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
         curl '$URL/api/grids/310101002/inventory'

@@ -126,6 +126,7 @@ public static class CaseActions
                 break;
         }
         c.State = to;
+        c.Version++;
         var e = CaseHistory.Append(c, at, by, CaseNames.Name(action), from, to, request.Note, JsonSerializer.Serialize(data));
         CaseHistory.Recolour(c, now, calendars.Calendar);
         db.CaseEvents.Add(e);
@@ -141,6 +142,8 @@ public static class CaseActions
         {
             return Problems.Conflict("version-conflict", $"case {c.Number} was changed by someone else at the same moment; reload it and try again");
         }
+        // A verified case clears the alarm of the device that raised it.
+        if (action == CaseAction.Verify) await db.Devices.Where(d => d.AlarmCaseId == c.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AlarmCaseId, (long?)null), ct);
         var events = await db.CaseEvents.AsNoTracking().Where(x => x.CaseId == c.Id).ToListAsync(ct);
         var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
         await notifier.SendAsync(new CaseNotification("transitioned", c.Number, c.DistrictCode, c.GridCode, detail.Case.State, detail.Case.Colour, now, CaseNames.Name(action)), ct);

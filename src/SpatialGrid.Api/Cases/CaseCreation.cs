@@ -93,55 +93,80 @@ public static class CaseCreation
         if (!CaseScope.Allows(user, district, gridCode))
             return Problems.Create(403, "out-of-scope", "Forbidden", $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
         var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
-        var effective = TaxonomyApi.View(cls, over);
-        var limits = TaxonomyApi.Effective(cls, over);
-        if (kind == CaseKind.Promised)
-        {
-            // Closing is due on the promised date, at the hour of the report.
-            limits = limits with { Close = new TimeLimit(request.PromisedBy!.Value.DayNumber - reportedDay.DayNumber, ClockKind.CalendarDays) };
-        }
         var by = user.Identity?.Name ?? "anonymous";
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        int sequence;
-        await using (var next = dataSource.CreateCommand(SqlFiles.Get("Cases/Sql/next_number.sql")))
-        {
-            // Numbered by the local day of the report.
-            next.Parameters.AddWithValue("district", district);
-            next.Parameters.AddWithValue("day", DateOnly.FromDateTime(reportedAt.ToOffset(calendars.Calendar.UtcOffset).DateTime));
-            sequence = Convert.ToInt32(await next.ExecuteScalarAsync(ct));
-        }
-        var c = new Case
-        {
-            Number = $"{district}-{reportedAt.ToOffset(calendars.Calendar.UtcOffset):yyyyMMdd}-{sequence:0000}",
-            DistrictCode = district, GridCode = gridCode, Outside = gridCode is null, ClassCode = cls.Code, Source = source,
-            State = CaseState.Reported, Description = request.Description.Trim(), Location = GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(lon, lat)),
-            ComponentCode = componentCode, ReportedBy = by, ReportedAt = reportedAt, Kind = kind, PromisedBy = request.PromisedBy,
-            Unit = kind == CaseKind.Coordination ? request.LeadUnit!.Trim() : gridCode is null ? "区城运中心 District command centre" : effective.UnitZh,
-            LeadUnit = kind == CaseKind.Coordination ? request.LeadUnit!.Trim() : null, CoUnits = kind == CaseKind.Coordination ? request.CoUnits ?? [] : [],
-            DispatchValue = limits.Dispatch.Value, DispatchClock = limits.Dispatch.Clock, ArrivalValue = limits.Arrival.Value, ArrivalClock = limits.Arrival.Clock,
-            FeedbackValue = limits.Feedback.Value, FeedbackClock = limits.Feedback.Clock, CloseValue = limits.Close.Value, CloseClock = limits.Close.Clock,
-            LastHash = CaseHash.Genesis,
-        };
-        db.Cases.Add(c);
-        await db.SaveChangesAsync(ct);
-        var data = JsonSerializer.Serialize(new { source = CaseViews.Name(source), lon, lat, grid = gridCode, unit = c.Unit, component = componentCode, attachments });
-        var events = new List<CaseEvent> { CaseHistory.Append(c, reportedAt, by, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
-        if (source == CaseSource.SelfHandled)
-        {
-            // Settled on the spot: recorded, and closed at once with its evidence (自行处置).
-            c.State = CaseState.Closed;
-            c.ClosedAt = reportedAt;
-            c.DispatchedAt = c.FirstDispatchedAt = c.ArrivedAt = c.HandledAt = c.VerifiedAt = c.AcceptedAt = reportedAt;
-            events.Add(CaseHistory.Append(c, reportedAt, by, "self-handle", CaseState.Reported, CaseState.Closed, "handled on the spot", JsonSerializer.Serialize(new { attachments })));
-        }
-        CaseHistory.Recolour(c, now, calendars.Calendar);
-        db.CaseEvents.AddRange(events);
-        await db.SaveChangesAsync(ct);
+        var draft = new CaseDraft(cls, over, district, gridCode, source, request.Description.Trim(), lon, lat, componentCode, by, reportedAt, kind,
+            request.PromisedBy, request.LeadUnit?.Trim(), request.CoUnits ?? [], attachments);
+        // The number is taken outside the case's transaction: the counter row is not held locked while the case is written.
+        var (c, events) = await InsertAsync(draft, db, calendars.Calendar, now, token => NextNumberAsync(dataSource, null, null, district, reportedAt, calendars, token), ct);
         await tx.CommitAsync(ct);
         var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
         await notifier.SendAsync(new CaseNotification("created", c.Number, c.DistrictCode, c.GridCode, detail.Case.State, detail.Case.Colour, now), ct);
         return TypedResults.Created($"/api/cases/{c.Number}", detail);
+    }
+
+    /// <summary>Everything a new case is opened from, once checked and resolved.</summary>
+    public sealed record CaseDraft(TaxonomyEntry Class, TaxonomyOverride? Override, string District, string? GridCode, CaseSource Source, string Description,
+        double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
+        string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null);
+
+    /// <summary>The next number of a district and local day (on the given connection and transaction, or a connection of its own).</summary>
+    public static async Task<int> NextNumberAsync(NpgsqlDataSource? dataSource, NpgsqlConnection? connection, NpgsqlTransaction? tx, string district,
+        DateTimeOffset reportedAt, CalendarProvider calendars, CancellationToken ct)
+    {
+        await using var next = connection is not null ? new NpgsqlCommand(SqlFiles.Get("Cases/Sql/next_number.sql"), connection, tx) : dataSource!.CreateCommand(SqlFiles.Get("Cases/Sql/next_number.sql"));
+        next.Parameters.AddWithValue("district", district);
+        next.Parameters.AddWithValue("day", DateOnly.FromDateTime(reportedAt.ToOffset(calendars.Calendar.UtcOffset).DateTime));
+        return Convert.ToInt32(await next.ExecuteScalarAsync(ct));
+    }
+
+    /// <summary>
+    /// Writes a new case and the first event of its history (with the district's overrides frozen into its limits),
+    /// in the caller's transaction; a self-handled case is closed at once. Shared by reports over HTTP and device alerts.
+    /// </summary>
+    public static async Task<(Case Case, List<CaseEvent> Events)> InsertAsync(CaseDraft d, SpatialGridDb db, SpatialGrid.Core.Calendar.WorkCalendar calendar,
+        DateTimeOffset now, Func<CancellationToken, Task<int>> nextNumber, CancellationToken ct)
+    {
+        var effective = TaxonomyApi.View(d.Class, d.Override);
+        var limits = TaxonomyApi.Effective(d.Class, d.Override);
+        if (d.Kind == CaseKind.Promised)
+        {
+            // Closing is due on the promised date, at the hour of the report.
+            var reportedDay = DateOnly.FromDateTime(d.ReportedAt.ToOffset(calendar.UtcOffset).DateTime);
+            limits = limits with { Close = new TimeLimit(d.PromisedBy!.Value.DayNumber - reportedDay.DayNumber, ClockKind.CalendarDays) };
+        }
+        var sequence = await nextNumber(ct);
+        var attachments = d.Attachments ?? [];
+        var c = new Case
+        {
+            Number = $"{d.District}-{d.ReportedAt.ToOffset(calendar.UtcOffset):yyyyMMdd}-{sequence:0000}",
+            DistrictCode = d.District, GridCode = d.GridCode, Outside = d.GridCode is null, ClassCode = d.Class.Code, Source = d.Source,
+            State = CaseState.Reported, Description = d.Description, Location = GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(d.Lon, d.Lat)),
+            ComponentCode = d.ComponentCode, ReportedBy = d.By, ReportedAt = d.ReportedAt, Kind = d.Kind, PromisedBy = d.PromisedBy,
+            Unit = d.Kind == CaseKind.Coordination ? d.LeadUnit! : d.GridCode is null ? "区城运中心 District command centre" : effective.UnitZh,
+            LeadUnit = d.Kind == CaseKind.Coordination ? d.LeadUnit : null, CoUnits = d.Kind == CaseKind.Coordination ? d.CoUnits ?? [] : [],
+            DispatchValue = limits.Dispatch.Value, DispatchClock = limits.Dispatch.Clock, ArrivalValue = limits.Arrival.Value, ArrivalClock = limits.Arrival.Clock,
+            FeedbackValue = limits.Feedback.Value, FeedbackClock = limits.Feedback.Clock, CloseValue = limits.Close.Value, CloseClock = limits.Close.Clock,
+            DeviceId = d.DeviceId, AlertType = d.AlertType, LastAlertAt = d.DeviceId is null ? null : d.ReportedAt,
+            LastHash = CaseHash.Genesis,
+        };
+        db.Cases.Add(c);
+        await db.SaveChangesAsync(ct);
+        var data = JsonSerializer.Serialize(d.ReportData ?? new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit, component = d.ComponentCode, attachments });
+        var events = new List<CaseEvent> { CaseHistory.Append(c, d.ReportedAt, d.By, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
+        if (d.Source == CaseSource.SelfHandled)
+        {
+            // Settled on the spot: recorded, and closed at once with its evidence (自行处置).
+            c.State = CaseState.Closed;
+            c.ClosedAt = d.ReportedAt;
+            c.DispatchedAt = c.FirstDispatchedAt = c.ArrivedAt = c.HandledAt = c.VerifiedAt = c.AcceptedAt = d.ReportedAt;
+            events.Add(CaseHistory.Append(c, d.ReportedAt, d.By, "self-handle", CaseState.Reported, CaseState.Closed, "handled on the spot", JsonSerializer.Serialize(new { attachments })));
+        }
+        CaseHistory.Recolour(c, now, calendar);
+        db.CaseEvents.AddRange(events);
+        await db.SaveChangesAsync(ct);
+        return (c, events);
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

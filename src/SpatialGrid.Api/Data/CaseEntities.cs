@@ -88,13 +88,20 @@ public sealed class Case
     public int ReworkCount { get; set; }
     public int ReturnCount { get; set; }
     public int AlertCount { get; set; } = 1;
+    /// <summary>For a case opened by a device alert: the device and alert type that repeat into it, and its latest alert.</summary>
+    public string? DeviceId { get; set; }
+    public string? AlertType { get; set; }
+    public DateTimeOffset? LastAlertAt { get; set; }
     public int? Satisfaction { get; set; }
     public DateOnly? ReviewDate { get; set; }
 
     public int EventCount { get; set; }
     public required string LastHash { get; set; }
-    /// <summary>PostgreSQL xmin: two dispatchers acting at once, one wins and the other gets 409.</summary>
-    public uint Version { get; set; }
+    /// <summary>
+    /// Bumped by every action on the case (not by alerts joining it or the colour sweep): two dispatchers acting at
+    /// once, one wins and the other gets 409.
+    /// </summary>
+    public uint Version { get; set; } = 1;
 }
 
 /// <summary>One step of a case's history: append-only, chained by hash.</summary>

@@ -17,6 +17,10 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<CaseCounter> CaseCounters => Set<CaseCounter>();
+    public DbSet<Gateway> Gateways => Set<Gateway>();
+    public DbSet<Device> Devices => Set<Device>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -103,7 +107,12 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             // The sweep and the overdue list read only these, only for open cases.
             e.HasIndex(c => c.YellowAt).HasFilter("yellow_at IS NOT NULL");
             e.HasIndex(c => c.RedAt).HasFilter("red_at IS NOT NULL");
-            e.Property(c => c.Version).IsRowVersion();
+            e.Property(c => c.Version).IsConcurrencyToken();
+            // Alert de-duplication reads open cases by device, and by grid and class.
+            e.Property(c => c.DeviceId).HasMaxLength(64);
+            e.Property(c => c.AlertType).HasMaxLength(64);
+            e.HasIndex(c => c.DeviceId).HasFilter("device_id IS NOT NULL AND state NOT IN (7, 8)").HasDatabaseName("ix_cases_open_device");
+            e.HasIndex(c => new { c.GridCode, c.ClassCode }).HasFilter("state NOT IN (7, 8)").HasDatabaseName("ix_cases_open_grid_class");
         });
         model.Entity<CaseEvent>(e =>
         {
@@ -114,6 +123,51 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<CaseCounter>(e => e.HasKey(c => new { c.DistrictCode, c.Day }));
+
+        model.Entity<Gateway>(e =>
+        {
+            e.Property(g => g.Id).HasMaxLength(64);
+            e.Property(g => g.Name).HasMaxLength(200);
+        });
+        model.Entity<Device>(e =>
+        {
+            e.Property(d => d.Id).HasMaxLength(64);
+            e.Property(d => d.GatewayId).HasMaxLength(64);
+            e.Property(d => d.Kind).HasMaxLength(64);
+            e.Property(d => d.ComponentCode).HasMaxLength(17);
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(d => d.GatewayId);
+            e.HasOne<Gateway>().WithMany().HasForeignKey(d => d.GatewayId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<Alert>(e =>
+        {
+            e.Property(a => a.GatewayId).HasMaxLength(64);
+            e.Property(a => a.MsgId).HasMaxLength(64);
+            e.Property(a => a.DeviceId).HasMaxLength(64);
+            e.Property(a => a.Type).HasMaxLength(64);
+            e.Property(a => a.Severity).HasMaxLength(16);
+            e.Property(a => a.DistrictCode).HasMaxLength(6);
+            e.Property(a => a.GridCode).HasMaxLength(15);
+            e.Property(a => a.ClassCode).HasMaxLength(5);
+            e.Property(a => a.Media).HasMaxLength(500);
+            e.Property(a => a.Props).HasColumnType("jsonb");
+            e.Property(a => a.Location).HasColumnType("geometry(Point,4326)");
+            // Effectively once: a repeated (gateway, msgId) is absorbed by this key.
+            e.HasIndex(a => new { a.GatewayId, a.MsgId }).IsUnique();
+            e.HasIndex(a => a.CaseId).HasFilter("case_id IS NOT NULL");
+            e.HasIndex(a => new { a.DeviceId, a.ReceivedAt });
+            e.HasIndex(a => a.Location).HasMethod("gist");
+        });
+        model.Entity<DeadLetter>(e =>
+        {
+            e.Property(d => d.GatewayId).HasMaxLength(64);
+            e.Property(d => d.Topic).HasMaxLength(300);
+            e.Property(d => d.MsgId).HasMaxLength(70);
+            e.Property(d => d.Reason).HasMaxLength(40);
+            e.Property(d => d.Detail).HasMaxLength(1000);
+            e.HasIndex(d => new { d.GatewayId, d.ReceivedAt });
+        });
 
         model.Entity<ApiClient>(e =>
         {

@@ -26,7 +26,8 @@ public sealed class TileCache(NpgsqlDataSource dataSource, ILogger<TileCache> lo
     public async Task<(byte[] Tile, string ETag)> BuildOnceAsync(string layer, int z, int x, int y, Func<Task<(byte[] Tile, string ETag)>> build)
     {
         var key = (layer, z, x, y);
-        var lazy = _building.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(build));
+        // A request that missed the cache just before another's build finished finds the tile cached here.
+        var lazy = _building.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(() => TryGet(layer, z, x, y, out var done) ? Task.FromResult(done) : build()));
         try
         {
             return await lazy.Value;

@@ -56,10 +56,16 @@ public static class TilesApi
         {
             // A storm of requests for one tile builds it once: they all await the same query.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            hit = await cache.BuildOnceAsync(source.Name, z, x, row, () => { cache.CountBuild(); return BuildAsync(source, z, x, row, dataSource, clock, CancellationToken.None); });
+            // The tile is cached inside the shared build, before the build is let go: a request arriving between the two finds it.
+            hit = await cache.BuildOnceAsync(source.Name, z, x, row, async () =>
+            {
+                cache.CountBuild();
+                var built = await BuildAsync(source, z, x, row, dataSource, clock, CancellationToken.None);
+                if (!source.CaseData) cache.Put(source.Name, z, x, row, built.Tile, built.ETag);
+                return built;
+            });
             // How long the database took, for browsers' and benchmarks' timing panels.
             http.Response.Headers["Server-Timing"] = FormattableString.Invariant($"db;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.00}");
-            if (!source.CaseData) cache.Put(source.Name, z, x, row, hit.Tile, hit.ETag);
         }
         if (hit.Tile.Length == 0) return Results.NoContent();
         http.Response.Headers.ETag = hit.ETag;

@@ -41,7 +41,7 @@ public class CaseBadInputTests(CaseFixture api) : IClassFixture<CaseFixture>
         await Expect(new { action = "accept", note = new string('x', 1024 * 1024) }, HttpStatusCode.BadRequest, "too-long");
         await Expect(new { action = "accept", at = api.Clock.GetUtcNow().AddDays(1) }, HttpStatusCode.BadRequest, "future-time");
         await Expect(new { action = "reject" }, HttpStatusCode.BadRequest, "missing-reason");
-        await Expect(new { action = "accept", version = 1u }, HttpStatusCode.Conflict, "version-conflict");
+        await Expect(new { action = "accept", version = 7u }, HttpStatusCode.Conflict, "version-conflict");
         await Problem.ExpectAsync(await api.Dispatcher.PostAsJsonAsync("/api/cases/310101-20990101-0001/actions", new { action = "accept" }), HttpStatusCode.NotFound, "case-not-found");
         Assert.Equal(1, await api.ScalarAsync($"SELECT count(*) FROM case_events WHERE case_number = '{number}'"));
         await Problem.ExpectAsync(await api.Anonymous.PostAsJsonAsync($"/api/cases/{number}/actions", new { action = "accept" }), HttpStatusCode.Unauthorized, "unauthenticated");

@@ -24,11 +24,6 @@ public sealed class CaseFixture : ApiFixture
     // The tests run the sweep themselves, at moments of the controlled clock.
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cases:ColourSweepEnabled"] = "false" };
 
-    public new async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-    }
-
     public async Task Ready()
     {
         if (Dispatcher is not null) return;

@@ -32,7 +32,7 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>The address of the service (a real http://127.0.0.1:port when <see cref="RealServer"/>).</summary>
     public Uri BaseAddress => Anonymous.BaseAddress!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync();
         _keyFile = Path.Combine(Path.GetTempPath(), $"sg-admin-{Guid.NewGuid():N}.key");
@@ -42,6 +42,8 @@ public class ApiFixture : IAsyncLifetime
             b.UseSetting("Database:ConnectionString", _db.ConnectionString);
             b.UseSetting("Security:BootstrapAdminKeyFile", _keyFile);
             b.UseSetting("Urls", "http://127.0.0.1:0");
+            // The MQTT broker binds a TCP port: only the test classes about ingestion turn it on, each on a port of its own.
+            b.UseSetting("Ingestion:Enabled", "false");
             foreach (var (k, v) in Settings) b.UseSetting(k, v);
             Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, ConfigureServices);
         });

@@ -24,6 +24,122 @@ namespace SpatialGrid.Api.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SpatialGrid.Api.Data.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("ClassCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("class_code");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("district_code");
+
+                    b.Property<string>("GatewayId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("gateway_id");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("grid_code");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("Media")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("media");
+
+                    b.Property<string>("MsgId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("msg_id");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Props")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("props");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("severity");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_alerts_case_id")
+                        .HasFilter("case_id IS NOT NULL");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_alerts_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("DeviceId", "ReceivedAt")
+                        .HasDatabaseName("ix_alerts_device_id_received_at");
+
+                    b.HasIndex("GatewayId", "MsgId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_gateway_id_msg_id");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
             modelBuilder.Entity("SpatialGrid.Api.Data.ApiClient", b =>
                 {
                     b.Property<long>("Id")
@@ -98,6 +214,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("alert_count");
 
+                    b.Property<string>("AlertType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("alert_type");
+
                     b.Property<int>("ArrivalClock")
                         .HasColumnType("integer")
                         .HasColumnName("arrival_clock");
@@ -154,6 +275,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("device_id");
 
                     b.Property<int>("DispatchClock")
                         .HasColumnType("integer")
@@ -217,6 +343,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("LastAlertAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_alert_at");
 
                     b.Property<string>("LastHash")
                         .IsRequired()
@@ -296,11 +426,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("verified_at");
 
-                    b.Property<uint>("Version")
+                    b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.Property<DateTimeOffset?>("YellowAt")
                         .HasColumnType("timestamp with time zone")
@@ -308,6 +437,10 @@ namespace SpatialGrid.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_cases");
+
+                    b.HasIndex("DeviceId")
+                        .HasDatabaseName("ix_cases_open_device")
+                        .HasFilter("device_id IS NOT NULL AND state NOT IN (7, 8)");
 
                     b.HasIndex("GridCode")
                         .HasDatabaseName("ix_cases_grid_code");
@@ -331,6 +464,10 @@ namespace SpatialGrid.Api.Data.Migrations
 
                     b.HasIndex("DistrictCode", "State")
                         .HasDatabaseName("ix_cases_district_code_state");
+
+                    b.HasIndex("GridCode", "ClassCode")
+                        .HasDatabaseName("ix_cases_open_grid_class")
+                        .HasFilter("state NOT IN (7, 8)");
 
                     b.ToTable("cases", (string)null);
                 });
@@ -607,6 +744,158 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasDatabaseName("ix_component_history_component_id");
 
                     b.ToTable("component_history", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.DeadLetter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("GatewayId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("gateway_id");
+
+                    b.Property<string>("MsgId")
+                        .HasMaxLength(70)
+                        .HasColumnType("character varying(70)")
+                        .HasColumnName("msg_id");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer")
+                        .HasColumnName("size");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dead_letters");
+
+                    b.HasIndex("GatewayId", "ReceivedAt")
+                        .HasDatabaseName("ix_dead_letters_gateway_id_received_at");
+
+                    b.ToTable("dead_letters", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.Device", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AlarmCaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alarm_case_id");
+
+                    b.Property<string>("ComponentCode")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)")
+                        .HasColumnName("component_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GatewayId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("gateway_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kind");
+
+                    b.Property<Point>("Location")
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_devices");
+
+                    b.HasIndex("GatewayId")
+                        .HasDatabaseName("ix_devices_gateway_id");
+
+                    b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.Gateway", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("disabled");
+
+                    b.PrimitiveCollection<string[]>("Districts")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("districts");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_gateways");
+
+                    b.ToTable("gateways", (string)null);
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.Grid", b =>
@@ -980,6 +1269,16 @@ namespace SpatialGrid.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_component_grids_components_component_id");
+                });
+
+            modelBuilder.Entity("SpatialGrid.Api.Data.Device", b =>
+                {
+                    b.HasOne("SpatialGrid.Api.Data.Gateway", null)
+                        .WithMany()
+                        .HasForeignKey("GatewayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_devices_gateways_gateway_id");
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.Grid", b =>

@@ -1,0 +1,40 @@
+namespace SpatialGrid.Api.Ingestion;
+
+/// <summary>Options of alert ingestion (section <c>Ingestion</c>).</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>Host the MQTT broker in this process (the default) or connect to an external one (<see cref="External"/>).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>TCP port of the embedded broker.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Address the embedded broker listens on.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Largest payload a gateway may publish, in bytes.</summary>
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Messages a second a gateway may publish on average; bursts up to <see cref="RateBurst"/>.</summary>
+    public double RatePerSecond { get; set; } = 2_000;
+    public double RateBurst { get; set; } = 4_000;
+
+    /// <summary>Most messages written in one transaction (group commit).</summary>
+    public int MaxBatch { get; set; } = 2_000;
+
+    /// <summary>Messages waiting for the writer before publishers are slowed down.</summary>
+    public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>How far ahead of the service's clock an observedAt may be (device clocks drift), in minutes.</summary>
+    public int MaxClockSkewMinutes { get; set; } = 5;
+
+    /// <summary>How old an alert may be when it arrives (a gateway catching up after an outage), in days.</summary>
+    public int MaxAgeDays { get; set; } = 30;
+
+    /// <summary>The table of alert types; default: the copy of sensors/device-types.csv beside the binary.</summary>
+    public string DeviceTypesPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "sensors", "device-types.csv");
+
+    public bool IsValid() => Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
+        && MaxBatch is > 0 and <= 50_000 && QueueCapacity >= MaxBatch && MaxClockSkewMinutes >= 0 && MaxAgeDays > 0
+        && System.Net.IPAddress.TryParse(BindAddress, out _);
+}

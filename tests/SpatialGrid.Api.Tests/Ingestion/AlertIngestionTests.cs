@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MQTTnet;
+using Npgsql;
+using SpatialGrid.Api.Tests.Components;
+using SpatialGrid.Api.Tests.Infrastructure;
+
+namespace SpatialGrid.Api.Tests.Ingestion;
+
+/// <summary>Alerts over MQTT into the embedded broker, through the pipeline, into PostGIS: cases opened, joined, absorbed.</summary>
+public sealed class AlertIngestionTests(IngestionFixture api) : IClassFixture<IngestionFixture>
+{
+    private async Task<long> Count(string sql) => await api.ScalarAsync(sql);
+
+    [Fact]
+    public async Task An_alert_opens_a_case_in_its_grid_tied_to_the_sensors_component_and_a_repeat_joins_it()
+    {
+        using var client = await api.ConnectA();
+        var first = IngestionFixture.Alert("mh-1", "manhole.tilt");
+        first["props"] = new JsonObject { ["tiltDeg"] = 17.5 };
+        var ack = await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", first);
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+
+        // Acknowledged means committed: the row is there when the PUBACK arrives, not later.
+        var msgId = first["msgId"]!.GetValue<string>();
+        Assert.Equal(1, await Count($"SELECT count(*) FROM alerts WHERE msg_id = '{msgId}'"));
+        var alerts = await ComponentFiles.Json(await api.Dispatcher.GetAsync($"/api/alerts?device=mh-1"));
+        var alert = alerts.GetProperty("items")[0];
+        Assert.Equal(("opened", api.City.WestGrid, "E0403"), (alert.GetProperty("outcome").GetString(), alert.GetProperty("gridCode").GetString(), alert.GetProperty("classCode").GetString()));
+        var number = alert.GetProperty("caseNumber").GetString()!;
+        var detail = await ComponentFiles.Json(await api.Dispatcher.GetAsync($"/api/cases/{number}"));
+        var c = detail.GetProperty("case");
+        Assert.Equal(api.CoverCode, detail.GetProperty("componentCode").GetString());
+        Assert.Equal(("mh-1", "manhole.tilt"), (detail.GetProperty("deviceId").GetString(), detail.GetProperty("alertType").GetString()));
+        Assert.Equal("device", c.GetProperty("source").GetString());
+        Assert.Equal(api.City.WestGrid, c.GetProperty("gridCode").GetString());
+        Assert.Equal(1, await Count($"SELECT count(*) FROM devices WHERE id = 'mh-1' AND alarm_case_id IS NOT NULL"));
+
+        // The same device and type again, a new msgId: one more alert on the open case, no new case.
+        var again = await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.tilt"));
+        Assert.True(again.IsSuccess);
+        Assert.Equal(2, await Count($"SELECT alert_count FROM cases WHERE number = '{number}'"));
+        Assert.Equal(1, await Count("SELECT count(*) FROM cases WHERE device_id = 'mh-1'"));
+        var joined = await ComponentFiles.Json(await api.Dispatcher.GetAsync($"/api/alerts?case={number}&outcome=joined"));
+        Assert.Equal(1, joined.GetProperty("total").GetInt32());
+
+        // A case opened by a device is dispatched as any other; verifying it clears the device's alarm.
+        foreach (var body in new object[]
+                 {
+                     new { action = "accept" }, new { action = "dispatch", unit = "排水公司" }, new { action = "arrive" },
+                     new { action = "feedback", note = "井盖已复位" },
+                     new { action = "verify", lon = api.City.WestPoint.Lon, lat = api.City.WestPoint.Lat },
+                 })
+        {
+            var r = await api.Dispatcher.PostAsJsonAsync($"/api/cases/{number}/actions", body);
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0, await Count("SELECT count(*) FROM devices WHERE id = 'mh-1' AND alarm_case_id IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task A_repeated_msgId_is_absorbed_and_acknowledged_again()
+    {
+        using var client = await api.ConnectAsync("gw-b", api.SecretB);
+        var alert = IngestionFixture.Alert("mh-9", "manhole.gas");
+        for (var i = 0; i < 3; i++)
+        {
+            var ack = await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-b/alert", alert);
+            Assert.True(ack.IsSuccess);
+        }
+        Assert.Equal(1, await Count($"SELECT count(*) FROM alerts WHERE msg_id = '{alert["msgId"]}'"));
+        Assert.Equal(1, await Count("SELECT count(*) FROM cases WHERE device_id = 'mh-9' AND alert_type = 'manhole.gas'"));
+        var health = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/gateways/gw-b/health"));
+        Assert.True(health.GetProperty("duplicates").GetInt64() >= 2);
+        Assert.True(health.GetProperty("connected").GetBoolean());
+        Assert.True(health.GetProperty("database").GetProperty("alerts").GetInt64() >= 1);
+    }
+
+    [Fact]
+    public async Task Camera_detections_below_the_threshold_are_kept_without_a_case_and_nearby_ones_of_a_class_join_one_case()
+    {
+        using var client = await api.ConnectA();
+        var (wx, wy) = api.City.WestPoint;
+        var weak = IngestionFixture.Alert("cam-1", "camera.barbecue");
+        weak["confidence"] = 0.3;
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", weak)).IsSuccess);
+        var stored = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/alerts?device=cam-1&outcome=below-threshold"));
+        Assert.Equal(1, stored.GetProperty("total").GetInt32());
+        Assert.Equal(0, await Count("SELECT count(*) FROM cases WHERE class_code = 'E0507'"));
+
+        // Street vending seen by one camera, then by a second one 10 m away: one case with two alerts.
+        var seen = IngestionFixture.Alert("cam-1", "camera.vending");
+        seen["confidence"] = 0.9;
+        seen["media"] = "sha256:frame-1";
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", seen)).IsSuccess);
+        var other = IngestionFixture.Alert("cam-2", "camera.vending");
+        other["confidence"] = 0.8;
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", other)).IsSuccess);
+        Assert.Equal(1, await Count("SELECT count(*) FROM cases WHERE class_code = 'E0502' AND source = 3"));
+        Assert.Equal(2, await Count("SELECT alert_count FROM cases WHERE class_code = 'E0502'"));
+
+        // A device that moves reports its own position; an unmapped type is kept and opens nothing.
+        var flood = IngestionFixture.Alert("roamer", "flood.depth");
+        flood["lon"] = wx + 0.012; // the east grid
+        flood["lat"] = wy;
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", flood)).IsSuccess);
+        Assert.Equal(1, await Count($"SELECT count(*) FROM cases WHERE class_code = 'E0401' AND grid_code = '{api.City.EastGrid}'"));
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.battery-low"))).IsSuccess);
+        Assert.Equal(1, (await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/alerts?outcome=unmapped"))).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_acknowledgement_waits_for_the_commit()
+    {
+        using var client = await api.ConnectAsync("gw-b", api.SecretB);
+        var alert = IngestionFixture.Alert("mh-9", "manhole.missing");
+        // Hold the alerts table: the writer cannot commit, so the device must not get its PUBACK.
+        await using var conn = new NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        var tx = await conn.BeginTransactionAsync();
+        await using (var lk = new NpgsqlCommand("LOCK TABLE alerts IN ACCESS EXCLUSIVE MODE", conn, tx)) await lk.ExecuteNonQueryAsync();
+        var publish = IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-b/alert", alert);
+        var first = await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(2)));
+        Assert.NotSame(publish, first);
+        await tx.CommitAsync();
+        var ack = await publish;
+        Assert.True(ack.IsSuccess);
+        Assert.Equal(1, await Count($"SELECT count(*) FROM alerts WHERE msg_id = '{alert["msgId"]}'"));
+    }
+
+    [Fact]
+    public async Task Gateways_are_created_by_admins_with_a_secret_shown_once_and_devices_registered_all_or_nothing()
+    {
+        await Problem.ExpectAsync(await api.Anonymous.PostAsJsonAsync("/api/gateways", new { name = "x" }), HttpStatusCode.Unauthorized, "unauthenticated");
+        await Problem.ExpectAsync(await api.Editor.PostAsJsonAsync("/api/gateways", new { name = "x" }), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.ExpectAsync(await api.Admin.PostAsJsonAsync("/api/gateways", new { id = "gw/+/#", name = "x" }), HttpStatusCode.BadRequest, "bad-id");
+        await Problem.ExpectAsync(await api.Admin.PostAsJsonAsync("/api/gateways", new { id = "gw-x", name = "" }), HttpStatusCode.BadRequest, "bad-name");
+        await Problem.ExpectAsync(await api.Admin.PostAsJsonAsync("/api/gateways", new { id = "gw-x", name = "x", districts = new[] { "31" } }), HttpStatusCode.BadRequest, "bad-districts");
+        await Problem.ExpectAsync(await api.Admin.PostAsJsonAsync("/api/gateways", new { id = "gw-a", name = "again" }), HttpStatusCode.Conflict, "gateway-exists");
+        var list = await api.Dispatcher.GetStringAsync("/api/gateways");
+        Assert.Contains("gw-a", list);
+        Assert.DoesNotContain("secret", list, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(api.SecretA, list);
+
+        var bad = new JsonArray(
+            new JsonObject { ["id"] = "ok-1", ["kind"] = "camera", ["lon"] = 121.465, ["lat"] = 31.23 },
+            new JsonObject { ["id"] = "bad id", ["kind"] = "camera" },
+            new JsonObject { ["id"] = "nokind" },
+            new JsonObject { ["id"] = "ghost", ["kind"] = "manhole-sensor", ["componentCode"] = "31010101020000001" },
+            new JsonObject { ["id"] = "mh-9", ["kind"] = "manhole-sensor" },
+            new JsonObject { ["id"] = "half", ["kind"] = "camera", ["lon"] = 121.4 },
+            new JsonObject { ["id"] = "ok-1", ["kind"] = "camera" });
+        var response = await api.Editor.PostAsync("/api/gateways/gw-a/devices", new StringContent(bad.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var problem = await Problem.ExpectAsync(response, HttpStatusCode.BadRequest, "bad-devices");
+        var reasons = problem.Body.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("index").GetInt32()).ToList();
+        Assert.Equal([1, 2, 3, 4, 5, 6], reasons);
+        Assert.Equal(0, await Count("SELECT count(*) FROM devices WHERE id = 'ok-1'"));
+        await Problem.ExpectAsync(await api.Editor.PostAsync("/api/gateways/nope/devices", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Editor.PostAsync("/api/gateways/gw-a/devices", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "no-devices");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/gateways/nope/health"), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/alerts?outcome=lost"), HttpStatusCode.BadRequest, "bad-outcome");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/dead-letters?pageSize=0"), HttpStatusCode.BadRequest, "bad-paging");
+        var devices = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/gateways/gw-a/devices?pageSize=2"));
+        Assert.Equal(4, devices.GetProperty("total").GetInt32());
+        Assert.Equal(2, devices.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_or_an_unknown_gateway_cannot_connect()
+    {
+        await Assert.ThrowsAnyAsync<Exception>(() => api.ConnectAsync("gw-a", "sgw_wrong"));
+        await Assert.ThrowsAnyAsync<Exception>(() => api.ConnectAsync("gw-zz", api.SecretA));
+        await Assert.ThrowsAnyAsync<Exception>(() => api.ConnectAsync("gw-b", api.SecretA));
+        // A rotated secret: the old one no longer connects, the new one does.
+        var rotated = await ComponentFiles.Json(await api.Admin.PostAsync("/api/gateways/gw-rot/secret", null).ContinueWith(async t =>
+        {
+            var r = await t;
+            if (r.StatusCode == HttpStatusCode.NotFound)
+            {
+                var old = await api.CreateGateway("gw-rot");
+                using (var c = await api.ConnectAsync("gw-rot", old)) Assert.True(c.IsConnected);
+                r = await api.Admin.PostAsync("/api/gateways/gw-rot/secret", null);
+                await Assert.ThrowsAnyAsync<Exception>(() => api.ConnectAsync("gw-rot", old));
+            }
+            return r;
+        }).Unwrap());
+        using var fresh = await api.ConnectAsync("gw-rot", rotated.GetProperty("secret").GetString()!);
+        Assert.True(fresh.IsConnected);
+    }
+}
