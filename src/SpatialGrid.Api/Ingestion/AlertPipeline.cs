@@ -31,9 +31,11 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
 
     public IMessageOutbox? Outbox { get; set; }
 
-    /// <summary>Batches written, and messages in them (for the logs and the health endpoint).</summary>
+    /// <summary>Batches written, messages in them, and the writer's busy time (for GET /api/ingestion).</summary>
     public long Batches;
     public long Written;
+    public long WriteTicks;
+    public int LargestBatch;
 
     /// <summary>True while the database is unreachable and ingestion waits.</summary>
     public bool Paused { get; private set; }
@@ -101,7 +103,10 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
             {
                 try
                 {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     var (results, opened) = await WriteAsync(batch, stoppingToken);
+                    Interlocked.Add(ref WriteTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+                    if (batch.Count > LargestBatch) LargestBatch = batch.Count;
                     if (Paused) log.LogInformation("Alert ingestion resumed");
                     Paused = false;
                     Interlocked.Increment(ref Batches);

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using MQTTnet.Protocol;
 using Npgsql;
+using NpgsqlTypes;
+using SpatialGrid.Core.Geo;
 using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.ServiceDefaults;
@@ -19,13 +21,27 @@ public sealed record OpenedCase(string Number, string DistrictCode, string GridC
 /// </summary>
 public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars, TimeProvider clock)
 {
+    /// <summary>Time spent in each step since start, in ticks (GET /api/ingestion shows it: where the writer's time goes).</summary>
+    public readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> StepTicks = new();
+
+    private long _mark;
+
+    private void Step(string name)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        StepTicks.AddOrUpdate(name, System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks, (_, t) => t + System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks);
+        _mark = now;
+    }
+
     public async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteAsync(IReadOnlyList<Inbound> batch, CancellationToken ct)
     {
         var results = new InboundResult[batch.Count];
         var opened = new List<OpenedCase>();
         var now = CaseHistory.Microseconds(clock.GetUtcNow());
+        _mark = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        Step("open");
 
         var accepted = new List<int>();
         var rejected = new List<int>();
@@ -39,6 +55,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 lk.Parameters.AddWithValue("districts", districts);
                 await lk.ExecuteScalarAsync(ct);
             }
+            Step("lock");
 
             // Redeliveries: stored already (another batch, another instance), or twice in this batch.
             var stored = new HashSet<(string, string)>();
@@ -49,6 +66,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 await using var r = await ex.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
             }
+            Step("existing");
             var fresh = new List<int>();
             foreach (var i in accepted)
             {
@@ -73,31 +91,38 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             dl.Parameters.AddWithValue("received", rejected.Select(i => batch[i].ReceivedAt).ToArray());
             await dl.ExecuteNonQueryAsync(ct);
             foreach (var i in rejected) results[i] = InboundResult.Rejected;
+            Step("dead-letters");
         }
 
         await tx.CommitAsync(ct);
+        Step("commit");
         return (results, opened);
     }
 
     private async Task StoreAsync(IReadOnlyList<Inbound> batch, List<int> fresh, NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now,
         List<OpenedCase> opened, CancellationToken ct)
     {
-        // The open cases these alerts may join.
-        var open = new List<OpenAlertCase>();
+        // The open cases these alerts may join: first their devices' own; then, only for alerts still without one,
+        // cases of their class in their grids (in a steady stream most alerts repeat a device and skip the second query).
+        var open = new OpenCases();
         var wanting = fresh.Where(i => WantsCase(batch[i])).ToList();
         if (wanting.Count > 0)
         {
-            await using var oc = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/open_cases.sql"), conn, tx);
-            oc.Parameters.AddWithValue("devices", wanting.Select(i => batch[i].Device!.Id).Distinct().ToArray());
-            oc.Parameters.AddWithValue("grids", wanting.Select(i => batch[i].GridCode!).Distinct().ToArray());
-            oc.Parameters.AddWithValue("classes", wanting.Select(i => batch[i].Type!.ClassCode).Distinct().ToArray());
-            await using var r = await oc.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+            await using (var byDevice = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/open_cases_by_device.sql"), conn, tx))
             {
-                open.Add(new OpenAlertCase(r.GetInt64(0), r.IsDBNull(1) ? "" : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                    r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5), r.GetDouble(6), r.GetFieldValue<DateTimeOffset>(7)));
+                byDevice.Parameters.AddWithValue("devices", wanting.Select(i => batch[i].Device!.Id).Distinct().ToArray());
+                await open.ReadAsync(byDevice, ct);
+            }
+            var rest = wanting.Where(i => !open.HasDevice(batch[i].Device!.Id, batch[i].Alert!.Type)).ToList();
+            if (rest.Count > 0)
+            {
+                await using var byClass = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/open_cases.sql"), conn, tx);
+                byClass.Parameters.AddWithValue("grids", rest.Select(i => batch[i].GridCode!).Distinct().ToArray());
+                byClass.Parameters.AddWithValue("classes", rest.Select(i => batch[i].Type!.ClassCode).Distinct().ToArray());
+                await open.ReadAsync(byClass, ct);
             }
         }
+        Step("open-cases");
 
         var outcome = new AlertOutcome[batch.Count];
         var caseOf = new long?[batch.Count];
@@ -113,7 +138,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 var a = m.Alert!;
                 if (m.Type is null) { outcome[i] = AlertOutcome.Unmapped; continue; }
                 if (a.Confidence is { } conf && conf < m.Type.MinConfidence) { outcome[i] = AlertOutcome.BelowThreshold; continue; }
-                var match = AlertDeduplication.Match(open, m.Device!.Id, a.Type, m.Type, m.GridCode!, m.Lon, m.Lat, a.ObservedAt);
+                var match = open.Match(m.Device!.Id, a.Type, m.Type, m.GridCode!, m.Lon, m.Lat, a.ObservedAt);
                 if (match is not null)
                 {
                     outcome[i] = AlertOutcome.Joined;
@@ -145,27 +170,36 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             if (scope is { } s) await s.DisposeAsync();
         }
 
-        await using (var ins = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/insert_alerts.sql"), conn, tx))
+        Step("match-and-new-cases");
+        // Binary COPY: the rows were checked against stored ones under the district lock, so no conflict can arise.
+        await using (var copy = await conn.BeginBinaryImportAsync(CopyAlerts, ct))
         {
-            var rows = fresh.Select(i => batch[i]).ToList();
-            ins.Parameters.AddWithValue("gateway", rows.Select(m => m.GatewayId).ToArray());
-            ins.Parameters.AddWithValue("msg", rows.Select(m => m.Alert!.MsgId).ToArray());
-            ins.Parameters.AddWithValue("device", rows.Select(m => m.Alert!.DeviceId).ToArray());
-            ins.Parameters.AddWithValue("type", rows.Select(m => m.Alert!.Type).ToArray());
-            ins.Parameters.AddWithValue("severity", rows.Select(m => m.Alert!.Severity).ToArray());
-            ins.Parameters.AddWithValue("observed", rows.Select(m => m.Alert!.ObservedAt).ToArray());
-            ins.Parameters.AddWithValue("received", rows.Select(m => m.ReceivedAt).ToArray());
-            ins.Parameters.AddWithValue("lon", rows.Select(m => m.Lon).ToArray());
-            ins.Parameters.AddWithValue("lat", rows.Select(m => m.Lat).ToArray());
-            ins.Parameters.AddWithValue("grid", rows.Select(m => m.GridCode!).ToArray());
-            ins.Parameters.AddWithValue("class", rows.Select(m => m.Type?.ClassCode).ToArray());
-            ins.Parameters.AddWithValue("confidence", rows.Select(m => m.Alert!.Confidence).ToArray());
-            ins.Parameters.AddWithValue("media", rows.Select(m => m.Alert!.Media).ToArray());
-            ins.Parameters.AddWithValue("props", rows.Select(m => m.Alert!.PropsJson).ToArray());
-            ins.Parameters.AddWithValue("outcome", fresh.Select(i => (int)outcome[i]).ToArray());
-            ins.Parameters.AddWithValue("case", fresh.Select(i => caseOf[i]).ToArray());
-            await ins.ExecuteNonQueryAsync(ct);
+            foreach (var i in fresh)
+            {
+                var m = batch[i];
+                var a = m.Alert!;
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(m.GatewayId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(a.MsgId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(a.DeviceId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(a.Type, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(a.Severity, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(a.ObservedAt, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(m.ReceivedAt, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(m.Lon, m.Lat)), NpgsqlDbType.Geometry, ct);
+                await copy.WriteAsync(m.GridCode![..6], NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(m.GridCode, NpgsqlDbType.Varchar, ct);
+                await WriteNullable(copy, m.Type?.ClassCode, NpgsqlDbType.Varchar, ct);
+                await WriteNullable(copy, a.Confidence, NpgsqlDbType.Double, ct);
+                await WriteNullable(copy, a.Media, NpgsqlDbType.Varchar, ct);
+                await WriteNullable(copy, a.PropsJson, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync((int)outcome[i], NpgsqlDbType.Integer, ct);
+                await WriteNullable(copy, caseOf[i], NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
         }
+        Step("insert-alerts");
 
         if (joins.Count > 0)
         {
@@ -175,6 +209,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             jc.Parameters.AddWithValue("lasts", joins.Values.Select(v => v.Last).ToArray());
             await jc.ExecuteNonQueryAsync(ct);
         }
+        Step("join-cases");
         if (alarms.Count > 0)
         {
             await using var al = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/device_alarms.sql"), conn, tx);
@@ -182,6 +217,56 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             al.Parameters.AddWithValue("cases", alarms.Select(x => x.Case).ToArray());
             await al.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private const string CopyAlerts = "COPY alerts (gateway_id, msg_id, device_id, type, severity, observed_at, received_at, stored_at, location, " +
+        "district_code, grid_code, class_code, confidence, media, props, outcome, case_id) FROM STDIN (FORMAT BINARY)";
+
+    private static async Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
+    {
+        if (value is null) await copy.WriteNullAsync(ct);
+        else await copy.WriteAsync(value, type, ct);
+    }
+
+    private static async Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct
+    {
+        if (value is { } v) await copy.WriteAsync(v, type, ct);
+        else await copy.WriteNullAsync(ct);
+    }
+
+    /// <summary>The open cases of a batch, found by device and type, and by grid and class.</summary>
+    private sealed class OpenCases
+    {
+        private readonly Dictionary<(string Device, string Type), OpenAlertCase> _byDevice = new();
+        private readonly Dictionary<(string Grid, string Class), List<OpenAlertCase>> _byGridClass = new();
+        private readonly HashSet<long> _seen = [];
+
+        public void Add(OpenAlertCase c)
+        {
+            if (!_seen.Add(c.Id)) return;
+            if (c.DeviceId is { } d && c.AlertType is { } t) _byDevice.TryAdd((d, t), c);
+            var key = (c.GridCode, c.ClassCode);
+            if (!_byGridClass.TryGetValue(key, out var list)) _byGridClass[key] = list = [];
+            list.Add(c);
+        }
+
+        public bool HasDevice(string device, string type) => _byDevice.ContainsKey((device, type));
+
+        public async Task ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                Add(new OpenAlertCase(r.GetInt64(0), r.IsDBNull(1) ? "" : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                    r.IsDBNull(4) ? null : r.GetString(4), r.GetDouble(5), r.GetDouble(6), r.GetFieldValue<DateTimeOffset>(7)));
+            }
+        }
+
+        /// <summary>The rules of <see cref="AlertDeduplication"/>, on the candidates that can match.</summary>
+        public OpenAlertCase? Match(string device, string type, DeviceType rule, string grid, double lon, double lat, DateTimeOffset at) =>
+            _byDevice.TryGetValue((device, type), out var own)
+                ? own
+                : _byGridClass.TryGetValue((grid, rule.ClassCode), out var near) ? AlertDeduplication.Match(near, device, type, rule, grid, lon, lat, at) : null;
     }
 
     private static bool WantsCase(Inbound m) => m.Type is { } t && !(m.Alert!.Confidence is { } c && c < t.MinConfidence);

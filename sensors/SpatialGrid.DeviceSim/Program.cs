@@ -1,0 +1,83 @@
+using System.Globalization;
+using SpatialGrid.DeviceSim;
+
+// devicesim: a fleet of simulated gateways and devices for SpatialGrid (sensors/README.md).
+//   devicesim setup     --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
+//   devicesim run       --api URL --key KEY [--state fleet.json] [--broker 127.0.0.1:1883] [--count 50000] [--rate 20000]
+//                       [--inflight 32] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 3|5] [--no-reconcile]
+var command = args.FirstOrDefault();
+var options = Options.Parse(args.Skip(1).ToArray());
+if (command is null or "-h" or "--help" || options is null)
+{
+    Console.Error.WriteLine("""
+        devicesim setup --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
+            registers a fleet of gateways and devices placed on the city's components and saves their credentials
+        devicesim run --api URL --key KEY [--state fleet.json] [--broker host:port] [--count N] [--rate msgs/s (0: unpaced)]
+                      [--inflight N] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 5|3] [--no-reconcile]
+            publishes the alerts, prints throughput and latency, then reconciles with the service
+        """);
+    return 2;
+}
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+using var api = new HttpClient { BaseAddress = new Uri(options.Get("api", "http://127.0.0.1:5080")), Timeout = TimeSpan.FromMinutes(5) };
+if (options.Has("key")) api.DefaultRequestHeaders.Add("X-Api-Key", options.Get("key", ""));
+var statePath = options.Get("state", "fleet.json");
+
+switch (command)
+{
+    case "setup":
+    {
+        var fleet = await Fleet.SetupAsync(api, options.Int("gateways", 100), options.Int("devices", 10), Console.Out, cts.Token);
+        fleet.Save(statePath);
+        Console.WriteLine($"fleet {fleet.RunId}: {fleet.Gateways.Count} gateways, {fleet.Gateways.Sum(g => g.Devices.Count)} devices; credentials in {statePath}");
+        return 0;
+    }
+    case "run":
+    {
+        var fleet = FleetState.Load(statePath);
+        var broker = options.Get("broker", "127.0.0.1:1883").Split(':');
+        var run = new RunOptions
+        {
+            Host = broker[0], Port = int.Parse(broker[1], CultureInfo.InvariantCulture),
+            Count = options.Int("count", 50_000), Rate = options.Double("rate", 20_000), InFlight = options.Int("inflight", 32),
+            Bad = options.Double("bad", 0.01), Repeat = options.Double("repeat", 0.02), Storm = options.Has("storm"),
+            Protocol = options.Get("mqtt", "5") == "3" ? MQTTnet.Formatter.MqttProtocolVersion.V311 : MQTTnet.Formatter.MqttProtocolVersion.V500,
+        };
+        var last = DateTime.UtcNow;
+        var result = await Publisher.RunAsync(fleet, run, Console.Out, cts.Token, acked =>
+        {
+            if (acked % 5000 != 0) return;
+            Console.Error.Write($"\r  acknowledged {acked:N0}/{run.Count:N0}");
+        });
+        Console.Error.WriteLine();
+        Console.WriteLine(result.Summary());
+        if (options.Has("no-reconcile")) return 0;
+        var reconciliation = await Reconciler.RunAsync(api, result, Console.Out, cts.Token);
+        return reconciliation.Clean ? 0 : 1;
+    }
+    default:
+        Console.Error.WriteLine($"unknown command '{command}' (setup, run)");
+        return 2;
+}
+
+internal sealed class Options(Dictionary<string, string> values)
+{
+    public static Options? Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--")) return null;
+            var name = args[i][2..];
+            values[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--") ? args[++i] : "";
+        }
+        return new Options(values);
+    }
+
+    public bool Has(string name) => values.ContainsKey(name);
+    public string Get(string name, string fallback) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : fallback;
+    public int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+    public double Double(string name, double fallback) => double.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+}
