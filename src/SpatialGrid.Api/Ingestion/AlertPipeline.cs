@@ -121,11 +121,18 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
                     foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
                     return;
                 }
-                catch (Exception e) when (IsTransient(e))
+                catch (Exception e)
                 {
-                    log.LogWarning("Alert ingestion paused: a batch of {Count} could not be written ({Error}); retrying in {Delay} ms", batch.Count, e.Message, delay.TotalMilliseconds);
+                    // Whatever went wrong, the batch is kept and tried again: nothing is acknowledged that is not stored.
+                    if (IsTransient(e)) log.LogWarning("Alert ingestion paused: a batch of {Count} could not be written ({Error}); retrying in {Delay} ms", batch.Count, e.Message, delay.TotalMilliseconds);
+                    else log.LogError(e, "Alert ingestion paused by an unexpected error on a batch of {Count}; retrying in {Delay} ms", batch.Count, delay.TotalMilliseconds);
                     Paused = true;
-                    await Task.Delay(delay, stoppingToken);
+                    await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
+                        return;
+                    }
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
                 }
             }
@@ -142,7 +149,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
         {
             return await writer.WriteAsync(batch, ct);
         }
-        catch (PostgresException e) when (!IsTransient(e))
+        catch (PostgresException e) when (IsDataError(e))
         {
             log.LogError(e, "A batch of {Count} was refused by the database; writing its messages one by one", batch.Count);
             var results = new InboundResult[batch.Count];
@@ -155,7 +162,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
                     results[i] = r[0];
                     opened.AddRange(o);
                 }
-                catch (PostgresException single) when (!IsTransient(single))
+                catch (PostgresException single) when (IsDataError(single))
                 {
                     var m = batch[i];
                     batch[i] = new Inbound
@@ -172,11 +179,13 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
         }
     }
 
-    /// <summary>Lost connections, a restarting server, timeouts: worth waiting for. Refused data is not.</summary>
+    /// <summary>The database refused the data itself (a value, a constraint): retrying the same rows cannot help.</summary>
+    public static bool IsDataError(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    /// <summary>Lost connections, a restarting or closed database, timeouts: worth waiting for.</summary>
     public static bool IsTransient(Exception e) => e switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
-            || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState == "40001" || pg.SqlState == "40P01",
+        PostgresException pg => !IsDataError(pg),
         NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or System.IO.IOException => true,
         _ => false,
     };
