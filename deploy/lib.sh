@@ -83,3 +83,44 @@ pg_create_db() {
 need_dotnet() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is needed (dotnet on PATH)"
 }
+
+# mosquitto_start DIR PORT PASSWORD: Debian's Mosquitto on 127.0.0.1:PORT with persistence, a password file and an
+# ACL file under DIR (SpatialGrid rewrites both from its gateway registry and sends SIGHUP), the service's own account
+# "spatialgrid" with PASSWORD. QoS 1 in flight and queued per client are unbounded: a broker that drops queued
+# QoS 1 messages would lose alerts.
+mosquitto_start() {
+  local dir=$1 port=$2 password=$3
+  mkdir -p "$dir/data"
+  : > "$dir/passwd"
+  mosquitto_passwd -b "$dir/passwd" spatialgrid "$password" >/dev/null
+  printf 'user spatialgrid\ntopic read sg/v1/gw/+/alert\ntopic write sg/v1/gw/+/rejects\ntopic write sg/v1/cases/#\n' > "$dir/acl"
+  cat > "$dir/mosquitto.conf" <<CONF
+listener $port 127.0.0.1
+allow_anonymous false
+password_file $dir/passwd
+acl_file $dir/acl
+persistence true
+persistence_location $dir/data/
+autosave_interval 1
+pid_file $dir/mosquitto.pid
+user root
+max_inflight_messages 0
+max_queued_messages 0
+max_packet_size 1048576
+log_dest file $dir/mosquitto.log
+log_type error
+log_type warning
+CONF
+  [ -f "$dir/mosquitto.pid" ] && kill "$(cat "$dir/mosquitto.pid")" 2>/dev/null && sleep 0.5
+  log "starting Mosquitto on 127.0.0.1:$port"
+  mosquitto -c "$dir/mosquitto.conf" -d || die "Mosquitto did not start (log: $dir/mosquitto.log)"
+  for _ in $(seq 1 50); do [ -s "$dir/mosquitto.pid" ] && return 0; sleep 0.1; done
+  die "Mosquitto did not write its pid file (log: $dir/mosquitto.log)"
+}
+
+mosquitto_stop() {
+  local dir=$1
+  [ -f "$dir/mosquitto.pid" ] || return 0
+  kill "$(cat "$dir/mosquitto.pid")" 2>/dev/null || true
+  rm -f "$dir/mosquitto.pid"
+}

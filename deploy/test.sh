@@ -14,7 +14,13 @@ need_packages chromium fonts-noto-cjk
 # Tests throw away their databases; durability buys nothing here.
 PG_FSYNC=off pg_start "$DATA/test-pg" "$PORT"
 api=""
-trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/test-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+trap '[ -n "$api" ] && kill "$api" 2>/dev/null; mosquitto_stop "$DATA/test-mosquitto"; pg_stop "$DATA/test-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+# The external broker of the ingestion tests (Ingestion:Mode=external).
+MQTT_PORT=${SG_TEST_MOSQUITTO_PORT:-18830}
+MQTT_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+rm -rf "$DATA/test-mosquitto"
+mosquitto_start "$DATA/test-mosquitto" "$MQTT_PORT" "$MQTT_PASSWORD"
+export SG_TEST_MOSQUITTO="127.0.0.1:$MQTT_PORT" SG_TEST_MOSQUITTO_DIR="$DATA/test-mosquitto" SG_TEST_MOSQUITTO_PASSWORD="$MQTT_PASSWORD"
 
 export SG_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres"
 log "building"

@@ -9,6 +9,8 @@ public sealed class Gateway
     public required string Name { get; set; }
     /// <summary>SHA-256 of the secret (secrets are 32 random bytes: a slow hash adds nothing).</summary>
     public required byte[] SecretHash { get; set; }
+    /// <summary>The same secret in Mosquitto's password-file format, for an external broker (made when the secret is issued).</summary>
+    public string? MosquittoHash { get; set; }
     /// <summary>The districts its devices may report in; empty: any.</summary>
     public string[] Districts { get; set; } = [];
     public bool Disabled { get; set; }

@@ -4,7 +4,7 @@ using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ingestion;
 
-public sealed record GatewayInfo(string Id, byte[] SecretHash, string[] Districts, bool Disabled);
+public sealed record GatewayInfo(string Id, byte[] SecretHash, string[] Districts, bool Disabled, string? MosquittoHash);
 
 public sealed record DeviceInfo(string Id, string GatewayId, string Kind, string? ComponentCode, double? Lon, double? Lat);
 
@@ -12,7 +12,7 @@ public sealed record DeviceInfo(string Id, string GatewayId, string Kind, string
 /// The gateways and devices, in memory for the ingestion path: loaded at start, reloaded after a change in this
 /// instance and, through LISTEN spatialgrid_devices, after a change in any other.
 /// </summary>
-public sealed class DeviceRegistry(NpgsqlDataSource dataSource, ILogger<DeviceRegistry> log) : BackgroundService
+public sealed class DeviceRegistry(NpgsqlDataSource dataSource, MosquittoFiles mosquitto, ILogger<DeviceRegistry> log) : BackgroundService
 {
     public const string Channel = "spatialgrid_devices";
     private volatile Snapshot _snapshot = new(new Dictionary<string, GatewayInfo>(), new Dictionary<string, DeviceInfo>());
@@ -38,10 +38,10 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource, ILogger<DeviceRe
         try
         {
             var gateways = new Dictionary<string, GatewayInfo>(StringComparer.Ordinal);
-            await using (var cmd = dataSource.CreateCommand("SELECT id, secret_hash, districts, disabled FROM gateways"))
+            await using (var cmd = dataSource.CreateCommand("SELECT id, secret_hash, districts, disabled, mosquitto_hash FROM gateways"))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
-                while (await r.ReadAsync(ct)) gateways[r.GetString(0)] = new GatewayInfo(r.GetString(0), (byte[])r[1], (string[])r[2], r.GetBoolean(3));
+                while (await r.ReadAsync(ct)) gateways[r.GetString(0)] = new GatewayInfo(r.GetString(0), (byte[])r[1], (string[])r[2], r.GetBoolean(3), r.IsDBNull(4) ? null : r.GetString(4));
             }
             var devices = new Dictionary<string, DeviceInfo>(StringComparer.Ordinal);
             await using (var cmd = dataSource.CreateCommand(SqlFiles.Get("Ingestion/Sql/registry.sql")))
@@ -54,6 +54,8 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource, ILogger<DeviceRe
                 }
             }
             _snapshot = new Snapshot(gateways, devices);
+            // An external Mosquitto learns the same gateways (every instance writes the same files).
+            if (mosquitto.Managed) await mosquitto.WriteAsync(gateways.Values.Where(g => !g.Disabled).Select(g => (g.Id, g.MosquittoHash)), ct);
             log.LogInformation("Device registry loaded: {Gateways} gateways, {Devices} devices", gateways.Count, devices.Count);
         }
         finally

@@ -33,8 +33,9 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.Enabled)
+        if (!o.Enabled || o.IsExternal)
         {
+            if (o.IsExternal) return;
             log.LogInformation("MQTT ingestion is off (Ingestion:Enabled=false)");
             return;
         }

@@ -79,7 +79,7 @@ public static class GatewaysApi
         if (districts.Any(d => d is not { Length: 6 } || !d.All(char.IsAsciiDigit))) return Problems.BadRequest("bad-districts", "districts are 6-digit district codes");
         if (await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.Conflict("gateway-exists", $"gateway '{id}' exists; rotate its secret with POST /api/gateways/{id}/secret");
         var (secret, hash) = NewSecret();
-        var g = new Gateway { Id = id, Name = request.Name.Trim(), SecretHash = hash, Districts = districts.Distinct().ToArray(), CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity?.Name ?? "admin" };
+        var g = new Gateway { Id = id, Name = request.Name.Trim(), SecretHash = hash, MosquittoHash = MosquittoFiles.Hash(secret), Districts = districts.Distinct().ToArray(), CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity?.Name ?? "admin" };
         db.Gateways.Add(g);
         await db.SaveChangesAsync(ct);
         await registry.ChangedAsync(ct);
@@ -92,6 +92,7 @@ public static class GatewaysApi
         if (g is null) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
         var (secret, hash) = NewSecret();
         g.SecretHash = hash;
+        g.MosquittoHash = MosquittoFiles.Hash(secret);
         await db.SaveChangesAsync(ct);
         await registry.ChangedAsync(ct);
         return TypedResults.Ok(new CreatedGateway(id, g.Name, g.Districts, id, secret, $"sg/v1/gw/{id}/alert", $"sg/v1/gw/{id}/rejects"));

@@ -6,6 +6,14 @@ public sealed class IngestionOptions
     /// <summary>Host the MQTT broker in this process (the default) or connect to an external one (<see cref="External"/>).</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary><c>embedded</c> (the API hosts the broker) or <c>external</c> (the API is a client of <see cref="External"/>).</summary>
+    public string Mode { get; set; } = "embedded";
+
+    /// <summary>The external broker (Mosquitto, EMQX, HiveMQ) when <see cref="Mode"/> is <c>external</c>.</summary>
+    public ExternalBrokerOptions External { get; set; } = new();
+
+    public bool IsExternal => string.Equals(Mode, "external", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>TCP port of the embedded broker.</summary>
     public int Port { get; set; } = 1883;
 
@@ -34,7 +42,36 @@ public sealed class IngestionOptions
     /// <summary>The table of alert types; default: the copy of sensors/device-types.csv beside the binary.</summary>
     public string DeviceTypesPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "sensors", "device-types.csv");
 
-    public bool IsValid() => Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
+    public bool IsValid() => (IsExternal ? External.IsValid() : string.Equals(Mode, "embedded", StringComparison.OrdinalIgnoreCase)) && Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
         && MaxBatch is > 0 and <= 50_000 && QueueCapacity >= MaxBatch && MaxClockSkewMinutes >= 0 && MaxAgeDays > 0
         && System.Net.IPAddress.TryParse(BindAddress, out _);
+}
+
+/// <summary>How the API reaches an external broker, and where it keeps that broker's password and ACL files.</summary>
+public sealed class ExternalBrokerOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 1883;
+
+    /// <summary>The service's own account on the broker (also written into the generated password file).</summary>
+    public string Username { get; set; } = "spatialgrid";
+    public string Password { get; set; } = "";
+
+    /// <summary>A client id of its own per instance: the broker keeps each instance's session (QoS 1 messages not yet acknowledged).</summary>
+    public string ClientId { get; set; } = $"spatialgrid-{Environment.MachineName}";
+
+    /// <summary>Instances in the same group share the alerts (<c>$share/{group}/sg/v1/gw/+/alert</c>); empty: every instance gets every alert.</summary>
+    public string SharedGroup { get; set; } = "spatialgrid";
+
+    /// <summary>Mosquitto's password file, rewritten from the gateway registry on every change (empty: not managed).</summary>
+    public string PasswordFile { get; set; } = "";
+
+    /// <summary>Mosquitto's ACL file, rewritten from the registry: each gateway publishes only under its own prefix.</summary>
+    public string AclFile { get; set; } = "";
+
+    /// <summary>Mosquitto's pid file: after rewriting the files the broker is sent SIGHUP to reload them.</summary>
+    public string PidFile { get; set; } = "";
+
+    public bool IsValid() => Port is > 0 and < 65536 && !string.IsNullOrWhiteSpace(Host) && !string.IsNullOrWhiteSpace(Username)
+        && !string.IsNullOrWhiteSpace(ClientId) && ClientId.Length <= 64 && !SharedGroup.Contains('/') && !SharedGroup.Contains('+') && !SharedGroup.Contains('#');
 }

@@ -8,6 +8,7 @@ public static class IngestionSetup
             .Validate(o => o.IsValid(), "Ingestion options are out of range (Port, MaxPayloadBytes, RatePerSecond, MaxBatch, QueueCapacity, BindAddress)")
             .ValidateOnStart();
         services.AddSingleton<GatewayStats>();
+        services.AddSingleton<MosquittoFiles>();
         services.AddSingleton<DeviceRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
         services.AddSingleton<DeviceTypeTable>();
@@ -16,6 +17,8 @@ public static class IngestionSetup
         services.AddHostedService(sp => sp.GetRequiredService<AlertPipeline>());
         services.AddSingleton<EmbeddedBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        services.AddSingleton<ExternalBroker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExternalBroker>());
         return services;
     }
 }

@@ -21,7 +21,7 @@ public sealed class ReliabilityTests
 {
     private static readonly SmallCity City = new("310101", 121.46, 31.22);
 
-    private static async Task<FleetState> SetUpAsync(ApiProcess api, int gateways, int devices)
+    public static async Task<FleetState> SetUpAsync(ApiProcess api, int gateways, int devices)
     {
         using var http = api.Client();
         var imported = await http.PostAsync("/api/grids/imports", Upload.GeoJson(City.GeoJson(), ("publish", "true")));

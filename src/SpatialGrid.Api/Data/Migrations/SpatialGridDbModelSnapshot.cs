@@ -881,6 +881,10 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("districts");
 
+                    b.Property<string>("MosquittoHash")
+                        .HasColumnType("text")
+                        .HasColumnName("mosquitto_hash");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

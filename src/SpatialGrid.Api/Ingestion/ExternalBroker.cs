@@ -1,0 +1,114 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace SpatialGrid.Api.Ingestion;
+
+/// <summary>
+/// The API as a client of an external broker (Mosquitto, or a cluster): a persistent session per instance
+/// subscribed with QoS 1 to <c>$share/{group}/sg/v1/gw/+/alert</c>, so several instances share the alerts and a
+/// restarted one gets back what it had not acknowledged. Acknowledgement is manual: a message is acknowledged
+/// once its transaction has committed. The broker authenticates gateways and enforces their topics (its password
+/// and ACL files are written from the registry by <see cref="MosquittoFiles"/>); the gateway is the topic's level.
+/// </summary>
+public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, IOptions<IngestionOptions> options, ILogger<ExternalBroker> log)
+    : BackgroundService, IMessageOutbox
+{
+    private IMqttClient? _client;
+    /// <summary>Bumped on every new connection: an acknowledgement is sent only on the connection its message came on.</summary>
+    private int _generation;
+
+    public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
+    {
+        if (_client is not { IsConnected: true } client) return Task.CompletedTask;
+        return client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled || !o.IsExternal) return;
+        var x = o.External;
+        var client = new MqttClientFactory().CreateMqttClient();
+        _client = client;
+        pipeline.Outbox = this;
+        client.ApplicationMessageReceivedAsync += e => ReceiveAsync(e, stoppingToken);
+        var connectOptions = new MqttClientOptionsBuilder().WithTcpServer(x.Host, x.Port).WithCredentials(x.Username, x.Password)
+            .WithClientId(x.ClientId).WithProtocolVersion(MqttProtocolVersion.V500)
+            // A session that outlives the connection: what was delivered and not acknowledged comes back.
+            .WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithReceiveMaximum(ushort.MaxValue).WithKeepAlivePeriod(TimeSpan.FromSeconds(15)).WithTimeout(TimeSpan.FromSeconds(10)).Build();
+        var filter = (x.SharedGroup.Length > 0 ? $"$share/{x.SharedGroup}/" : "") + "sg/v1/gw/+/alert";
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!client.IsConnected)
+                {
+                    var result = await client.ConnectAsync(connectOptions, stoppingToken);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                    Interlocked.Increment(ref _generation);
+                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken);
+                    log.LogInformation("Connected to the MQTT broker {Host}:{Port} as {ClientId}, subscribed to {Filter} (session present: {Present})",
+                        x.Host, x.Port, x.ClientId, filter, result.IsSessionPresent);
+                    delay = TimeSpan.FromMilliseconds(200);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Error}); retrying in {Delay} ms", x.Host, x.Port, e.Message, delay.TotalMilliseconds);
+                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+        try
+        {
+            // Stop without acknowledging what is not committed: the broker keeps it for the next start.
+            if (client.IsConnected) await client.DisconnectAsync(new MqttClientDisconnectOptions());
+        }
+        catch (Exception)
+        {
+        }
+        client.Dispose();
+    }
+
+    private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        // sg/v1/gw/{gateway}/alert: the broker's ACL let only that gateway publish here.
+        var parts = topic.Split('/');
+        if (parts is not ["sg", "v1", "gw", var gateway, "alert"] || gateway.Length == 0) return;
+        e.AutoAcknowledge = false;
+        stats.Seen(gateway);
+        var o = options.Value;
+        var payload = e.ApplicationMessage.Payload;
+        var size = checked((int)payload.Length);
+        var keep = size > o.MaxPayloadBytes ? payload.Slice(0, 1024).ToArray() : payload.ToArray();
+        var message = pipeline.Prepare(gateway, topic, keep, size);
+        await pipeline.SubmitAsync(message, ct);
+        var generation = Volatile.Read(ref _generation);
+        _ = message.Done.Task.ContinueWith(async done =>
+        {
+            if (done.IsCanceled || generation != Volatile.Read(ref _generation)) return;
+            try
+            {
+                await e.AcknowledgeAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The connection is gone: the broker will deliver the message again and it will be absorbed as a repeat.
+                log.LogDebug(ex, "Could not acknowledge {Topic}", topic);
+            }
+        }, TaskScheduler.Default).Unwrap();
+    }
+}
