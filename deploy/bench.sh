@@ -99,3 +99,6 @@ log "6. the colour sweep over 1,000,000 open cases"
 # The API's own scheduled sweep would announce the crossings before the measured run does.
 kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
 dotnet "$bench" case-sweep 1000000 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_import" "$SG_ROOT/src/SpatialGrid.Api/Cases/Sql/colour_sweep.sql"
+
+log "7. alerts over MQTT (deploy/bench-alerts.sh)"
+"$SG_ROOT/deploy/bench-alerts.sh"

@@ -4,7 +4,7 @@ using SpatialGrid.DeviceSim;
 // devicesim: a fleet of simulated gateways and devices for SpatialGrid (sensors/README.md).
 //   devicesim setup     --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
 //   devicesim run       --api URL --key KEY [--state fleet.json] [--broker 127.0.0.1:1883] [--count 50000] [--rate 20000]
-//                       [--inflight 32] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 3|5] [--no-reconcile]
+//                       [--inflight 32] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 3|5] [--no-reconcile] [--settle SECONDS]
 var command = args.FirstOrDefault();
 var options = Options.Parse(args.Skip(1).ToArray());
 if (command is null or "-h" or "--help" || options is null)
@@ -13,8 +13,9 @@ if (command is null or "-h" or "--help" || options is null)
         devicesim setup --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
             registers a fleet of gateways and devices placed on the city's components and saves their credentials
         devicesim run --api URL --key KEY [--state fleet.json] [--broker host:port] [--count N] [--rate msgs/s (0: unpaced)]
-                      [--inflight N] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 5|3] [--no-reconcile]
+                      [--inflight N] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 5|3] [--no-reconcile] [--settle SECONDS]
             publishes the alerts, prints throughput and latency, then reconciles with the service
+            (--settle: behind an external broker, wait up to SECONDS for the service to store what the broker acknowledged)
         """);
     return 2;
 }
@@ -54,7 +55,15 @@ switch (command)
         Console.Error.WriteLine();
         Console.WriteLine(result.Summary());
         if (options.Has("no-reconcile")) return 0;
-        var reconciliation = await Reconciler.RunAsync(api, result, Console.Out, cts.Token);
+        // Behind an external broker the devices are acknowledged by the broker: give the service time to drain it.
+        var settle = DateTime.UtcNow.AddSeconds(options.Int("settle", 0));
+        var reconciliation = await Reconciler.RunAsync(api, result, TextWriter.Null, cts.Token);
+        while (reconciliation.Stored < reconciliation.AckedGood && DateTime.UtcNow < settle)
+        {
+            await Task.Delay(2000, cts.Token);
+            reconciliation = await Reconciler.RunAsync(api, result, TextWriter.Null, cts.Token);
+        }
+        Console.WriteLine(reconciliation);
         return reconciliation.Clean ? 0 : 1;
     }
     default:

@@ -25,6 +25,12 @@ switch (args)
     case ["tile-load", var api, var connection, var sqlFolder]:
         await TileLoad.RunAsync(api, connection, sqlFolder);
         return;
+    case ["alert-copy", var connection, var batch]:
+        await AlertLoad.CopyCeilingAsync(connection, int.Parse(batch));
+        return;
+    case ["alert-stored", var connection, var since]:
+        await AlertLoad.StoredLatencyAsync(connection, since);
+        return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));
         return;

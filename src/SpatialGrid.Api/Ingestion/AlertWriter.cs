@@ -130,6 +130,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         SpatialGridDb? db = null;
         AsyncServiceScope? scope = null;
         var alarms = new List<(string Device, long Case)>();
+        var classes = new Dictionary<string, TaxonomyEntry>(StringComparer.Ordinal);
+        var overrides = new Dictionary<(string, string), TaxonomyOverride?>();
         try
         {
             foreach (var i in fresh)
@@ -155,7 +157,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                     db.Database.SetDbConnection(conn);
                     await db.Database.UseTransactionAsync(tx, ct);
                 }
-                var c = await OpenCaseAsync(db, conn, tx, m, now, ct);
+                var c = await OpenCaseAsync(db, conn, tx, m, now, classes, overrides, ct);
                 outcome[i] = AlertOutcome.Opened;
                 caseOf[i] = c.Id;
                 open.Add(new OpenAlertCase(c.Id, m.GridCode!, m.Type.ClassCode, m.Device.Id, a.Type, m.Lon, m.Lat, a.ObservedAt));
@@ -172,30 +174,31 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
 
         Step("match-and-new-cases");
         // Binary COPY: the rows were checked against stored ones under the district lock, so no conflict can arise.
+        // Synchronous writes into Npgsql's buffer (it flushes every 8 KiB): a million awaits a minute cost more than the rare blocking flush.
         await using (var copy = await conn.BeginBinaryImportAsync(CopyAlerts, ct))
         {
             foreach (var i in fresh)
             {
                 var m = batch[i];
                 var a = m.Alert!;
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(m.GatewayId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(a.MsgId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(a.DeviceId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(a.Type, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(a.Severity, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(a.ObservedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(m.ReceivedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(m.Lon, m.Lat)), NpgsqlDbType.Geometry, ct);
-                await copy.WriteAsync(m.GridCode![..6], NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(m.GridCode, NpgsqlDbType.Varchar, ct);
-                await WriteNullable(copy, m.Type?.ClassCode, NpgsqlDbType.Varchar, ct);
-                await WriteNullable(copy, a.Confidence, NpgsqlDbType.Double, ct);
-                await WriteNullable(copy, a.Media, NpgsqlDbType.Varchar, ct);
-                await WriteNullable(copy, a.PropsJson, NpgsqlDbType.Jsonb, ct);
-                await copy.WriteAsync((int)outcome[i], NpgsqlDbType.Integer, ct);
-                await WriteNullable(copy, caseOf[i], NpgsqlDbType.Bigint, ct);
+                copy.StartRow();
+                copy.Write(m.GatewayId, NpgsqlDbType.Varchar);
+                copy.Write(a.MsgId, NpgsqlDbType.Varchar);
+                copy.Write(a.DeviceId, NpgsqlDbType.Varchar);
+                copy.Write(a.Type, NpgsqlDbType.Varchar);
+                copy.Write(a.Severity, NpgsqlDbType.Varchar);
+                copy.Write(a.ObservedAt, NpgsqlDbType.TimestampTz);
+                copy.Write(m.ReceivedAt, NpgsqlDbType.TimestampTz);
+                copy.Write(now, NpgsqlDbType.TimestampTz);
+                copy.Write(GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(m.Lon, m.Lat)), NpgsqlDbType.Geometry);
+                copy.Write(m.GridCode![..6], NpgsqlDbType.Varchar);
+                copy.Write(m.GridCode, NpgsqlDbType.Varchar);
+                WriteNullable(copy, m.Type?.ClassCode, NpgsqlDbType.Varchar);
+                WriteNullable(copy, a.Confidence, NpgsqlDbType.Double);
+                WriteNullable(copy, a.Media, NpgsqlDbType.Varchar);
+                WriteNullable(copy, a.PropsJson, NpgsqlDbType.Jsonb);
+                copy.Write((int)outcome[i], NpgsqlDbType.Integer);
+                WriteNullable(copy, caseOf[i], NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(ct);
         }
@@ -222,16 +225,16 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
     private const string CopyAlerts = "COPY alerts (gateway_id, msg_id, device_id, type, severity, observed_at, received_at, stored_at, location, " +
         "district_code, grid_code, class_code, confidence, media, props, outcome, case_id) FROM STDIN (FORMAT BINARY)";
 
-    private static async Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
     {
-        if (value is null) await copy.WriteNullAsync(ct);
-        else await copy.WriteAsync(value, type, ct);
+        if (value is null) copy.WriteNull();
+        else copy.Write(value, type);
     }
 
-    private static async Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
     {
-        if (value is { } v) await copy.WriteAsync(v, type, ct);
-        else await copy.WriteNullAsync(ct);
+        if (value is { } v) copy.Write(v, type);
+        else copy.WriteNull();
     }
 
     /// <summary>The open cases of a batch, found by device and type, and by grid and class.</summary>
@@ -271,13 +274,17 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
 
     private static bool WantsCase(Inbound m) => m.Type is { } t && !(m.Alert!.Confidence is { } c && c < t.MinConfidence);
 
-    private async Task<Case> OpenCaseAsync(SpatialGridDb db, NpgsqlConnection conn, NpgsqlTransaction tx, Inbound m, DateTimeOffset now, CancellationToken ct)
+    private async Task<Case> OpenCaseAsync(SpatialGridDb db, NpgsqlConnection conn, NpgsqlTransaction tx, Inbound m, DateTimeOffset now,
+        Dictionary<string, TaxonomyEntry> classes, Dictionary<(string, string), TaxonomyOverride?> overrides, CancellationToken ct)
     {
         var a = m.Alert!;
         var type = m.Type!;
         var district = m.GridCode![..6];
-        var cls = await db.Taxonomy.AsNoTracking().FirstAsync(t => t.Code == type.ClassCode, ct);
-        var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
+        // A storm opens many cases of few classes: the taxonomy is read once per batch.
+        if (!classes.TryGetValue(type.ClassCode, out var cls))
+            classes[type.ClassCode] = cls = await db.Taxonomy.AsNoTracking().FirstAsync(t => t.Code == type.ClassCode, ct);
+        if (!overrides.TryGetValue((district, cls.Code), out var over))
+            overrides[(district, cls.Code)] = over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         // A device clock a little ahead is accepted; the case is not reported in the future.
         var reportedAt = CaseHistory.Microseconds(a.ObservedAt < now ? a.ObservedAt : now);
         var source = m.Device!.Kind.StartsWith("camera", StringComparison.Ordinal) ? CaseSource.Camera : CaseSource.Device;

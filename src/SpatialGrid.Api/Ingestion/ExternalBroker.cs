@@ -36,6 +36,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         _client = client;
         pipeline.Outbox = this;
         client.ApplicationMessageReceivedAsync += e => ReceiveAsync(e, stoppingToken);
+        var workers = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)).ToList();
         var connectOptions = new MqttClientOptionsBuilder().WithTcpServer(x.Host, x.Port).WithCredentials(x.Username, x.Password)
             .WithClientId(x.ClientId).WithProtocolVersion(MqttProtocolVersion.V500)
             // A session that outlives the connection: what was delivered and not acknowledged comes back.
@@ -82,6 +83,15 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         client.Dispose();
     }
 
+    private sealed record Received(MqttApplicationMessageReceivedEventArgs Args, string Gateway, string Topic, byte[] Payload, int Size, int Generation);
+
+    private readonly System.Threading.Channels.Channel<Received> _received = System.Threading.Channels.Channel.CreateBounded<Received>(
+        new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
+
+    /// <summary>
+    /// The client delivers messages one at a time; the checks of <see cref="AlertPipeline.Prepare"/> (JSON, registry,
+    /// grid index) run on workers so that one connection does not limit the rate to one core.
+    /// </summary>
     private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)
     {
         var topic = e.ApplicationMessage.Topic;
@@ -90,25 +100,34 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         if (parts is not ["sg", "v1", "gw", var gateway, "alert"] || gateway.Length == 0) return;
         e.AutoAcknowledge = false;
         stats.Seen(gateway);
-        var o = options.Value;
         var payload = e.ApplicationMessage.Payload;
         var size = checked((int)payload.Length);
-        var keep = size > o.MaxPayloadBytes ? payload.Slice(0, 1024).ToArray() : payload.ToArray();
-        var message = pipeline.Prepare(gateway, topic, keep, size);
-        await pipeline.SubmitAsync(message, ct);
-        var generation = Volatile.Read(ref _generation);
-        _ = message.Done.Task.ContinueWith(async done =>
+        var keep = size > options.Value.MaxPayloadBytes ? payload.Slice(0, 1024).ToArray() : payload.ToArray();
+        await _received.Writer.WriteAsync(new Received(e, gateway, topic, keep, size, Volatile.Read(ref _generation)), ct);
+    }
+
+    private async Task WorkAsync(CancellationToken ct)
+    {
+        await foreach (var r in _received.Reader.ReadAllAsync(ct))
         {
-            if (done.IsCanceled || generation != Volatile.Read(ref _generation)) return;
-            try
-            {
-                await e.AcknowledgeAsync(CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                // The connection is gone: the broker will deliver the message again and it will be absorbed as a repeat.
-                log.LogDebug(ex, "Could not acknowledge {Topic}", topic);
-            }
-        }, TaskScheduler.Default).Unwrap();
+            var message = pipeline.Prepare(r.Gateway, r.Topic, r.Payload, r.Size);
+            await pipeline.SubmitAsync(message, ct);
+            _ = AcknowledgeWhenStoredAsync(r, message);
+        }
+    }
+
+    private async Task AcknowledgeWhenStoredAsync(Received r, Inbound message)
+    {
+        try
+        {
+            await message.Done.Task;
+            if (r.Generation != Volatile.Read(ref _generation)) return;
+            await r.Args.AcknowledgeAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Not stored (shutting down) or the connection is gone: the broker delivers it again, absorbed as a repeat.
+            log.LogDebug(ex, "Did not acknowledge {Topic}", r.Topic);
+        }
     }
 }

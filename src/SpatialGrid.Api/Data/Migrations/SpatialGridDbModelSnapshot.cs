@@ -125,17 +125,15 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasDatabaseName("ix_alerts_case_id")
                         .HasFilter("case_id IS NOT NULL");
 
-                    b.HasIndex("Location")
-                        .HasDatabaseName("ix_alerts_location");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
-
                     b.HasIndex("DeviceId", "ReceivedAt")
                         .HasDatabaseName("ix_alerts_device_id_received_at");
 
                     b.HasIndex("GatewayId", "MsgId")
                         .IsUnique()
                         .HasDatabaseName("ix_alerts_gateway_id_msg_id");
+
+                    b.HasIndex("GridCode", "ObservedAt")
+                        .HasDatabaseName("ix_alerts_grid_code_observed_at");
 
                     b.ToTable("alerts", (string)null);
                 });
@@ -470,6 +468,8 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasFilter("state NOT IN (7, 8)");
 
                     b.ToTable("cases", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("SpatialGrid.Api.Data.CaseCounter", b =>
