@@ -20,7 +20,7 @@ public sealed record Reconciliation(int Sent, int AckedGood, int Stored, int Los
 public static class Reconciler
 {
     private sealed record Page(List<Row> Items, int Total);
-    private sealed record Row(string GatewayId, string MsgId);
+    private sealed record Row(long Id, string GatewayId, string MsgId);
 
     public static async Task<Reconciliation> RunAsync(HttpClient api, RunResult run, TextWriter log, CancellationToken ct)
     {
@@ -28,11 +28,14 @@ public static class Reconciler
         long dead = 0;
         foreach (var gw in run.Gateways.Distinct())
         {
-            for (var page = 1; ; page++)
+            // This run's alerts only (received since it started), read oldest first by id.
+            var from = Uri.EscapeDataString(run.Started.AddMinutes(-1).ToString("O"));
+            for (long after = 0; ;)
             {
-                var p = await api.GetFromJsonAsync<Page>($"/api/alerts?gateway={gw}&page={page}&pageSize=1000", ct) ?? new Page([], 0);
+                var p = await api.GetFromJsonAsync<Page>($"/api/alerts?gateway={gw}&from={from}&afterId={after}&pageSize=1000", ct) ?? new Page([], 0);
                 foreach (var r in p.Items.Where(r => r.MsgId.StartsWith(run.Nonce, StringComparison.Ordinal))) stored[(r.GatewayId, r.MsgId)] = stored.GetValueOrDefault((r.GatewayId, r.MsgId)) + 1;
                 if (p.Items.Count < 1000) break;
+                after = p.Items[^1].Id;
             }
             var health = await api.GetFromJsonAsync<JsonElement>($"/api/gateways/{gw}/health", ct);
             dead += health.GetProperty("database").GetProperty("deadLetters").GetInt64();

@@ -33,7 +33,30 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         _mark = now;
     }
 
+    /// <summary>
+    /// The open case of each (device, alert type) this instance has seen, so that a device repeating itself does
+    /// not cost a lookup per batch. Only this writer touches it. It is a hint, checked where it matters: the update
+    /// that joins alerts to cases updates open cases only, and if one of them was closed meanwhile (here or in
+    /// another instance) the batch is rolled back and written again without the hint.
+    /// </summary>
+    private readonly Dictionary<(string Device, string Type), long> _deviceCases = new();
+
+    private sealed class StaleCaseHint : Exception;
+
     public async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteAsync(IReadOnlyList<Inbound> batch, CancellationToken ct)
+    {
+        try
+        {
+            return await WriteOnceAsync(batch, useHints: true, ct);
+        }
+        catch (StaleCaseHint)
+        {
+            _deviceCases.Clear();
+            return await WriteOnceAsync(batch, useHints: false, ct);
+        }
+    }
+
+    private async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteOnceAsync(IReadOnlyList<Inbound> batch, bool useHints, CancellationToken ct)
     {
         var results = new InboundResult[batch.Count];
         var opened = new List<OpenedCase>();
@@ -74,7 +97,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 else results[i] = InboundResult.Duplicate;
             }
 
-            if (fresh.Count > 0) await StoreAsync(batch, fresh, conn, tx, now, opened, ct);
+            if (fresh.Count > 0) await StoreAsync(batch, fresh, conn, tx, now, opened, useHints, ct);
             foreach (var i in fresh) results[i] = InboundResult.Stored;
         }
 
@@ -100,7 +123,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
     }
 
     private async Task StoreAsync(IReadOnlyList<Inbound> batch, List<int> fresh, NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now,
-        List<OpenedCase> opened, CancellationToken ct)
+        List<OpenedCase> opened, bool useHints, CancellationToken ct)
     {
         // The open cases these alerts may join: first their devices' own; then, only for alerts still without one,
         // cases of their class in their grids (in a steady stream most alerts repeat a device and skip the second query).
@@ -108,9 +131,19 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         var wanting = fresh.Where(i => WantsCase(batch[i])).ToList();
         if (wanting.Count > 0)
         {
-            await using (var byDevice = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/open_cases_by_device.sql"), conn, tx))
+            if (useHints)
             {
-                byDevice.Parameters.AddWithValue("devices", wanting.Select(i => batch[i].Device!.Id).Distinct().ToArray());
+                foreach (var i in wanting)
+                {
+                    var key = (batch[i].Device!.Id, batch[i].Alert!.Type);
+                    if (_deviceCases.TryGetValue(key, out var hinted)) open.AddDeviceCase(key.Item1, key.Item2, hinted);
+                }
+            }
+            var unknown = wanting.Where(i => !open.HasDevice(batch[i].Device!.Id, batch[i].Alert!.Type)).Select(i => batch[i].Device!.Id).Distinct().ToArray();
+            if (unknown.Length > 0)
+            {
+                await using var byDevice = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/open_cases_by_device.sql"), conn, tx);
+                byDevice.Parameters.AddWithValue("devices", unknown);
                 await open.ReadAsync(byDevice, ct);
             }
             var rest = wanting.Where(i => !open.HasDevice(batch[i].Device!.Id, batch[i].Alert!.Type)).ToList();
@@ -123,6 +156,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             }
         }
         Step("open-cases");
+        foreach (var (key, id) in open.DeviceCases()) _deviceCases[key] = id;
 
         var outcome = new AlertOutcome[batch.Count];
         var caseOf = new long?[batch.Count];
@@ -163,6 +197,7 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 open.Add(new OpenAlertCase(c.Id, m.GridCode!, m.Type.ClassCode, m.Device.Id, a.Type, m.Lon, m.Lat, a.ObservedAt));
                 opened.Add(new OpenedCase(c.Number, c.DistrictCode, m.GridCode!, c.ClassCode));
                 alarms.Add((m.Device.Id, c.Id));
+                _deviceCases[(m.Device.Id, a.Type)] = c.Id;
                 await CaseNotifier.SendAsync(conn, tx, new CaseNotification("created", c.Number, c.DistrictCode, c.GridCode, CaseNames.Name(c.State),
                     "green", now), ct);
             }
@@ -210,7 +245,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             jc.Parameters.AddWithValue("ids", joins.Keys.ToArray());
             jc.Parameters.AddWithValue("counts", joins.Values.Select(v => v.Count).ToArray());
             jc.Parameters.AddWithValue("lasts", joins.Values.Select(v => v.Last).ToArray());
-            await jc.ExecuteNonQueryAsync(ct);
+            // Only open cases take alerts: a case closed since it was found (a stale hint) is not updated.
+            if (await jc.ExecuteNonQueryAsync(ct) != joins.Count) throw new StaleCaseHint();
         }
         Step("join-cases");
         if (alarms.Count > 0)
@@ -254,6 +290,12 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         }
 
         public bool HasDevice(string device, string type) => _byDevice.ContainsKey((device, type));
+
+        /// <summary>A case known only by its device and type (a hint): enough for the first rule; its time is not needed there.</summary>
+        public void AddDeviceCase(string device, string type, long id) =>
+            _byDevice.TryAdd((device, type), new OpenAlertCase(id, "", "", device, type, 0, 0, DateTimeOffset.MinValue));
+
+        public IEnumerable<((string, string) Key, long Id)> DeviceCases() => _byDevice.Select(x => (x.Key, x.Value.Id));
 
         public async Task ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
         {

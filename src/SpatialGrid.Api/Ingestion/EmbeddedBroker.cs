@@ -39,12 +39,19 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
             log.LogInformation("MQTT ingestion is off (Ingestion:Enabled=false)");
             return;
         }
-        var serverOptions = new MqttServerOptionsBuilder()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.BindAddress))
             .WithDefaultEndpointPort(o.Port)
-            .WithPersistentSessions()
-            .Build();
+            .WithPersistentSessions();
+        if (o.TlsPort > 0)
+        {
+            // The same broker on a TLS listener too: gateways on public networks connect there.
+            var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(o.CertificatePath, o.CertificatePassword);
+            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(o.BindAddress)).WithEncryptedEndpointPort(o.TlsPort)
+                .WithEncryptionCertificate(certificate).WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        }
+        var serverOptions = builder.Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateAsync;
         _server.InterceptingInboundPacketAsync += InboundAsync;
@@ -78,7 +85,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         };
         pipeline.Outbox = this;
         await _server.StartAsync();
-        log.LogInformation("MQTT broker listening on {Address}:{Port}", o.BindAddress, o.Port);
+        log.LogInformation("MQTT broker listening on {Address}:{Port}{Tls}", o.BindAddress, o.Port, o.TlsPort > 0 ? $" and {o.TlsPort} (TLS)" : "");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ public static class GatewaysApi
             .WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("The alert pipeline of this instance: paused or not, queue, batches written, mean and largest batch, writer time");
         app.MapGet("/api/alerts", Alerts).WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
-            .WithSummary("Stored alerts, newest first, filtered by gateway, device, case or outcome");
+            .WithSummary("Stored alerts, newest first, filtered by gateway, device, case, outcome or receipt time (from); afterId pages through all of them oldest first");
         app.MapGet("/api/dead-letters", DeadLetters).WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("Refused messages with their reason and payload, newest first");
         return app;
@@ -184,7 +184,7 @@ public static class GatewaysApi
     }
 
     private static async Task<Results<Ok<PagedList<AlertView>>, ProblemHttpResult>> Alerts(SpatialGridDb db, string? gateway, string? device, string? @case,
-        string? outcome, int? page, int? pageSize, CancellationToken ct)
+        string? outcome, DateTimeOffset? from, long? afterId, int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
         AlertOutcome? wanted = outcome switch
@@ -197,6 +197,7 @@ public static class GatewaysApi
         if (gateway is not null) q = q.Where(a => a.GatewayId == gateway);
         if (device is not null) q = q.Where(a => a.DeviceId == device);
         if (wanted is { } w) q = q.Where(a => a.Outcome == w);
+        if (from is { } since) q = q.Where(a => a.ReceivedAt >= since.ToUniversalTime());
         if (@case is not null)
         {
             var caseId = await db.Cases.Where(c => c.Number == @case).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
@@ -206,7 +207,9 @@ public static class GatewaysApi
         var p = page ?? 1;
         var size = pageSize ?? Paging.DefaultPageSize;
         var total = await q.CountAsync(ct);
-        var rows = await q.OrderByDescending(a => a.Id).Skip((p - 1) * size).Take(size)
+        // Newest first by page; or, with afterId, oldest first from that id on (keyset paging for reading everything).
+        var ordered = afterId is { } after ? q.Where(a => a.Id > after).OrderBy(a => a.Id).Take(size) : q.OrderByDescending(a => a.Id).Skip((p - 1) * size).Take(size);
+        var rows = await ordered
             .Select(a => new { a, Number = db.Cases.Where(c => c.Id == a.CaseId).Select(c => c.Number).FirstOrDefault() }).ToListAsync(ct);
         return TypedResults.Ok(new PagedList<AlertView>(rows.Select(r => new AlertView(r.a.Id, r.a.GatewayId, r.a.MsgId, r.a.DeviceId, r.a.Type, r.a.Severity,
             r.a.ObservedAt, r.a.ReceivedAt, r.a.StoredAt, r.a.Location.X, r.a.Location.Y, r.a.GridCode, r.a.ClassCode, r.a.Confidence, r.a.Media,

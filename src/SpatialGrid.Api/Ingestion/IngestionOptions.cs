@@ -17,6 +17,13 @@ public sealed class IngestionOptions
     /// <summary>TCP port of the embedded broker.</summary>
     public int Port { get; set; } = 1883;
 
+    /// <summary>TLS port of the embedded broker (8883 by convention); 0: no TLS listener. Needs <see cref="CertificatePath"/>.</summary>
+    public int TlsPort { get; set; }
+
+    /// <summary>The broker's certificate with its private key (PKCS#12 / .pfx) for the TLS listener.</summary>
+    public string CertificatePath { get; set; } = "";
+    public string CertificatePassword { get; set; } = "";
+
     /// <summary>Address the embedded broker listens on.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
@@ -44,7 +51,8 @@ public sealed class IngestionOptions
 
     public bool IsValid() => (IsExternal ? External.IsValid() : string.Equals(Mode, "embedded", StringComparison.OrdinalIgnoreCase)) && Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
         && MaxBatch is > 0 and <= 50_000 && QueueCapacity >= MaxBatch && MaxClockSkewMinutes >= 0 && MaxAgeDays > 0
-        && System.Net.IPAddress.TryParse(BindAddress, out _);
+        && System.Net.IPAddress.TryParse(BindAddress, out _)
+        && TlsPort is >= 0 and < 65536 && (TlsPort == 0 || File.Exists(CertificatePath));
 }
 
 /// <summary>How the API reaches an external broker, and where it keeps that broker's password and ACL files.</summary>

@@ -26,6 +26,10 @@ public static class DatabaseSetup
         services.AddSingleton(sp =>
         {
             var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            // No DISCARD ALL each time a connection goes back to the pool: it cost every short query (a tile, an
+            // alert batch) a server-side reset and its prepared statements. The service keeps no session state:
+            // advisory locks are transaction-scoped and the LISTEN connections UNLISTEN before they are returned.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
             builder.UseNetTopologySuite();
             builder.EnableDynamicJson();
             return builder.Build();

@@ -19,8 +19,26 @@ public static class PostgresListener
                 await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
                 conn.Notification += (_, e) => onPayload(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {channel}", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                if (onConnected is not null) await onConnected(stoppingToken);
-                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
+                try
+                {
+                    if (onConnected is not null) await onConnected(stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
+                }
+                finally
+                {
+                    // Pooled connections are not reset (NoResetOnClose): leave nothing listening behind.
+                    if (conn.State == System.Data.ConnectionState.Open)
+                    {
+                        try
+                        {
+                            await using var unlisten = new NpgsqlCommand("UNLISTEN *", conn);
+                            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

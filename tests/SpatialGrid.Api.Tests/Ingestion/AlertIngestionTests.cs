@@ -58,6 +58,14 @@ public sealed class AlertIngestionTests(IngestionFixture api) : IClassFixture<In
             Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
         }
         Assert.Equal(0, await Count("SELECT count(*) FROM devices WHERE id = 'mh-1' AND alarm_case_id IS NOT NULL"));
+
+        // Once closed, the case takes no more alerts: the next tilt of the same cover opens a new case.
+        var closed = await api.Dispatcher.PostAsJsonAsync($"/api/cases/{number}/actions", new { action = "close" });
+        Assert.True(closed.IsSuccessStatusCode, await closed.Content.ReadAsStringAsync());
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.tilt"))).IsSuccess);
+        Assert.Equal(2, await Count($"SELECT alert_count FROM cases WHERE number = '{number}'"));
+        Assert.Equal(2, await Count("SELECT count(*) FROM cases WHERE device_id = 'mh-1' AND alert_type = 'manhole.tilt'"));
+        Assert.Equal(1, await Count("SELECT count(*) FROM cases WHERE device_id = 'mh-1' AND alert_type = 'manhole.tilt' AND state = 1"));
     }
 
     [Fact]
