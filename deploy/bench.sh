@@ -3,7 +3,9 @@
 # (SG_BENCH_SKIP_MICRO=1 skips the BenchmarkDotNet part):
 #  1. point → grid lookups: in-memory GridIndex vs PostGIS ST_Covers + GiST (BenchmarkDotNet, same run);
 #  2. end to end: import and full validation of 10,000 grid polygons through the API (sgrid), against
-#     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run).
+#     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run);
+#  3.–7. components, re-linking, tiles, cases, the colour sweep, alerts over MQTT (deploy/bench-alerts.sh).
+# SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the MQTT one.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -12,9 +14,33 @@ DATA=${SG_DATA:-$SG_ROOT/.data}
 API_URL=http://127.0.0.1:${SG_BENCH_API_PORT:-5091}
 need_dotnet
 need_packages
+if [ "${SG_BENCH_ONLY:-}" = alerts ]; then exec "$SG_ROOT/deploy/bench-alerts.sh"; fi
 PG_FSYNC=off pg_start "$DATA/bench-pg" "$PORT"
 api=""
 trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/bench-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+
+tiles_section() {
+log "5. tiles of the demo city: cold, raw SQL, warm"
+psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS sg_bench_tiles WITH (FORCE)" >/dev/null
+pg_create_db sg_bench_tiles "$PORT"
+tile_url=http://127.0.0.1:${SG_BENCH_TILE_PORT:-5092}
+rm -f "$DATA/bench-tiles.key"
+(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
+  Security__BootstrapAdminKeyFile="$DATA/bench-tiles.key" Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
+tiles_api=$!
+for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > /dev/null
+SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > /dev/null
+# Restart, so the cold run starts with an empty cache.
+kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
+  Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
+tiles_api=$!
+for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+dotnet "$bench" tile-load "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
+kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+
+}
 
 for db in sg_bench_locate sg_bench_import sg_bench_ogr; do
   psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
@@ -22,6 +48,7 @@ for db in sg_bench_locate sg_bench_import sg_bench_ogr; do
 done
 dotnet build "$SG_ROOT/SpatialGrid.sln" -c Release -v q -nologo -clp:ErrorsOnly
 bench="$SG_ROOT/tests/SpatialGrid.Benchmarks/bin/Release/net10.0/SpatialGrid.Benchmarks.dll"
+if [ "${SG_BENCH_ONLY:-}" = tiles ]; then tiles_section; exit 0; fi
 
 if [ -z "${SG_BENCH_SKIP_MICRO:-}" ]; then
   log "1. point → grid lookups (BenchmarkDotNet)"
@@ -67,25 +94,7 @@ pub_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
 printf 'publish of a 10,111-grid version with 100,000 components re-linked (one transaction): %.2f s\n' "$pub_s"
 psql -h 127.0.0.1 -p "$PORT" -U postgres -d sg_bench_import -Atc "SELECT 'links after publish: ' || count(*) FROM component_grids"
 
-log "5. tiles of the demo city: cold, raw SQL, warm"
-psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS sg_bench_tiles WITH (FORCE)" >/dev/null
-pg_create_db sg_bench_tiles "$PORT"
-tile_url=http://127.0.0.1:${SG_BENCH_TILE_PORT:-5092}
-rm -f "$DATA/bench-tiles.key"
-(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
-  Security__BootstrapAdminKeyFile="$DATA/bench-tiles.key" Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
-tiles_api=$!
-for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
-SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > /dev/null
-SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > /dev/null
-# Restart, so the cold run starts with an empty cache.
-kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
-(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
-  Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
-tiles_api=$!
-for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
-dotnet "$bench" tile-load "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
-kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+tiles_section
 
 log "5b. 100,000 cases through the API with 32 concurrent clients, and the same inserts as raw SQL"
 curl -fs -X POST -H "X-Api-Key: $SGRID_KEY" -H 'Content-Type: application/json' "$API_URL/api/keys" \

@@ -182,6 +182,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                     var last = a.ObservedAt > match.LastAlertAt ? a.ObservedAt : match.LastAlertAt;
                     match.LastAlertAt = last;
                     joins[match.Id] = joins.TryGetValue(match.Id, out var j) ? (j.Count + 1, last > j.Last ? last : j.Last) : (1, last);
+                    // The device's next alerts of this type go to the same case (also when it was joined by the class rule).
+                    _deviceCases[(m.Device.Id, a.Type)] = match.Id;
                     continue;
                 }
                 if (db is null)

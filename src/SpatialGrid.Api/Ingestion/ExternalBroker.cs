@@ -16,13 +16,14 @@ namespace SpatialGrid.Api.Ingestion;
 public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, IOptions<IngestionOptions> options, ILogger<ExternalBroker> log)
     : BackgroundService, IMessageOutbox
 {
-    private IMqttClient? _client;
-    /// <summary>Bumped on every new connection: an acknowledgement is sent only on the connection its message came on.</summary>
-    private int _generation;
+    private readonly List<IMqttClient> _clients = [];
+    private int _next;
 
     public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
     {
-        if (_client is not { IsConnected: true } client) return Task.CompletedTask;
+        var connected = _clients.Where(c => c.IsConnected).ToList();
+        if (connected.Count == 0) return Task.CompletedTask;
+        var client = connected[(int)((uint)Interlocked.Increment(ref _next) % connected.Count)];
         return client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
     }
@@ -32,13 +33,21 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         var o = options.Value;
         if (!o.Enabled || !o.IsExternal) return;
         var x = o.External;
-        var client = new MqttClientFactory().CreateMqttClient();
-        _client = client;
         pipeline.Outbox = this;
-        client.ApplicationMessageReceivedAsync += e => ReceiveAsync(e, stoppingToken);
         var workers = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)).ToList();
+        // Several connections, each a member of the shared group with a session of its own ({ClientId}-{n}).
+        var connections = Enumerable.Range(0, x.Connections).Select(n => ConnectionAsync(x, x.Connections == 1 ? x.ClientId : $"{x.ClientId}-{n}", stoppingToken)).ToList();
+        await Task.WhenAll(connections);
+    }
+
+    private async Task ConnectionAsync(ExternalBrokerOptions x, string clientId, CancellationToken stoppingToken)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        lock (_clients) _clients.Add(client);
+        var generation = new Generation();
+        client.ApplicationMessageReceivedAsync += e => ReceiveAsync(e, generation, stoppingToken);
         var connectOptions = new MqttClientOptionsBuilder().WithTcpServer(x.Host, x.Port).WithCredentials(x.Username, x.Password)
-            .WithClientId(x.ClientId).WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId).WithProtocolVersion(MqttProtocolVersion.V500)
             // A session that outlives the connection: what was delivered and not acknowledged comes back.
             .WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600)
             .WithReceiveMaximum(ushort.MaxValue).WithKeepAlivePeriod(TimeSpan.FromSeconds(15)).WithTimeout(TimeSpan.FromSeconds(10)).Build();
@@ -53,10 +62,10 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
                     var result = await client.ConnectAsync(connectOptions, stoppingToken);
                     if (result.ResultCode != MqttClientConnectResultCode.Success)
                         throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
-                    Interlocked.Increment(ref _generation);
+                    Interlocked.Increment(ref generation.Value);
                     await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken);
                     log.LogInformation("Connected to the MQTT broker {Host}:{Port} as {ClientId}, subscribed to {Filter} (session present: {Present})",
-                        x.Host, x.Port, x.ClientId, filter, result.IsSessionPresent);
+                        x.Host, x.Port, clientId, filter, result.IsSessionPresent);
                     delay = TimeSpan.FromMilliseconds(200);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -67,7 +76,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
             }
             catch (Exception e)
             {
-                log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Error}); retrying in {Delay} ms", x.Host, x.Port, e.Message, delay.TotalMilliseconds);
+                log.LogWarning("MQTT broker {Host}:{Port} unreachable for {ClientId} ({Error}); retrying in {Delay} ms", x.Host, x.Port, clientId, e.Message, delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
@@ -83,7 +92,13 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         client.Dispose();
     }
 
-    private sealed record Received(MqttApplicationMessageReceivedEventArgs Args, string Gateway, string Topic, byte[] Payload, int Size, int Generation);
+    /// <summary>Bumped on every new connection: an acknowledgement is sent only on the connection its message came on.</summary>
+    private sealed class Generation
+    {
+        public int Value;
+    }
+
+    private sealed record Received(MqttApplicationMessageReceivedEventArgs Args, string Gateway, string Topic, byte[] Payload, int Size, Generation Connection, int Generation);
 
     private readonly System.Threading.Channels.Channel<Received> _received = System.Threading.Channels.Channel.CreateBounded<Received>(
         new System.Threading.Channels.BoundedChannelOptions(10_000) { FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
@@ -92,7 +107,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     /// The client delivers messages one at a time; the checks of <see cref="AlertPipeline.Prepare"/> (JSON, registry,
     /// grid index) run on workers so that one connection does not limit the rate to one core.
     /// </summary>
-    private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)
+    private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, Generation generation, CancellationToken ct)
     {
         var topic = e.ApplicationMessage.Topic;
         // sg/v1/gw/{gateway}/alert: the broker's ACL let only that gateway publish here.
@@ -103,7 +118,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         var payload = e.ApplicationMessage.Payload;
         var size = checked((int)payload.Length);
         var keep = size > options.Value.MaxPayloadBytes ? payload.Slice(0, 1024).ToArray() : payload.ToArray();
-        await _received.Writer.WriteAsync(new Received(e, gateway, topic, keep, size, Volatile.Read(ref _generation)), ct);
+        await _received.Writer.WriteAsync(new Received(e, gateway, topic, keep, size, generation, Volatile.Read(ref generation.Value)), ct);
     }
 
     private async Task WorkAsync(CancellationToken ct)
@@ -121,7 +136,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         try
         {
             await message.Done.Task;
-            if (r.Generation != Volatile.Read(ref _generation)) return;
+            if (r.Generation != Volatile.Read(ref r.Connection.Value)) return;
             await r.Args.AcknowledgeAsync(CancellationToken.None);
         }
         catch (Exception ex)

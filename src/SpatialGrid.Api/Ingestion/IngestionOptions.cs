@@ -68,6 +68,9 @@ public sealed class ExternalBrokerOptions
     /// <summary>A client id of its own per instance: the broker keeps each instance's session (QoS 1 messages not yet acknowledged).</summary>
     public string ClientId { get; set; } = $"spatialgrid-{Environment.MachineName}";
 
+    /// <summary>Connections per instance, each a member of the shared group: a client delivers messages one at a time, so one connection caps an instance's rate.</summary>
+    public int Connections { get; set; } = 4;
+
     /// <summary>Instances in the same group share the alerts (<c>$share/{group}/sg/v1/gw/+/alert</c>); empty: every instance gets every alert.</summary>
     public string SharedGroup { get; set; } = "spatialgrid";
 
@@ -81,5 +84,5 @@ public sealed class ExternalBrokerOptions
     public string PidFile { get; set; } = "";
 
     public bool IsValid() => Port is > 0 and < 65536 && !string.IsNullOrWhiteSpace(Host) && !string.IsNullOrWhiteSpace(Username)
-        && !string.IsNullOrWhiteSpace(ClientId) && ClientId.Length <= 64 && !SharedGroup.Contains('/') && !SharedGroup.Contains('+') && !SharedGroup.Contains('#');
+        && !string.IsNullOrWhiteSpace(ClientId) && ClientId.Length <= 60 && Connections is >= 1 and <= 32 && (Connections == 1 || SharedGroup.Length > 0) && !SharedGroup.Contains('/') && !SharedGroup.Contains('+') && !SharedGroup.Contains('#');
 }

@@ -46,8 +46,13 @@ public sealed class ExternalBrokerTests
         };
     }
 
-    /// <summary>Ends a service session so that the broker stops keeping messages for it after the test.</summary>
+    /// <summary>Ends an instance's sessions (one per connection) so that the broker stops keeping messages for them after the test.</summary>
     private static async Task EndSession(string clientId)
+    {
+        for (var n = 0; n < 4; n++) await EndOne($"{clientId}-{n}");
+    }
+
+    private static async Task EndOne(string clientId)
     {
         var (host, port) = Broker;
         using var client = new MqttClientFactory().CreateMqttClient();
