@@ -79,6 +79,7 @@ public static class TileLoad
 
         // Cold: the API's tile cache is empty; one request at a time.
         var cold = new double[tiles.Count];
+        var db = new List<double>();
         for (var i = 0; i < tiles.Count; i++)
         {
             var (layer, z, x, y) = tiles[i];
@@ -86,16 +87,29 @@ public static class TileLoad
             using var r = await client.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
             await r.Content.ReadAsByteArrayAsync();
             cold[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            // The service's own account of its database step (Server-Timing: db;dur=…).
+            if (r.Headers.TryGetValues("Server-Timing", out var timing) && timing.First().Split("dur=") is [_, var dur]
+                && double.TryParse(dur, System.Globalization.CultureInfo.InvariantCulture, out var ms)) db.Add(ms);
         }
 
         // Raw: the same SQL, same parameters, straight through Npgsql.
         var raw = await RawPassAsync(dataSource, sql, tiles);
+        // And with the API's connection settings (prepared statements, no reset): the database's own floor.
+        var tuned = new NpgsqlConnectionStringBuilder(connection) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true };
+        await using var preparedSource = NpgsqlDataSource.Create(tuned.ToString());
+        await RawPassAsync(preparedSource, sql, tiles.Take(50).ToList());
+        var prepared = await RawPassAsync(preparedSource, sql, tiles);
         var coldSorted = cold.Order().ToArray();
         var rawSorted = raw.Order().ToArray();
+        var preparedSorted = prepared.Order().ToArray();
         Console.WriteLine(Stats("tile cold", cold));
+        if (db.Count > 0) Console.WriteLine(Stats("tile cold, database step inside the API (Server-Timing)", db.ToArray()));
         Console.WriteLine(Stats("tile raw SQL", raw));
+        Console.WriteLine(Stats("tile raw SQL prepared", prepared));
         Console.WriteLine(FormattableString.Invariant(
             $"tile cold/raw ratio: p50 {coldSorted[500] / rawSorted[500]:0.00}, p95 {coldSorted[950] / rawSorted[950]:0.00}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"tile cold/raw-prepared ratio: p50 {coldSorted[500] / preparedSorted[500]:0.00}, p95 {coldSorted[950] / preparedSorted[950]:0.00}"));
 
         // Warm: every tile cached; 16 clients ask for them 20 times over.
         var next = -1;

@@ -30,6 +30,10 @@ public static class DatabaseSetup
             // alert batch) a server-side reset and its prepared statements. The service keeps no session state:
             // advisory locks are transaction-scoped and the LISTEN connections UNLISTEN before they are returned.
             builder.ConnectionStringBuilder.NoResetOnClose = true;
+            // Statements run again and again (a tile layer's query, an alert batch's steps) are prepared on each
+            // pooled connection after their second use: no parsing and planning per request.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             builder.UseNetTopologySuite();
             builder.EnableDynamicJson();
             return builder.Build();
