@@ -43,6 +43,31 @@ public class CliTests(CliTests.RealApi api) : IClassFixture<CliTests.RealApi>
     }
 
     [Fact]
+    public async Task Gateways_create_prints_the_credentials_once_and_health_reads_them_back()
+    {
+        var admin = api.Admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var (code, output) = Run(admin, "gateways", "create", "--id", "cli-gw", "--name", "CLI gateway", "--district", "310120");
+        Assert.True(code == 0, output);
+        Assert.Contains("sg/v1/gw/cli-gw/alert", output);
+        var secret = System.Text.RegularExpressions.Regex.Match(output, @"sgw_[A-Za-z0-9_-]{20,}").Value;
+        Assert.NotEmpty(secret);
+        // Shown once: the service keeps only hashes.
+        Assert.DoesNotContain(secret, await api.Admin.GetStringAsync("/api/gateways/cli-gw"));
+
+        (code, output) = Run(admin, "gateways", "create", "--id", "cli-gw", "--name", "again");
+        Assert.Equal(1, code);
+        Assert.Contains("exists", output);
+        (code, output) = Run(await EditorKey(), "gateways", "create", "--name", "not mine to make");
+        Assert.Equal(1, code);
+        (code, output) = Run(admin, "gateways", "health", "cli-gw");
+        Assert.True(code == 0, output);
+        Assert.Contains("stored alerts", output);
+        (code, output) = Run(admin, "gateways", "health", "nope");
+        Assert.Equal(1, code);
+        Assert.Contains("nope", output);
+    }
+
+    [Fact]
     public async Task Import_publish_locate_and_export_through_the_cli()
     {
         var key = await EditorKey();
