@@ -53,6 +53,7 @@ var app = builder.Build();
 await app.MigrateAsync();
 await app.SeedTaxonomyAsync();
 
+app.UseServerTiming();
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -63,6 +63,8 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
         var first = await api.Anonymous.GetAsync($"/tiles/grids/15/{x}/{y}.mvt");
         var etag = first.Headers.ETag!.Tag;
+        // Every answer tells the service's own time (Server-Timing; a freshly built tile adds its database time).
+        Assert.Matches(@"app;dur=\d+\.\d+", string.Join(",", first.Headers.GetValues("Server-Timing")));
         var again = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
         again.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag));
         Assert.Equal(HttpStatusCode.NotModified, (await api.Anonymous.SendAsync(again)).StatusCode);
