@@ -23,6 +23,12 @@ mosquitto_start "$DATA/test-mosquitto" "$MQTT_PORT" "$MQTT_PASSWORD"
 export SG_TEST_MOSQUITTO="127.0.0.1:$MQTT_PORT" SG_TEST_MOSQUITTO_DIR="$DATA/test-mosquitto" SG_TEST_MOSQUITTO_PASSWORD="$MQTT_PASSWORD"
 
 export SG_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres"
+# The reliability tests restart this cluster in the middle of a stream (they run alone, after the others).
+cat > "$DATA/test-pg-restart.sh" <<RESTART
+source "$SG_ROOT/deploy/lib.sh"
+pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -m fast -w -t 60 restart >/dev/null
+RESTART
+export SG_TEST_PG_RESTART="$DATA/test-pg-restart.sh"
 log "building"
 dotnet build "$SG_ROOT/SpatialGrid.sln" -c Release -v q -nologo -clp:ErrorsOnly
 

@@ -83,6 +83,35 @@ public sealed class ReliabilityTests
     }
 
     [Fact]
+    public async Task Restarting_PostgreSQL_mid_stream_pauses_ingestion_which_then_recovers_without_loss()
+    {
+        var restartScript = Environment.GetEnvironmentVariable("SG_TEST_PG_RESTART")
+            ?? throw new InvalidOperationException("SG_TEST_PG_RESTART is not set: run the tests with deploy/test.sh");
+        await using var db = await TestDatabase.CreateAsync();
+        await using var api = new ApiProcess(db.ConnectionString);
+        await api.StartAsync();
+        var fleet = await SetUpAsync(api, gateways: 5, devices: 4);
+        Task? restart = null;
+        var started = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        var run = await Publisher.RunAsync(fleet, new RunOptions { Port = api.MqttPort, Count = 20_000, Rate = 4_000, InFlight = 16, Bad = 0, Repeat = 0.01 },
+            TextWriter.Null, timeout.Token, acked =>
+            {
+                if (acked < 5_000 || Interlocked.Exchange(ref started, 1) == 1) return;
+                restart = Task.Run(async () =>
+                {
+                    // pg_ctl restart -m fast: every connection is cut, new ones are refused until the server is back.
+                    using var p = System.Diagnostics.Process.Start("bash", restartScript)!;
+                    await p.WaitForExitAsync();
+                    Assert.Equal(0, p.ExitCode);
+                });
+            });
+        await restart!;
+        await AssertReconciled(api, run);
+        Assert.Contains("Alert ingestion paused", await File.ReadAllTextAsync(api.Log));
+    }
+
+    [Fact]
     public async Task A_database_outage_pauses_ingestion_which_then_recovers_without_loss()
     {
         await using var db = await TestDatabase.CreateAsync();
