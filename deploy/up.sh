@@ -49,6 +49,14 @@ if [ "$(curl -fs "$URL/api/components?pageSize=1" | sed -n 's/.*"total":\([0-9]*
   dotnet "$cli_dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson"
 fi
 
+# A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
+# alerts can be tried at once; its credentials stay in $DATA/demo-fleet.json.
+sim_dll="$SG_ROOT/sensors/SpatialGrid.DeviceSim/bin/Release/net10.0/devicesim.dll"
+if [ ! -s "$DATA/demo-fleet.json" ]; then
+  log "registering a simulated device gateway (sensors/SpatialGrid.DeviceSim)"
+  dotnet "$sim_dll" setup --api "$URL" --key "$KEY" --gateways 1 --devices 12 --state "$DATA/demo-fleet.json" | tail -n 1 >&2
+fi
+
 cat <<MSG
 
   SpatialGrid is running with the demo city (central Huangpu, Shanghai).
@@ -59,6 +67,8 @@ cat <<MSG
     MQTT broker    127.0.0.1:${Ingestion__Port:-1883}  (gateways: POST $URL/api/gateways; alerts on sg/v1/gw/{id}/alert)
     admin API key  $KEY   (also in $DATA/admin.key)
   Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
+        dotnet $sim_dll run --api $URL --key $KEY --state $DATA/demo-fleet.json --count 300 --rate 20
+          (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
