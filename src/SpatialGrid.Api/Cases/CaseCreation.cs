@@ -128,6 +128,19 @@ public static class CaseCreation
     public static async Task<(Case Case, List<CaseEvent> Events)> InsertAsync(CaseDraft d, SpatialGridDb db, SpatialGrid.Core.Calendar.WorkCalendar calendar,
         DateTimeOffset now, Func<CancellationToken, Task<int>> nextNumber, CancellationToken ct)
     {
+        var c = Build(d, calendar);
+        c.Number = Number(d, calendar, await nextNumber(ct));
+        db.Cases.Add(c);
+        await db.SaveChangesAsync(ct);
+        var events = FirstEvents(c, d, now, calendar);
+        db.CaseEvents.AddRange(events);
+        await db.SaveChangesAsync(ct);
+        return (c, events);
+    }
+
+    /// <summary>The case a draft opens, without its number yet (limits frozen, unit chosen, colour instants unset).</summary>
+    public static Case Build(CaseDraft d, SpatialGrid.Core.Calendar.WorkCalendar calendar)
+    {
         var effective = TaxonomyApi.View(d.Class, d.Override);
         var limits = TaxonomyApi.Effective(d.Class, d.Override);
         if (d.Kind == CaseKind.Promised)
@@ -136,11 +149,9 @@ public static class CaseCreation
             var reportedDay = DateOnly.FromDateTime(d.ReportedAt.ToOffset(calendar.UtcOffset).DateTime);
             limits = limits with { Close = new TimeLimit(d.PromisedBy!.Value.DayNumber - reportedDay.DayNumber, ClockKind.CalendarDays) };
         }
-        var sequence = await nextNumber(ct);
-        var attachments = d.Attachments ?? [];
-        var c = new Case
+        return new Case
         {
-            Number = $"{d.District}-{d.ReportedAt.ToOffset(calendar.UtcOffset):yyyyMMdd}-{sequence:0000}",
+            Number = "",
             DistrictCode = d.District, GridCode = d.GridCode, Outside = d.GridCode is null, ClassCode = d.Class.Code, Source = d.Source,
             State = CaseState.Reported, Description = d.Description, Location = GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(d.Lon, d.Lat)),
             ComponentCode = d.ComponentCode, ReportedBy = d.By, ReportedAt = d.ReportedAt, Kind = d.Kind, PromisedBy = d.PromisedBy,
@@ -151,8 +162,16 @@ public static class CaseCreation
             DeviceId = d.DeviceId, AlertType = d.AlertType, LastAlertAt = d.DeviceId is null ? null : d.ReportedAt,
             LastHash = CaseHash.Genesis,
         };
-        db.Cases.Add(c);
-        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A case's number: district, local day of the report, and the day's sequence.</summary>
+    public static string Number(CaseDraft d, SpatialGrid.Core.Calendar.WorkCalendar calendar, int sequence) =>
+        $"{d.District}-{d.ReportedAt.ToOffset(calendar.UtcOffset):yyyyMMdd}-{sequence:0000}";
+
+    /// <summary>The first events of a stored case (its report; a self-handled one is closed at once), and its colour instants.</summary>
+    public static List<CaseEvent> FirstEvents(Case c, CaseDraft d, DateTimeOffset now, SpatialGrid.Core.Calendar.WorkCalendar calendar)
+    {
+        var attachments = d.Attachments ?? [];
         var data = JsonSerializer.Serialize(d.ReportData ?? new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit, component = d.ComponentCode, attachments });
         var events = new List<CaseEvent> { CaseHistory.Append(c, d.ReportedAt, d.By, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
         if (d.Source == CaseSource.SelfHandled)
@@ -164,9 +183,7 @@ public static class CaseCreation
             events.Add(CaseHistory.Append(c, d.ReportedAt, d.By, "self-handle", CaseState.Reported, CaseState.Closed, "handled on the spot", JsonSerializer.Serialize(new { attachments })));
         }
         CaseHistory.Recolour(c, now, calendar);
-        db.CaseEvents.AddRange(events);
-        await db.SaveChangesAsync(ct);
-        return (c, events);
+        return events;
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

@@ -27,6 +27,17 @@ public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifi
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Several notifications in one statement (delivered at commit, in order).</summary>
+    public static async Task SendManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<CaseNotification> notifications, CancellationToken ct)
+    {
+        var payloads = notifications.Select(n => JsonSerializer.Serialize(n)).ToArray();
+        if (payloads.Length == 0) return;
+        await using var cmd = new NpgsqlCommand("SELECT count(pg_notify(@channel, p)) FROM unnest(@payloads::text[]) WITH ORDINALITY AS u(p, n)", connection, transaction);
+        cmd.Parameters.AddWithValue("channel", Channel);
+        cmd.Parameters.AddWithValue("payloads", payloads);
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
     public async Task SendAsync(CaseNotification n, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);

@@ -161,9 +161,10 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         var outcome = new AlertOutcome[batch.Count];
         var caseOf = new long?[batch.Count];
         var joins = new Dictionary<long, (int Count, DateTimeOffset Last)>();
+        // Cases this batch opens, written together after the loop; until then known by a placeholder id (-1, -2, …).
+        var pending = new List<(Case Case, CaseCreation.CaseDraft Draft, string Device, string Type)>();
         SpatialGridDb? db = null;
         AsyncServiceScope? scope = null;
-        var alarms = new List<(string Device, long Case)>();
         var classes = new Dictionary<string, TaxonomyEntry>(StringComparer.Ordinal);
         var overrides = new Dictionary<(string, string), TaxonomyOverride?>();
         try
@@ -181,9 +182,19 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                     caseOf[i] = match.Id;
                     var last = a.ObservedAt > match.LastAlertAt ? a.ObservedAt : match.LastAlertAt;
                     match.LastAlertAt = last;
-                    joins[match.Id] = joins.TryGetValue(match.Id, out var j) ? (j.Count + 1, last > j.Last ? last : j.Last) : (1, last);
-                    // The device's next alerts of this type go to the same case (also when it was joined by the class rule).
-                    _deviceCases[(m.Device.Id, a.Type)] = match.Id;
+                    if (match.Id < 0)
+                    {
+                        // A case this batch opens: it is written with its count.
+                        var opening = pending[(int)(-match.Id - 1)].Case;
+                        opening.AlertCount++;
+                        if (opening.LastAlertAt is not { } l || last > l) opening.LastAlertAt = last;
+                    }
+                    else
+                    {
+                        joins[match.Id] = joins.TryGetValue(match.Id, out var j) ? (j.Count + 1, last > j.Last ? last : j.Last) : (1, last);
+                        // The device's next alerts of this type go to the same case (also when it was joined by the class rule).
+                        _deviceCases[(m.Device.Id, a.Type)] = match.Id;
+                    }
                     continue;
                 }
                 if (db is null)
@@ -193,21 +204,20 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                     db.Database.SetDbConnection(conn);
                     await db.Database.UseTransactionAsync(tx, ct);
                 }
-                var c = await OpenCaseAsync(db, conn, tx, m, now, classes, overrides, ct);
+                var draft = await DraftAsync(db, m, now, classes, overrides, ct);
+                var placeholder = -(pending.Count + 1L);
+                pending.Add((CaseCreation.Build(draft, calendars.Calendar), draft, m.Device.Id, a.Type));
                 outcome[i] = AlertOutcome.Opened;
-                caseOf[i] = c.Id;
-                open.Add(new OpenAlertCase(c.Id, m.GridCode!, m.Type.ClassCode, m.Device.Id, a.Type, m.Lon, m.Lat, a.ObservedAt));
-                opened.Add(new OpenedCase(c.Number, c.DistrictCode, m.GridCode!, c.ClassCode));
-                alarms.Add((m.Device.Id, c.Id));
-                _deviceCases[(m.Device.Id, a.Type)] = c.Id;
-                await CaseNotifier.SendAsync(conn, tx, new CaseNotification("created", c.Number, c.DistrictCode, c.GridCode, CaseNames.Name(c.State),
-                    "green", now), ct);
+                caseOf[i] = placeholder;
+                open.Add(new OpenAlertCase(placeholder, m.GridCode!, m.Type.ClassCode, m.Device.Id, a.Type, m.Lon, m.Lat, a.ObservedAt));
             }
+            if (pending.Count > 0) await OpenCasesAsync(db!, conn, tx, pending, now, caseOf, opened, ct);
         }
         finally
         {
             if (scope is { } s) await s.DisposeAsync();
         }
+        var alarms = pending.Select(p => (Device: p.Device, Case: p.Case.Id)).ToList();
 
         Step("match-and-new-cases");
         // Binary COPY: the rows were checked against stored ones under the district lock, so no conflict can arise.
@@ -318,13 +328,13 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
 
     private static bool WantsCase(Inbound m) => m.Type is { } t && !(m.Alert!.Confidence is { } c && c < t.MinConfidence);
 
-    private async Task<Case> OpenCaseAsync(SpatialGridDb db, NpgsqlConnection conn, NpgsqlTransaction tx, Inbound m, DateTimeOffset now,
+    /// <summary>What a new case from this alert is made of (the taxonomy is read once per batch: a storm opens many cases of few classes).</summary>
+    private static async Task<CaseCreation.CaseDraft> DraftAsync(SpatialGridDb db, Inbound m, DateTimeOffset now,
         Dictionary<string, TaxonomyEntry> classes, Dictionary<(string, string), TaxonomyOverride?> overrides, CancellationToken ct)
     {
         var a = m.Alert!;
         var type = m.Type!;
         var district = m.GridCode![..6];
-        // A storm opens many cases of few classes: the taxonomy is read once per batch.
         if (!classes.TryGetValue(type.ClassCode, out var cls))
             classes[type.ClassCode] = cls = await db.Taxonomy.AsNoTracking().FirstAsync(t => t.Code == type.ClassCode, ct);
         if (!overrides.TryGetValue((district, cls.Code), out var over))
@@ -333,13 +343,46 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         var reportedAt = CaseHistory.Microseconds(a.ObservedAt < now ? a.ObservedAt : now);
         var source = m.Device!.Kind.StartsWith("camera", StringComparison.Ordinal) ? CaseSource.Camera : CaseSource.Device;
         var description = $"{type.Description} · device {a.DeviceId} · {a.Severity}" + (a.Confidence is { } conf ? $" · confidence {conf:0.00}" : "");
-        var draft = new CaseCreation.CaseDraft(cls, over, district, m.GridCode, source, description, m.Lon, m.Lat, m.Device.ComponentCode,
+        return new CaseCreation.CaseDraft(cls, over, district, m.GridCode, source, description, m.Lon, m.Lat, m.Device.ComponentCode,
             $"gateway:{m.GatewayId}", reportedAt, DeviceId: a.DeviceId, AlertType: a.Type,
             ReportData: new { source = CaseViews.Name(source), lon = m.Lon, lat = m.Lat, grid = m.GridCode, gateway = m.GatewayId, device = a.DeviceId,
                 type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode });
-        var (c, _) = await CaseCreation.InsertAsync(draft, db, calendars.Calendar, now,
-            token => CaseCreation.NextNumberAsync(null, conn, tx, district, reportedAt, calendars, token), ct);
-        return c;
+    }
+
+    /// <summary>
+    /// Writes the cases a batch opens together: their numbers taken as one range per district and day, the cases in
+    /// one round trip, their first events (hash-chained) in another, their live events in one NOTIFY statement; then
+    /// puts the real ids where the batch used placeholders.
+    /// </summary>
+    private async Task OpenCasesAsync(SpatialGridDb db, NpgsqlConnection conn, NpgsqlTransaction tx,
+        List<(Case Case, CaseCreation.CaseDraft Draft, string Device, string Type)> pending, DateTimeOffset now, long?[] caseOf, List<OpenedCase> opened, CancellationToken ct)
+    {
+        var calendar = calendars.Calendar;
+        foreach (var day in pending.GroupBy(p => (p.Draft.District, Day: DateOnly.FromDateTime(p.Draft.ReportedAt.ToOffset(calendar.UtcOffset).DateTime))))
+        {
+            await using var next = new NpgsqlCommand(SqlFiles.Get("Cases/Sql/next_numbers.sql"), conn, tx);
+            next.Parameters.AddWithValue("district", day.Key.District);
+            next.Parameters.AddWithValue("day", day.Key.Day);
+            next.Parameters.AddWithValue("n", day.Count());
+            var sequence = Convert.ToInt32(await next.ExecuteScalarAsync(ct)) - day.Count();
+            foreach (var p in day) p.Case.Number = CaseCreation.Number(p.Draft, calendar, ++sequence);
+        }
+        db.Cases.AddRange(pending.Select(p => p.Case));
+        await db.SaveChangesAsync(ct);
+        foreach (var p in pending) db.CaseEvents.AddRange(CaseCreation.FirstEvents(p.Case, p.Draft, now, calendar));
+        await db.SaveChangesAsync(ct);
+
+        for (var i = 0; i < caseOf.Length; i++)
+        {
+            if (caseOf[i] is { } placeholder && placeholder < 0) caseOf[i] = pending[(int)(-placeholder - 1)].Case.Id;
+        }
+        foreach (var p in pending)
+        {
+            _deviceCases[(p.Device, p.Type)] = p.Case.Id;
+            opened.Add(new OpenedCase(p.Case.Number, p.Case.DistrictCode, p.Case.GridCode!, p.Case.ClassCode));
+        }
+        await CaseNotifier.SendManyAsync(conn, tx, pending.Select(p => new CaseNotification("created", p.Case.Number, p.Case.DistrictCode, p.Case.GridCode,
+            CaseNames.Name(p.Case.State), CaseViews.Name(p.Case.NotifiedColour), now)), ct);
     }
 
     private static string Clip(string s, int max) => s.Length > max ? s[..max] : s;

@@ -198,3 +198,38 @@ public sealed class AlertIngestionTests(IngestionFixture api) : IClassFixture<In
         Assert.True(fresh.IsConnected);
     }
 }
+
+/// <summary>A storm of new incidents: many devices alarming at once open their cases together, in one batch.</summary>
+public sealed class AlertStormTests(IngestionFixture api) : IClassFixture<IngestionFixture>
+{
+    [Fact]
+    public async Task Many_devices_alarming_at_once_each_open_a_numbered_case_with_an_intact_history()
+    {
+        var (wx, wy) = api.City.WestPoint;
+        var devices = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(0, 40).Select(n => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            // 40 smoke detectors 50 m apart in a line: too far apart for the class rule (30 m) to join them.
+            ["id"] = $"smoke-{n}", ["kind"] = "smoke-detector", ["lon"] = wx - 0.004 + n % 8 * 0.0006, ["lat"] = wy - 0.004 + n / 8 * 0.0006,
+        }).ToArray());
+        await api.RegisterDevices("gw-a", devices);
+        using var client = await api.ConnectA();
+        var sends = Enumerable.Range(0, 40).Select(n => IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", IngestionFixture.Alert($"smoke-{n}", "smoke.alarm"))).ToList();
+        Assert.All(await Task.WhenAll(sends), r => Assert.True(r.IsSuccess));
+
+        Assert.Equal(40, await api.ScalarAsync("SELECT count(*) FROM cases WHERE alert_type = 'smoke.alarm'"));
+        Assert.Equal(40, await api.ScalarAsync("SELECT count(DISTINCT number) FROM cases WHERE alert_type = 'smoke.alarm'"));
+        Assert.Equal(40, await api.ScalarAsync("SELECT count(*) FROM devices WHERE id LIKE 'smoke-%' AND alarm_case_id IS NOT NULL"));
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM alerts a JOIN cases c ON c.id = a.case_id WHERE a.device_id LIKE 'smoke-%' AND c.device_id <> a.device_id"));
+        var page = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/cases?class=E0402&pageSize=100"));
+        foreach (var c in page.GetProperty("items").EnumerateArray().Take(10))
+        {
+            var number = c.GetProperty("number").GetString();
+            var chain = await ComponentFiles.Json(await api.Dispatcher.GetAsync($"/api/cases/{number}/chain"));
+            Assert.True(chain.GetProperty("intact").GetBoolean(), number);
+        }
+        // Repeats of the same alarms join their own cases.
+        var again = Enumerable.Range(0, 40).Select(n => IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", IngestionFixture.Alert($"smoke-{n}", "smoke.alarm"))).ToList();
+        await Task.WhenAll(again);
+        Assert.Equal(40, await api.ScalarAsync("SELECT count(*) FROM cases WHERE alert_type = 'smoke.alarm' AND alert_count = 2"));
+    }
+}
