@@ -45,6 +45,7 @@ public sealed class RunResult
     public required string[] Gateways;
     /// <summary>The prefix of this run's msgIds.</summary>
     public required string Nonce;
+    /// <summary>When the run began: the reconciliation reads what the service received since.</summary>
     public DateTimeOffset Started = DateTimeOffset.UtcNow;
     public required string[] MsgIds;
     public required int[] GatewayOf;

@@ -26,10 +26,10 @@ public static class Reconciler
     {
         var stored = new Dictionary<(string, string), int>();
         long dead = 0;
+        var from = Uri.EscapeDataString(run.Started.AddSeconds(-2).ToString("O"));
         foreach (var gw in run.Gateways.Distinct())
         {
             // This run's alerts only (received since it started), read oldest first by id.
-            var from = Uri.EscapeDataString(run.Started.AddMinutes(-1).ToString("O"));
             for (long after = 0; ;)
             {
                 var p = await api.GetFromJsonAsync<Page>($"/api/alerts?gateway={gw}&from={from}&afterId={after}&pageSize=1000", ct) ?? new Page([], 0);
@@ -37,8 +37,9 @@ public static class Reconciler
                 if (p.Items.Count < 1000) break;
                 after = p.Items[^1].Id;
             }
-            var health = await api.GetFromJsonAsync<JsonElement>($"/api/gateways/{gw}/health", ct);
-            dead += health.GetProperty("database").GetProperty("deadLetters").GetInt64();
+            // This run's dead letters: received since it started.
+            var letters = await api.GetFromJsonAsync<JsonElement>($"/api/dead-letters?gateway={gw}&from={from}&pageSize=1", ct);
+            dead += letters.GetProperty("total").GetInt64();
         }
         var sent = new HashSet<(string, string)>();
         var lost = 0;

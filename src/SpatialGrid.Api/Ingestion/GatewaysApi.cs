@@ -56,7 +56,7 @@ public static class GatewaysApi
         app.MapGet("/api/alerts", Alerts).WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("Stored alerts, newest first, filtered by gateway, device, case, outcome or receipt time (from); afterId pages through all of them oldest first");
         app.MapGet("/api/dead-letters", DeadLetters).WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
-            .WithSummary("Refused messages with their reason and payload, newest first");
+            .WithSummary("Refused messages with their reason and payload, newest first; filtered by gateway, reason or receipt time (from)");
         return app;
     }
 
@@ -217,12 +217,13 @@ public static class GatewaysApi
     }
 
     private static async Task<Results<Ok<PagedList<DeadLetterView>>, ProblemHttpResult>> DeadLetters(SpatialGridDb db, string? gateway, string? reason,
-        int? page, int? pageSize, CancellationToken ct)
+        DateTimeOffset? from, int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
         var q = db.DeadLetters.AsNoTracking();
         if (gateway is not null) q = q.Where(d => d.GatewayId == gateway);
         if (reason is not null) q = q.Where(d => d.Reason == reason);
+        if (from is { } since) q = q.Where(d => d.ReceivedAt >= since.ToUniversalTime());
         var p = page ?? 1;
         var size = pageSize ?? Paging.DefaultPageSize;
         var total = await q.CountAsync(ct);
