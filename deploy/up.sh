@@ -52,7 +52,9 @@ fi
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
 # alerts can be tried at once; its credentials stay in $DATA/demo-fleet.json.
 sim_dll="$SG_ROOT/sensors/SpatialGrid.DeviceSim/bin/Release/net10.0/devicesim.dll"
-if [ ! -s "$DATA/demo-fleet.json" ]; then
+fleet_gw=$(sed -n 's/.*"id": *"\([^"]*-gw000\)".*/\1/p' "$DATA/demo-fleet.json" 2>/dev/null | head -n 1)
+# Registered again when the file is missing or names a gateway this database does not know (a fresh .data/pg).
+if [ -z "$fleet_gw" ] || ! curl -fs -H "X-Api-Key: $KEY" "$URL/api/gateways/$fleet_gw" >/dev/null 2>&1; then
   log "registering a simulated device gateway (sensors/SpatialGrid.DeviceSim)"
   dotnet "$sim_dll" setup --api "$URL" --key "$KEY" --gateways 1 --devices 12 --state "$DATA/demo-fleet.json" | tail -n 1 >&2
 fi
