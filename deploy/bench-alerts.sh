@@ -76,5 +76,11 @@ echo "as fast as Mosquitto acknowledges, 8 in flight per gateway (latency here: 
 run 18832 --count "$COUNT" --rate 0 --inflight 8 --settle 300 | sed 's/^/  /'
 $bench alert-stored "$CONN" "$since" | sed 's/^/  /'
 curl -fs -H "X-Api-Key: $KEY" "$API/api/ingestion"; echo
+for rate in 6000 8000; do
+  since=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  echo "paced at $rate alerts/s through Mosquitto (sustained: does the service keep up?):"
+  run 18832 --count 100000 --rate $rate --inflight 32 --settle 300 | sed 's/^/  /'
+  $bench alert-stored "$CONN" "$since" | sed 's/^/  /'
+done
 printf 'peak RSS of the API process (Mosquitto client): %s MiB\n' "$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$api/status)"
 printf 'peak RSS of Mosquitto: %s MiB\n' "$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/"$(cat "$DATA/bench-mosquitto/mosquitto.pid")"/status)"

@@ -79,6 +79,6 @@ public static class AlertLoad
         var p = r.GetFieldValue<TimeSpan[]>(1);
         var span = r.GetFieldValue<TimeSpan>(2);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"stored: {n:N0} alerts from the first receipt to the last commit in {span.TotalSeconds:0.0} s = {n / span.TotalSeconds:N0} alerts/s into the database; in the API, receipt → commit p50 {p[0].TotalMilliseconds:0} ms, p95 {p[1].TotalMilliseconds:0} ms, p99 {p[2].TotalMilliseconds:0} ms"));
+            $"stored: {n:N0} alerts from the first receipt to the last commit in {span.TotalSeconds:0.0} s = {n / span.TotalSeconds:N0} alerts/s into the database; in the API, receipt → its batch written (stored_at) p50 {p[0].TotalMilliseconds:0} ms, p95 {p[1].TotalMilliseconds:0} ms, p99 {p[2].TotalMilliseconds:0} ms"));
     }
 }

@@ -45,6 +45,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
 
     public async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteAsync(IReadOnlyList<Inbound> batch, CancellationToken ct)
     {
+        // Hints are cheap to lose: keep them bounded.
+        if (_deviceCases.Count > 1_000_000) _deviceCases.Clear();
         try
         {
             return await WriteOnceAsync(batch, useHints: true, ct);
