@@ -111,6 +111,8 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
             return Task.CompletedTask;
         }
         e.SessionItems[GatewayKey] = e.UserName;
+        // Clients that leave the id to the broker (mosquitto_pub and others send an empty one) get one of their own.
+        if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
         return Task.CompletedTask;
     }
 

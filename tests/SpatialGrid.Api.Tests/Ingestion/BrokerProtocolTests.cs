@@ -53,6 +53,19 @@ public sealed class BrokerProtocolTests(BrokerProtocolTests.Fixture api) : IClas
     }
 
     [Fact]
+    public async Task An_MQTT_5_client_that_leaves_its_id_to_the_broker_gets_one()
+    {
+        // mosquitto_pub and others connect with an empty client id; the broker assigns one.
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", api.MqttPort).WithCredentials("gw-b", api.SecretB)
+            .WithClientId("").WithProtocolVersion(MqttProtocolVersion.V500).Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.StartsWith("gw-b-", result.AssignedClientIdentifier);
+        var alert = IngestionFixture.Alert("mh-9", "bin.full");
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-b/alert", alert)).IsSuccess);
+    }
+
+    [Fact]
     public async Task A_gateway_can_connect_over_TLS()
     {
         var expected = X509CertificateLoader.LoadPkcs12FromFile(api.CertificateFile, "test").GetCertHashString();
