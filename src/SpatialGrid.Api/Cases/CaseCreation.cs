@@ -99,7 +99,8 @@ public static class CaseCreation
         var draft = new CaseDraft(cls, over, district, gridCode, source, request.Description.Trim(), lon, lat, componentCode, by, reportedAt, kind,
             request.PromisedBy, request.LeadUnit?.Trim(), request.CoUnits ?? [], attachments);
         // The number is taken outside the case's transaction: the counter row is not held locked while the case is written.
-        var (c, events) = await InsertAsync(draft, db, calendars.Calendar, now, token => NextNumberAsync(dataSource, null, null, district, reportedAt, calendars, token), ct);
+        var (c, events) = await InsertAsync(draft, db, calendars.Calendar, now,
+            async token => await TakeNumbersAsync(dataSource.CreateCommand(), district, LocalDay(reportedAt, calendars.Calendar), 1, token), ct);
         await tx.CommitAsync(ct);
         var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
         await notifier.SendAsync(new CaseNotification("created", c.Number, c.DistrictCode, c.GridCode, detail.Case.State, detail.Case.Colour, now), ct);
@@ -111,15 +112,22 @@ public static class CaseCreation
         double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
         string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null);
 
-    /// <summary>The next number of a district and local day (on the given connection and transaction, or a connection of its own).</summary>
-    public static async Task<int> NextNumberAsync(NpgsqlDataSource? dataSource, NpgsqlConnection? connection, NpgsqlTransaction? tx, string district,
-        DateTimeOffset reportedAt, CalendarProvider calendars, CancellationToken ct)
+    /// <summary>
+    /// Takes <paramref name="n"/> consecutive numbers of a district and local day and returns the first, with the
+    /// command given (a data source's, or one on a connection and transaction).
+    /// </summary>
+    public static async Task<int> TakeNumbersAsync(NpgsqlCommand command, string district, DateOnly day, int n, CancellationToken ct)
     {
-        await using var next = connection is not null ? new NpgsqlCommand(SqlFiles.Get("Cases/Sql/next_number.sql"), connection, tx) : dataSource!.CreateCommand(SqlFiles.Get("Cases/Sql/next_number.sql"));
+        await using var next = command;
+        next.CommandText = SqlFiles.Get("Cases/Sql/next_numbers.sql");
         next.Parameters.AddWithValue("district", district);
-        next.Parameters.AddWithValue("day", DateOnly.FromDateTime(reportedAt.ToOffset(calendars.Calendar.UtcOffset).DateTime));
-        return Convert.ToInt32(await next.ExecuteScalarAsync(ct));
+        next.Parameters.AddWithValue("day", day);
+        next.Parameters.AddWithValue("n", n);
+        return Convert.ToInt32(await next.ExecuteScalarAsync(ct)) - n + 1;
     }
+
+    /// <summary>The local day a case is numbered by.</summary>
+    public static DateOnly LocalDay(DateTimeOffset at, SpatialGrid.Core.Calendar.WorkCalendar calendar) => DateOnly.FromDateTime(at.ToOffset(calendar.UtcOffset).DateTime);
 
     /// <summary>
     /// Writes a new case and the first event of its history (with the district's overrides frozen into its limits),

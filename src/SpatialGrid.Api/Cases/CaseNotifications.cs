@@ -19,13 +19,8 @@ public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifi
     private readonly Lock _gate = new();
     private readonly List<Channel<CaseNotification>> _subscribers = [];
 
-    public static async Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CaseNotification n, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
-        cmd.Parameters.AddWithValue("channel", Channel);
-        cmd.Parameters.AddWithValue("payload", JsonSerializer.Serialize(n));
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public static Task SendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CaseNotification n, CancellationToken ct) =>
+        SendManyAsync(connection, transaction, [n], ct);
 
     /// <summary>Several notifications in one statement (delivered at commit, in order).</summary>
     public static async Task SendManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<CaseNotification> notifications, CancellationToken ct)

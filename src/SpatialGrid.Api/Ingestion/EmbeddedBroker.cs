@@ -27,6 +27,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     private MqttServer? _server;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ushort, Task<MqttPubAckReasonCode>>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly long _started = clock.GetTimestamp();
 
     public int Port => options.Value.Port;
 
@@ -130,7 +131,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         {
             outcome = RefuseAsync(gw, topic, RejectReasons.ForbiddenTopic, $"gateway '{gw}' may publish only under sg/v1/gw/{gw}/", MqttPubAckReasonCode.NotAuthorized);
         }
-        else if (!_buckets.GetOrAdd(gw, _ => new TokenBucket(o.RatePerSecond, o.RateBurst)).TryTake(clock.GetTimestamp() * TimeSpan.TicksPerSecond / clock.TimestampFrequency))
+        else if (!_buckets.GetOrAdd(gw, _ => new TokenBucket(o.RatePerSecond, o.RateBurst)).TryTake(clock.GetElapsedTime(_started)))
         {
             outcome = RefuseAsync(gw, topic, RejectReasons.RateLimited, $"gateway '{gw}' publishes faster than {o.RatePerSecond:N0} messages a second; slow down and resend", MqttPubAckReasonCode.QuotaExceeded);
         }

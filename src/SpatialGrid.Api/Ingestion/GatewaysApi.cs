@@ -60,8 +60,6 @@ public static class GatewaysApi
         return app;
     }
 
-    private static bool IsId(string? s) => !string.IsNullOrEmpty(s) && s.Length <= AlertParser.MaxIdLength && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
-
     private static (string Secret, byte[] Hash) NewSecret()
     {
         var secret = "sgw_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -73,7 +71,7 @@ public static class GatewaysApi
     {
         var id = request.Id ?? $"gw-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
         // The id is a topic level and an MQTT user name: no '/', '+', '#'.
-        if (!IsId(id)) return Problems.BadRequest("bad-id", $"id is 1 to {AlertParser.MaxIdLength} characters of A-Z a-z 0-9 . _ : - (it is a topic level)");
+        if (!AlertParser.IsId(id)) return Problems.BadRequest("bad-id", $"id is 1 to {AlertParser.MaxIdLength} characters of A-Z a-z 0-9 . _ : - (it is a topic level)");
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200) return Problems.BadRequest("bad-name", "name is required and at most 200 characters");
         var districts = request.Districts ?? [];
         if (districts.Any(d => d is not { Length: 6 } || !d.All(char.IsAsciiDigit))) return Problems.BadRequest("bad-districts", "districts are 6-digit district codes");
@@ -125,7 +123,7 @@ public static class GatewaysApi
         {
             var d = devices[i];
             if (d is null) { problems.Add(new(i, null, "null: each device is an object")); continue; }
-            if (!IsId(d.Id)) { problems.Add(new(i, d.Id, $"id is 1 to {AlertParser.MaxIdLength} characters of A-Z a-z 0-9 . _ : -")); continue; }
+            if (!AlertParser.IsId(d.Id)) { problems.Add(new(i, d.Id, $"id is 1 to {AlertParser.MaxIdLength} characters of A-Z a-z 0-9 . _ : -")); continue; }
             if (!seen.Add(d.Id!)) { problems.Add(new(i, d.Id, "repeated in this request")); continue; }
             if (string.IsNullOrWhiteSpace(d.Kind) || d.Kind.Length > 64) { problems.Add(new(i, d.Id, "kind is required (e.g. manhole-sensor, level-gauge, camera), at most 64 characters")); continue; }
             if (d.ComponentCode is not null && !known.Contains(d.ComponentCode)) { problems.Add(new(i, d.Id, $"component '{Clip(d.ComponentCode)}' does not exist")); continue; }

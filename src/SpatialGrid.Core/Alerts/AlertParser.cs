@@ -156,7 +156,8 @@ public static class AlertParser
         return $"{message.TrimEnd('.')}{where}{line}";
     }
 
-    private static bool IsId(string? s)
+    /// <summary>An id of the device protocol (msgId, deviceId, gatewayId): 1 to 64 of A-Z a-z 0-9 . _ : - (safe as a topic level).</summary>
+    public static bool IsId(string? s)
     {
         if (string.IsNullOrEmpty(s) || s.Length > MaxIdLength) return false;
         foreach (var ch in s)

@@ -15,8 +15,8 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"sg-proc-{Guid.NewGuid():N}.key");
     private readonly Dictionary<string, string> _settings;
 
-    public int HttpPort { get; } = FreePort();
-    public int MqttPort { get; } = FreePort();
+    public int HttpPort { get; } = FreePort.Next();
+    public int MqttPort { get; } = FreePort.Next();
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
     public string AdminKey => File.ReadAllText(_keyFile).Trim();
     public string Log { get; } = Path.Combine(Path.GetTempPath(), $"sg-proc-{Guid.NewGuid():N}.log");
@@ -92,12 +92,5 @@ public sealed class ApiProcess : IAsyncDisposable
         Kill();
         File.Delete(_keyFile);
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

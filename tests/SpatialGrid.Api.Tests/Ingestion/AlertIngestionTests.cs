@@ -168,6 +168,15 @@ public sealed class AlertIngestionTests(IngestionFixture api) : IClassFixture<In
         await Problem.ExpectAsync(await api.Editor.PostAsync("/api/gateways/nope/devices", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.NotFound, "gateway-not-found");
         await Problem.ExpectAsync(await api.Editor.PostAsync("/api/gateways/gw-a/devices", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "no-devices");
         await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/gateways/nope/health"), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/gateways/nope"), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/gateways/nope/devices"), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Admin.PostAsync("/api/gateways/nope/secret", null), HttpStatusCode.NotFound, "gateway-not-found");
+        await Problem.ExpectAsync(await api.Dispatcher.PostAsync("/api/gateways/gw-a/secret", null), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/alerts?case=310101-20990101-0001"), HttpStatusCode.NotFound, "case-not-found");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/alerts?from=yesterday"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/dead-letters?from=1e99"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/alerts?afterId=-x"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.Anonymous.GetAsync("/api/ingestion"), HttpStatusCode.Unauthorized, "unauthenticated");
         await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/alerts?outcome=lost"), HttpStatusCode.BadRequest, "bad-outcome");
         await Problem.ExpectAsync(await api.Dispatcher.GetAsync("/api/dead-letters?pageSize=0"), HttpStatusCode.BadRequest, "bad-paging");
         var devices = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/gateways/gw-a/devices?pageSize=2"));

@@ -5,6 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Formatter;
 
+using SpatialGrid.Api.Tests.Infrastructure;
+
 namespace SpatialGrid.Api.Tests.Ingestion;
 
 /// <summary>The embedded broker speaks MQTT 3.1.1 as well as 5, and TLS on its second listener.</summary>
@@ -12,7 +14,7 @@ public sealed class BrokerProtocolTests(BrokerProtocolTests.Fixture api) : IClas
 {
     public sealed class Fixture : IngestionFixture
     {
-        public int TlsPort { get; } = FreePort();
+        public int TlsPort { get; } = FreePort.Next();
         public string CertificateFile { get; } = Path.Combine(Path.GetTempPath(), $"sg-broker-{Guid.NewGuid():N}.pfx");
 
         public Fixture()
@@ -33,13 +35,6 @@ public sealed class BrokerProtocolTests(BrokerProtocolTests.Fixture api) : IClas
             ["Ingestion:CertificatePath"] = CertificateFile,
             ["Ingestion:CertificatePassword"] = "test",
         };
-
-        private static int FreePort()
-        {
-            using var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
-        }
     }
 
     [Fact]

@@ -157,22 +157,10 @@ public sealed class ExternalBrokerTests
         await api.StartAsync();
         var fleet = await FleetAsync(api, gateways: 10, devices: 4);
         var (host, port) = Broker;
-        Task? restart = null;
-        var killed = 0;
         try
         {
-            var run = await Publisher.RunAsync(fleet, new RunOptions { Host = host, Port = port, Count = 30_000, Rate = 0, InFlight = 16, Bad = 0, Repeat = 0.01 },
-                TextWriter.Null, CancellationToken.None, acked =>
-                {
-                    if (acked < 10_000 || Interlocked.Exchange(ref killed, 1) == 1) return;
-                    restart = Task.Run(async () =>
-                    {
-                        api.Kill();
-                        await Task.Delay(1000);
-                        await api.StartAsync();
-                    });
-                });
-            await restart!;
+            var run = await ReliabilityTests.StreamInterruptedAsync(fleet, new RunOptions { Host = host, Port = port, Count = 30_000, Rate = 0, InFlight = 16, Bad = 0, Repeat = 0.01 },
+                afterAcks: 10_000, () => ReliabilityTests.KillAndRestart(api));
             // The devices were acknowledged by the broker throughout: every alert sent must be stored, once.
             Assert.All(run.Outcome, o => Assert.Equal(Sent.Acked, o));
             var r = await ReconcileWhenSettled(api, run);

@@ -20,7 +20,7 @@ namespace SpatialGrid.Api.Tests.Ingestion;
 public class IngestionFixture : ApiFixture
 {
     public SmallCity City { get; } = new("310101", 121.46, 31.22);
-    public int MqttPort { get; } = FreePort();
+    public int MqttPort { get; } = FreePort.Next();
     public string SecretA { get; private set; } = "";
     public string SecretB { get; private set; } = "";
     public string CoverCode { get; private set; } = "";
@@ -145,12 +145,5 @@ public class IngestionFixture : ApiFixture
             if (done(value) || DateTime.UtcNow > until) return value;
             await Task.Delay(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -46,6 +46,9 @@ public sealed class ReliabilityTests
         return fleet;
     }
 
+    /// <summary>20,000 alerts at 4,000 a second: long enough for an interruption in the middle.</summary>
+    private static RunOptions Paced(ApiProcess api) => new() { Port = api.MqttPort, Count = 20_000, Rate = 4_000, InFlight = 16, Bad = 0, Repeat = 0.01 };
+
     private static async Task AssertReconciled(ApiProcess api, RunResult run)
     {
         Assert.All(run.Outcome, o => Assert.NotEqual(Sent.NotYet, o));
@@ -56,6 +59,33 @@ public sealed class ReliabilityTests
         Assert.Equal(run.Good, r.Stored);
     }
 
+    /// <summary>
+    /// Streams the fleet's alerts and, once <paramref name="afterAcks"/> of them are acknowledged, runs the
+    /// interruption (a kill, a restart, an outage) beside the stream; returns when both are over.
+    /// </summary>
+    public static async Task<RunResult> StreamInterruptedAsync(FleetState fleet, RunOptions options, int afterAcks, Func<Task> interruption)
+    {
+        Task? interrupted = null;
+        var started = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        var run = await Publisher.RunAsync(fleet, options, TextWriter.Null, timeout.Token, acked =>
+        {
+            if (acked < afterAcks || Interlocked.Exchange(ref started, 1) == 1) return;
+            interrupted = Task.Run(interruption);
+        });
+        Assert.NotNull(interrupted);
+        await interrupted;
+        return run;
+    }
+
+    /// <summary>SIGKILL, a second's pause, and the same API started again.</summary>
+    public static async Task KillAndRestart(ApiProcess api)
+    {
+        api.Kill();
+        await Task.Delay(1000);
+        await api.StartAsync();
+    }
+
     [Fact]
     public async Task Killing_the_API_mid_stream_loses_and_duplicates_nothing()
     {
@@ -63,21 +93,8 @@ public sealed class ReliabilityTests
         await using var api = new ApiProcess(db.ConnectionString);
         await api.StartAsync();
         var fleet = await SetUpAsync(api, gateways: 10, devices: 6);
-        Task? restart = null;
-        var killed = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        var run = await Publisher.RunAsync(fleet, new RunOptions { Port = api.MqttPort, Count = 50_000, Rate = 0, InFlight = 16, Bad = 0.01, Repeat = 0.01 },
-            TextWriter.Null, timeout.Token, acked =>
-            {
-                if (acked < 15_000 || Interlocked.Exchange(ref killed, 1) == 1) return;
-                restart = Task.Run(async () =>
-                {
-                    api.Kill();
-                    await Task.Delay(1000);
-                    await api.StartAsync();
-                });
-            });
-        await restart!;
+        var run = await StreamInterruptedAsync(fleet, new RunOptions { Port = api.MqttPort, Count = 50_000, Rate = 0, InFlight = 16, Bad = 0.01, Repeat = 0.01 },
+            afterAcks: 15_000, () => KillAndRestart(api));
         Assert.True(run.Retries > 0, "the kill interrupted messages in flight, which were sent again");
         await AssertReconciled(api, run);
     }
@@ -91,22 +108,13 @@ public sealed class ReliabilityTests
         await using var api = new ApiProcess(db.ConnectionString);
         await api.StartAsync();
         var fleet = await SetUpAsync(api, gateways: 5, devices: 4);
-        Task? restart = null;
-        var started = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        var run = await Publisher.RunAsync(fleet, new RunOptions { Port = api.MqttPort, Count = 20_000, Rate = 4_000, InFlight = 16, Bad = 0, Repeat = 0.01 },
-            TextWriter.Null, timeout.Token, acked =>
-            {
-                if (acked < 5_000 || Interlocked.Exchange(ref started, 1) == 1) return;
-                restart = Task.Run(async () =>
-                {
-                    // pg_ctl restart -m fast: every connection is cut, new ones are refused until the server is back.
-                    using var p = System.Diagnostics.Process.Start("bash", restartScript)!;
-                    await p.WaitForExitAsync();
-                    Assert.Equal(0, p.ExitCode);
-                });
-            });
-        await restart!;
+        var run = await StreamInterruptedAsync(fleet, Paced(api), afterAcks: 5_000, async () =>
+        {
+            // pg_ctl restart -m fast: every connection is cut, new ones are refused until the server is back.
+            using var p = System.Diagnostics.Process.Start("bash", restartScript)!;
+            await p.WaitForExitAsync();
+            Assert.Equal(0, p.ExitCode);
+        });
         await AssertReconciled(api, run);
         Assert.Contains("Alert ingestion paused", await File.ReadAllTextAsync(api.Log));
     }
@@ -120,31 +128,22 @@ public sealed class ReliabilityTests
         var fleet = await SetUpAsync(api, gateways: 5, devices: 4);
         var name = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
         var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ToString();
-        Task? outage = null;
-        var started = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        var run = await Publisher.RunAsync(fleet, new RunOptions { Port = api.MqttPort, Count = 20_000, Rate = 4_000, InFlight = 16, Bad = 0, Repeat = 0.01 },
-            TextWriter.Null, timeout.Token, acked =>
+        var run = await StreamInterruptedAsync(fleet, Paced(api), afterAcks: 5_000, async () =>
+        {
+            // Every connection dropped, new ones refused for a while.
+            await using (var conn = new NpgsqlConnection(admin))
             {
-                if (acked < 5_000 || Interlocked.Exchange(ref started, 1) == 1) return;
-                outage = Task.Run(async () =>
-                {
-                    // As a restart looks to the service: every connection dropped, new ones refused for a while.
-                    await using (var conn = new NpgsqlConnection(admin))
-                    {
-                        await conn.OpenAsync();
-                        await new NpgsqlCommand($"ALTER DATABASE {name} ALLOW_CONNECTIONS false", conn).ExecuteNonQueryAsync();
-                        await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'", conn).ExecuteNonQueryAsync();
-                    }
-                    await Task.Delay(4000);
-                    await using (var conn = new NpgsqlConnection(admin))
-                    {
-                        await conn.OpenAsync();
-                        await new NpgsqlCommand($"ALTER DATABASE {name} ALLOW_CONNECTIONS true", conn).ExecuteNonQueryAsync();
-                    }
-                });
-            });
-        await outage!;
+                await conn.OpenAsync();
+                await new NpgsqlCommand($"ALTER DATABASE {name} ALLOW_CONNECTIONS false", conn).ExecuteNonQueryAsync();
+                await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'", conn).ExecuteNonQueryAsync();
+            }
+            await Task.Delay(4000);
+            await using (var conn = new NpgsqlConnection(admin))
+            {
+                await conn.OpenAsync();
+                await new NpgsqlCommand($"ALTER DATABASE {name} ALLOW_CONNECTIONS true", conn).ExecuteNonQueryAsync();
+            }
+        });
         // The API key check needs the database too, so the pause is read from the service's log.
         Assert.Contains("Alert ingestion paused", await File.ReadAllTextAsync(api.Log));
         await AssertReconciled(api, run);

@@ -46,13 +46,14 @@ public sealed class DeduplicationTests
     public void The_token_bucket_allows_its_burst_then_its_rate()
     {
         var bucket = new TokenBucket(10, 3);
-        var t = 1_000_000L;
+        // Days of uptime: elapsed time, not raw timestamps (a timestamp times ticks per second overflows a long).
+        var t = TimeSpan.FromDays(40);
         Assert.True(bucket.TryTake(t) && bucket.TryTake(t) && bucket.TryTake(t));
         Assert.False(bucket.TryTake(t));
-        Assert.True(bucket.TryTake(t + TimeSpan.TicksPerSecond / 10));
-        Assert.False(bucket.TryTake(t + TimeSpan.TicksPerSecond / 10));
+        Assert.True(bucket.TryTake(t + TimeSpan.FromMilliseconds(100)));
+        Assert.False(bucket.TryTake(t + TimeSpan.FromMilliseconds(100)));
         // A long pause refills to the burst, not beyond.
-        var later = t + TimeSpan.TicksPerMinute;
+        var later = t + TimeSpan.FromMinutes(1);
         Assert.True(bucket.TryTake(later) && bucket.TryTake(later) && bucket.TryTake(later));
         Assert.False(bucket.TryTake(later));
     }
