@@ -100,6 +100,18 @@ public static class TileLoad
             }
         }
 
+        // The same tiles again, one at a time, now from the cache: the floor of the client, the transport and the
+        // API's request handling, without the database.
+        var cached = new double[tiles.Count];
+        for (var i = 0; i < tiles.Count; i++)
+        {
+            var (layer, z, x, y) = tiles[i];
+            var t = Stopwatch.GetTimestamp();
+            using var r = await client.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
+            await r.Content.ReadAsByteArrayAsync();
+            cached[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+
         // Raw: the same SQL, same parameters, straight through Npgsql.
         var raw = await RawPassAsync(dataSource, sql, tiles);
         // And with the API's connection settings (prepared statements, no reset): the database's own floor.
@@ -113,6 +125,7 @@ public static class TileLoad
         Console.WriteLine(Stats("tile cold", cold));
         if (app.Count > 0) Console.WriteLine(Stats("tile cold, inside the API from request to response (Server-Timing app)", app.ToArray()));
         if (db.Count > 0) Console.WriteLine(Stats("tile cold, database step inside the API (Server-Timing db)", db.ToArray()));
+        Console.WriteLine(Stats("tile cached, one at a time", cached));
         Console.WriteLine(Stats("tile raw SQL", raw));
         Console.WriteLine(Stats("tile raw SQL prepared", prepared));
         Console.WriteLine(FormattableString.Invariant(

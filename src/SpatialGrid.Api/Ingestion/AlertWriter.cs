@@ -43,22 +43,56 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
 
     private sealed class StaleCaseHint : Exception;
 
+    /// <summary>
+    /// The (gateway, msgId) pairs this writer stored lately. Only those are looked up before the batch's COPY; any
+    /// other repeat (stored by another instance, before a restart, or long ago) meets the unique key, and the batch
+    /// is written again with every message looked up. Only this writer touches it, after each commit.
+    /// </summary>
+    private readonly RecentMessages _recent = new();
+
+    /// <summary>Batches written a second time because a repeat was not remembered (GET /api/ingestion).</summary>
+    public long UnrememberedRepeats => Interlocked.Read(ref _unremembered);
+    private long _unremembered;
+
+    private sealed class UnrememberedRepeat : Exception;
+
     public async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteAsync(IReadOnlyList<Inbound> batch, CancellationToken ct)
     {
         // Hints are cheap to lose: keep them bounded.
         if (_deviceCases.Count > 1_000_000) _deviceCases.Clear();
+        var written = await WriteCheckedAsync(batch, lookUpAll: false, ct);
+        // Remembered only once committed: a rolled-back batch stored nothing.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (written.Results[i] is InboundResult.Stored or InboundResult.Duplicate) _recent.Add(batch[i].GatewayId, batch[i].Alert!.MsgId);
+        }
+        return written;
+    }
+
+    private async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteCheckedAsync(IReadOnlyList<Inbound> batch, bool lookUpAll, CancellationToken ct)
+    {
         try
         {
-            return await WriteOnceAsync(batch, useHints: true, ct);
+            try
+            {
+                return await WriteOnceAsync(batch, useHints: true, lookUpAll, ct);
+            }
+            catch (StaleCaseHint)
+            {
+                _deviceCases.Clear();
+                return await WriteOnceAsync(batch, useHints: false, lookUpAll, ct);
+            }
         }
-        catch (StaleCaseHint)
+        catch (UnrememberedRepeat) when (!lookUpAll)
         {
+            // The rolled-back attempt may have left hints to cases it opened: drop them all.
             _deviceCases.Clear();
-            return await WriteOnceAsync(batch, useHints: false, ct);
+            Interlocked.Increment(ref _unremembered);
+            return await WriteCheckedAsync(batch, lookUpAll: true, ct);
         }
     }
 
-    private async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteOnceAsync(IReadOnlyList<Inbound> batch, bool useHints, CancellationToken ct)
+    private async Task<(InboundResult[] Results, List<OpenedCase> Opened)> WriteOnceAsync(IReadOnlyList<Inbound> batch, bool useHints, bool lookUpAll, CancellationToken ct)
     {
         var results = new InboundResult[batch.Count];
         var opened = new List<OpenedCase>();
@@ -82,12 +116,15 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             }
             Step("lock");
 
-            // Redeliveries: stored already (another batch, another instance), or twice in this batch.
+            // Redeliveries: stored already (another batch, another instance), or twice in this batch. Only the
+            // messages this writer may have stored lately are looked up; the unique key answers for the others.
             var stored = new HashSet<(string, string)>();
-            await using (var ex = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"), conn, tx))
+            var lookUp = lookUpAll ? accepted : accepted.Where(i => _recent.MayContain(batch[i].GatewayId, batch[i].Alert!.MsgId)).ToList();
+            if (lookUp.Count > 0)
             {
-                ex.Parameters.AddWithValue("gateways", accepted.Select(i => batch[i].GatewayId).ToArray());
-                ex.Parameters.AddWithValue("msgs", accepted.Select(i => batch[i].Alert!.MsgId).ToArray());
+                await using var ex = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"), conn, tx);
+                ex.Parameters.AddWithValue("gateways", lookUp.Select(i => batch[i].GatewayId).ToArray());
+                ex.Parameters.AddWithValue("msgs", lookUp.Select(i => batch[i].Alert!.MsgId).ToArray());
                 await using var r = await ex.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
             }
@@ -99,7 +136,14 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 else results[i] = InboundResult.Duplicate;
             }
 
-            if (fresh.Count > 0) await StoreAsync(batch, fresh, conn, tx, now, opened, useHints, ct);
+            try
+            {
+                if (fresh.Count > 0) await StoreAsync(batch, fresh, conn, tx, now, opened, useHints, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == AlertMessageKey && !lookUpAll)
+            {
+                throw new UnrememberedRepeat();
+            }
             foreach (var i in fresh) results[i] = InboundResult.Stored;
         }
 
@@ -222,7 +266,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         var alarms = pending.Select(p => (Device: p.Device, Case: p.Case.Id)).ToList();
 
         Step("match-and-new-cases");
-        // Binary COPY: the rows were checked against stored ones under the district lock, so no conflict can arise.
+        // Binary COPY under the district lock: a row already stored that was not looked up fails the unique key, and
+        // the batch is written again with every message looked up (WriteCheckedAsync).
         // Synchronous writes into Npgsql's buffer (it flushes every 8 KiB): a million awaits a minute cost more than the rare blocking flush.
         await using (var copy = await conn.BeginBinaryImportAsync(CopyAlerts, ct))
         {
@@ -271,6 +316,8 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             await al.ExecuteNonQueryAsync(ct);
         }
     }
+
+    private const string AlertMessageKey = "ix_alerts_gateway_id_msg_id";
 
     private const string CopyAlerts = "COPY alerts (gateway_id, msg_id, device_id, type, severity, observed_at, received_at, stored_at, location, " +
         "district_code, grid_code, class_code, confidence, media, props, outcome, case_id) FROM STDIN (FORMAT BINARY)";

@@ -27,7 +27,7 @@ public static class GatewaysApi
         IReadOnlyDictionary<string, long> Refused, StoredTotals Database, bool IngestionPaused, int Queued);
     public sealed record StoredTotals(long Alerts, DateTimeOffset? LastAlertAt, long DeadLetters, IReadOnlyDictionary<string, long> DeadLettersByReason);
     public sealed record IngestionStatus(bool Paused, int Queued, long Batches, long Messages, double MeanBatch, int LargestBatch, double WriterSeconds,
-        double WriterMicrosecondsPerMessage, IReadOnlyDictionary<string, double> WriterSecondsByStep, int Gateways, int Devices);
+        double WriterMicrosecondsPerMessage, IReadOnlyDictionary<string, double> WriterSecondsByStep, long BatchesRewrittenForUnrememberedRepeats, int Gateways, int Devices);
     public sealed record AlertView(long Id, string GatewayId, string MsgId, string DeviceId, string Type, string Severity, DateTimeOffset ObservedAt,
         DateTimeOffset ReceivedAt, DateTimeOffset StoredAt, double Lon, double Lat, string GridCode, string? ClassCode, double? Confidence, string? Media,
         string Outcome, string? CaseNumber);
@@ -50,7 +50,7 @@ public static class GatewaysApi
                 p.Batches == 0 ? 0 : Math.Round((double)p.Written / p.Batches, 1), p.LargestBatch, Math.Round(TimeSpan.FromTicks(p.WriteTicks).TotalSeconds, 3),
                 p.Written == 0 ? 0 : Math.Round(TimeSpan.FromTicks(p.WriteTicks).TotalMicroseconds / p.Written, 1),
                 new SortedDictionary<string, double>(w.StepTicks.ToDictionary(x => x.Key, x => Math.Round(TimeSpan.FromTicks(x.Value).TotalSeconds, 3))),
-                r.Gateways.Count(), r.DeviceCount)))
+                w.UnrememberedRepeats, r.Gateways.Count(), r.DeviceCount)))
             .WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("The alert pipeline of this instance: paused or not, queue, batches written, mean and largest batch, writer time");
         app.MapGet("/api/alerts", Alerts).WithTags("Gateways & devices").RequireAuthorization(SecuritySetup.CaseReaderPolicy)

@@ -87,6 +87,43 @@ public sealed class AlertIngestionTests(IngestionFixture api) : IClassFixture<In
     }
 
     [Fact]
+    public async Task A_repeat_stored_by_another_instance_is_absorbed_and_the_batch_around_it_written_whole()
+    {
+        // What another instance (or this one before a restart) stored: this writer does not remember it, so it is
+        // not looked up before the COPY; the unique key refuses it and the batch is written again, looked up.
+        var (wx, wy) = api.City.WestPoint;
+        var msgId = $"elsewhere-{Guid.NewGuid():N}";
+        var district = api.City.WestGrid[..6];
+        Assert.Equal(1, await Count($"""
+            WITH i AS (INSERT INTO alerts (gateway_id, msg_id, device_id, type, severity, observed_at, received_at, stored_at, location, district_code, grid_code, outcome)
+            VALUES ('gw-b', '{msgId}', 'mh-9', 'manhole.gas', 'major', now(), now(), now(), ST_SetSRID(ST_MakePoint({wx}, {wy}), 4326), '{district}', '{api.City.WestGrid}', 4)
+            RETURNING 1) SELECT count(*) FROM i
+            """));
+        var before = (await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/ingestion"))).GetProperty("batchesRewrittenForUnrememberedRepeats").GetInt64();
+
+        using var client = await api.ConnectAsync("gw-b", api.SecretB);
+        var fresh = Enumerable.Range(0, 30).Select(_ => IngestionFixture.Alert("mh-9", "manhole.gas")).ToList();
+        var sends = fresh.Take(15).Append(IngestionFixture.Alert("mh-9", "manhole.gas", msgId)).Concat(fresh.Skip(15))
+            .Select(a => IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-b/alert", a)).ToList();
+        Assert.All(await Task.WhenAll(sends), r => Assert.True(r.IsSuccess, r.ReasonCode.ToString()));
+
+        // The repeat is still the row the other instance wrote; every fresh alert is stored once and joined one case.
+        Assert.Equal(1, await Count($"SELECT count(*) FROM alerts WHERE msg_id = '{msgId}' AND outcome = 4"));
+        var ids = string.Join(",", fresh.Select(a => $"'{a["msgId"]}'"));
+        Assert.Equal(30, await Count($"SELECT count(*) FROM alerts WHERE msg_id IN ({ids})"));
+        Assert.Equal(30, await Count($"SELECT count(DISTINCT msg_id) FROM alerts WHERE msg_id IN ({ids})"));
+        Assert.Equal(1, await Count($"SELECT count(DISTINCT case_id) FROM alerts WHERE msg_id IN ({ids})"));
+        Assert.Equal(1, await Count("SELECT count(*) FROM cases WHERE device_id = 'mh-9' AND alert_type = 'manhole.gas' AND state NOT IN (7, 8)"));
+        var after = (await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/ingestion"))).GetProperty("batchesRewrittenForUnrememberedRepeats").GetInt64();
+        Assert.True(after > before, "the batch holding the repeat was written a second time");
+
+        // Now remembered: sent again, it is looked up and absorbed without another rewrite.
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-b/alert", IngestionFixture.Alert("mh-9", "manhole.gas", msgId))).IsSuccess);
+        Assert.Equal(after, (await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/ingestion"))).GetProperty("batchesRewrittenForUnrememberedRepeats").GetInt64());
+        Assert.Equal(1, await Count($"SELECT count(*) FROM alerts WHERE msg_id = '{msgId}'"));
+    }
+
+    [Fact]
     public async Task Camera_detections_below_the_threshold_are_kept_without_a_case_and_nearby_ones_of_a_class_join_one_case()
     {
         using var client = await api.ConnectA();
