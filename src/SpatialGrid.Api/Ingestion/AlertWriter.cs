@@ -109,26 +109,30 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         if (accepted.Count > 0)
         {
             var districts = accepted.Select(i => batch[i].GridCode![..6]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            await using (var lk = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/lock_districts.sql"), conn, tx))
-            {
-                lk.Parameters.AddWithValue("districts", districts);
-                await lk.ExecuteScalarAsync(ct);
-            }
-            Step("lock");
-
             // Redeliveries: stored already (another batch, another instance), or twice in this batch. Only the
             // messages this writer may have stored lately are looked up; the unique key answers for the others.
+            // The lookup goes in the same round trip as the district locks, which it follows.
             var stored = new HashSet<(string, string)>();
             var lookUp = lookUpAll ? accepted : accepted.Where(i => _recent.MayContain(batch[i].GatewayId, batch[i].Alert!.MsgId)).ToList();
-            if (lookUp.Count > 0)
+            await using (var locked = new NpgsqlBatch(conn, tx))
             {
-                await using var ex = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"), conn, tx);
-                ex.Parameters.AddWithValue("gateways", lookUp.Select(i => batch[i].GatewayId).ToArray());
-                ex.Parameters.AddWithValue("msgs", lookUp.Select(i => batch[i].Alert!.MsgId).ToArray());
-                await using var r = await ex.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
+                var lk = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/lock_districts.sql"));
+                lk.Parameters.AddWithValue("districts", districts);
+                locked.BatchCommands.Add(lk);
+                if (lookUp.Count > 0)
+                {
+                    var ex = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"));
+                    ex.Parameters.AddWithValue("gateways", lookUp.Select(i => batch[i].GatewayId).ToArray());
+                    ex.Parameters.AddWithValue("msgs", lookUp.Select(i => batch[i].Alert!.MsgId).ToArray());
+                    locked.BatchCommands.Add(ex);
+                }
+                await using var r = await locked.ExecuteReaderAsync(ct);
+                if (await r.NextResultAsync(ct))
+                {
+                    while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
+                }
             }
-            Step("existing");
+            Step("lock-and-existing");
             var fresh = new List<int>();
             foreach (var i in accepted)
             {

@@ -125,15 +125,17 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasDatabaseName("ix_alerts_case_id")
                         .HasFilter("case_id IS NOT NULL");
 
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_alerts_received_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ReceivedAt"), "brin");
+
                     b.HasIndex("DeviceId", "ReceivedAt")
                         .HasDatabaseName("ix_alerts_device_id_received_at");
 
                     b.HasIndex("GatewayId", "MsgId")
                         .IsUnique()
                         .HasDatabaseName("ix_alerts_gateway_id_msg_id");
-
-                    b.HasIndex("GridCode", "ObservedAt")
-                        .HasDatabaseName("ix_alerts_grid_code_observed_at");
 
                     b.ToTable("alerts", (string)null);
                 });
