@@ -106,33 +106,55 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
         var rejected = new List<int>();
         for (var i = 0; i < batch.Count; i++) (batch[i].Rejected ? rejected : accepted).Add(i);
 
-        if (accepted.Count > 0)
+        // One round trip before the alerts' COPY: the district locks, the lookup of repeats (which the locks guard)
+        // and the dead letters. Redeliveries are stored already (another batch, another instance) or twice in this
+        // batch; only the messages this writer may have stored lately are looked up: the unique key answers for
+        // the others.
+        var stored = new HashSet<(string, string)>();
+        var lookUp = lookUpAll ? accepted : accepted.Where(i => _recent.MayContain(batch[i].GatewayId, batch[i].Alert!.MsgId)).ToList();
+        await using (var first = new NpgsqlBatch(conn, tx))
         {
-            var districts = accepted.Select(i => batch[i].GridCode![..6]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            // Redeliveries: stored already (another batch, another instance), or twice in this batch. Only the
-            // messages this writer may have stored lately are looked up; the unique key answers for the others.
-            // The lookup goes in the same round trip as the district locks, which it follows.
-            var stored = new HashSet<(string, string)>();
-            var lookUp = lookUpAll ? accepted : accepted.Where(i => _recent.MayContain(batch[i].GatewayId, batch[i].Alert!.MsgId)).ToList();
-            await using (var locked = new NpgsqlBatch(conn, tx))
+            if (accepted.Count > 0)
             {
                 var lk = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/lock_districts.sql"));
-                lk.Parameters.AddWithValue("districts", districts);
-                locked.BatchCommands.Add(lk);
-                if (lookUp.Count > 0)
-                {
-                    var ex = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"));
-                    ex.Parameters.AddWithValue("gateways", lookUp.Select(i => batch[i].GatewayId).ToArray());
-                    ex.Parameters.AddWithValue("msgs", lookUp.Select(i => batch[i].Alert!.MsgId).ToArray());
-                    locked.BatchCommands.Add(ex);
-                }
-                await using var r = await locked.ExecuteReaderAsync(ct);
-                if (await r.NextResultAsync(ct))
+                lk.Parameters.AddWithValue("districts", accepted.Select(i => batch[i].GridCode![..6]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+                first.BatchCommands.Add(lk);
+            }
+            if (lookUp.Count > 0)
+            {
+                var ex = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/existing_alerts.sql"));
+                ex.Parameters.AddWithValue("gateways", lookUp.Select(i => batch[i].GatewayId).ToArray());
+                ex.Parameters.AddWithValue("msgs", lookUp.Select(i => batch[i].Alert!.MsgId).ToArray());
+                first.BatchCommands.Add(ex);
+            }
+            if (rejected.Count > 0)
+            {
+                var dl = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/insert_dead_letters.sql"));
+                dl.Parameters.AddWithValue("gateway", rejected.Select(i => batch[i].GatewayId).ToArray());
+                dl.Parameters.AddWithValue("topic", rejected.Select(i => Clip(batch[i].Topic, 300)).ToArray());
+                dl.Parameters.AddWithValue("msg", rejected.Select(i => batch[i].MsgId).ToArray());
+                dl.Parameters.AddWithValue("reason", rejected.Select(i => batch[i].Reason!).ToArray());
+                dl.Parameters.AddWithValue("detail", rejected.Select(i => Clip(batch[i].Detail!, 1000)).ToArray());
+                dl.Parameters.AddWithValue("payload", rejected.Select(i => batch[i].Payload).ToArray());
+                dl.Parameters.AddWithValue("size", rejected.Select(i => batch[i].Size).ToArray());
+                dl.Parameters.AddWithValue("received", rejected.Select(i => batch[i].ReceivedAt).ToArray());
+                first.BatchCommands.Add(dl);
+            }
+            if (first.BatchCommands.Count > 0)
+            {
+                await using var r = await first.ExecuteReaderAsync(ct);
+                // The locks' result first, then the stored pairs.
+                if (lookUp.Count > 0 && await r.NextResultAsync(ct))
                 {
                     while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
                 }
             }
-            Step("lock-and-existing");
+        }
+        foreach (var i in rejected) results[i] = InboundResult.Rejected;
+        Step("lock-existing-dead-letters");
+
+        if (accepted.Count > 0)
+        {
             var fresh = new List<int>();
             foreach (var i in accepted)
             {
@@ -149,22 +171,6 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
                 throw new UnrememberedRepeat();
             }
             foreach (var i in fresh) results[i] = InboundResult.Stored;
-        }
-
-        if (rejected.Count > 0)
-        {
-            await using var dl = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/insert_dead_letters.sql"), conn, tx);
-            dl.Parameters.AddWithValue("gateway", rejected.Select(i => batch[i].GatewayId).ToArray());
-            dl.Parameters.AddWithValue("topic", rejected.Select(i => Clip(batch[i].Topic, 300)).ToArray());
-            dl.Parameters.AddWithValue("msg", rejected.Select(i => batch[i].MsgId).ToArray());
-            dl.Parameters.AddWithValue("reason", rejected.Select(i => batch[i].Reason!).ToArray());
-            dl.Parameters.AddWithValue("detail", rejected.Select(i => Clip(batch[i].Detail!, 1000)).ToArray());
-            dl.Parameters.AddWithValue("payload", rejected.Select(i => batch[i].Payload).ToArray());
-            dl.Parameters.AddWithValue("size", rejected.Select(i => batch[i].Size).ToArray());
-            dl.Parameters.AddWithValue("received", rejected.Select(i => batch[i].ReceivedAt).ToArray());
-            await dl.ExecuteNonQueryAsync(ct);
-            foreach (var i in rejected) results[i] = InboundResult.Rejected;
-            Step("dead-letters");
         }
 
         await tx.CommitAsync(ct);
