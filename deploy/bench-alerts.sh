@@ -54,7 +54,10 @@ echo "as fast as acknowledgements allow, 8 in flight per gateway:"; run $MQTT --
 for rate in 10000 15000 20000; do
   echo "paced at $rate alerts/s (storm: the middle third at 5x):"; run $MQTT --count "$COUNT" --rate $rate --inflight 32 --storm --no-reconcile | sed 's/^/  /'
 done
-echo "paced at 20000 alerts/s, steady:"; run $MQTT --count "$COUNT" --rate 20000 --inflight 32 --no-reconcile | sed 's/^/  /'
+# Steady at the target and a little above it: the simulator's pacing delivers ~97 % of the rate asked for.
+for rate in 20000 21000; do
+  echo "paced at $rate alerts/s, steady:"; run $MQTT --count "$COUNT" --rate $rate --inflight 32 --no-reconcile | sed 's/^/  /'
+done
 curl -fs -H "X-Api-Key: $KEY" "$API/api/ingestion"; echo
 printf 'peak RSS of the API process (embedded broker): %s MiB\n' "$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$api/status)"
 kill "$api"; wait "$api" 2>/dev/null || true; api=""
