@@ -17,9 +17,13 @@ public sealed class SecurityOptions
     public string? BootstrapAdminKeyFile { get; set; }
 }
 
-/// <summary>Reads the key from <c>X-Api-Key</c> or <c>Authorization: ApiKey …</c> / <c>Bearer sgk_…</c>.</summary>
+/// <summary>
+/// Reads the key from <c>X-Api-Key</c> or <c>Authorization: ApiKey …</c> / <c>Bearer sgk_…</c>. The database
+/// context is taken only when a request carries a key: building one cost every anonymous read (a map's tiles)
+/// ~50–70 µs, a third of a cached tile's whole round trip (measured stage by stage).
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SpatialGridDb db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public new const string Scheme = "ApiKey";
@@ -36,7 +40,7 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
         if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
-        var (principal, failure) = await PrincipalAsync(db, key);
+        var (principal, failure) = await PrincipalAsync(Context.RequestServices.GetRequiredService<SpatialGridDb>(), key);
         return principal is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
     }
 

@@ -38,9 +38,11 @@ public static class DatabaseSetup
             builder.EnableDynamicJson();
             return builder.Build();
         });
+        // The options depend on singletons only: built once, not once per request (that cost each request that
+        // asked for a context tens of microseconds before it ran a query).
         services.AddDbContext<SpatialGridDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention(), optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 
