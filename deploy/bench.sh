@@ -39,6 +39,13 @@ tiles_api=$!
 for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
 dotnet "$bench" tile-load "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
 kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+# Again with an empty cache: each tile through the API and as raw SQL back to back (the machine drifts within a run).
+(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
+  Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
+tiles_api=$!
+for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+dotnet "$bench" tile-interleaved "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
+kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
 
 }
 

@@ -25,6 +25,9 @@ switch (args)
     case ["tile-load", var api, var connection, var sqlFolder]:
         await TileLoad.RunAsync(api, connection, sqlFolder);
         return;
+    case ["tile-interleaved", var api, var connection, var sqlFolder]:
+        await TileLoad.RunInterleavedAsync(api, connection, sqlFolder);
+        return;
     case ["alert-copy", var connection, var batch]:
         await AlertLoad.CopyCeilingAsync(connection, int.Parse(batch));
         return;

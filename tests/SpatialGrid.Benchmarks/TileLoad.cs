@@ -41,6 +41,28 @@ public static class TileLoad
         return FormattableString.Invariant($"{name} p50 {P(0.5):0.00} ms, p95 {P(0.95):0.00} ms, p99 {P(0.99):0.00} ms");
     }
 
+    private static async Task<double> RawAsync(NpgsqlDataSource dataSource, string sql, int z, int x, int y)
+    {
+        var t = Stopwatch.GetTimestamp();
+        await using var cmd = dataSource.CreateCommand(sql);
+        cmd.Parameters.AddWithValue("z", z);
+        cmd.Parameters.AddWithValue("x", x);
+        cmd.Parameters.AddWithValue("y", y);
+        cmd.Parameters.AddWithValue("tolerance", 360.0 / (1 << z) / 4096);
+        cmd.Parameters.AddWithValue("cap", 5000);
+        cmd.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
+        await cmd.ExecuteScalarAsync();
+        return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+    }
+
+    private static async Task<double> ApiAsync(HttpClient client, string layer, int z, int x, int y)
+    {
+        var t = Stopwatch.GetTimestamp();
+        using var r = await client.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
+        await r.Content.ReadAsByteArrayAsync();
+        return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+    }
+
     private static async Task<double[]> RawPassAsync(NpgsqlDataSource dataSource, Dictionary<string, string> sql, List<(string Layer, int Z, int X, int Y)> tiles)
     {
         var raw = new double[tiles.Count];
@@ -59,6 +81,45 @@ public static class TileLoad
             raw[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
         return raw;
+    }
+
+    /// <summary>
+    /// The cold and raw passes of <see cref="RunAsync"/> run one after the other, and this machine's speed drifts
+    /// within a run. Here the same 1,000 tiles (against an API just started, its cache empty) are each asked of the
+    /// API and run as raw SQL back to back, in alternating order, so that both see the machine in the same state.
+    /// </summary>
+    public static async Task RunInterleavedAsync(string api, string connection, string sqlFolder)
+    {
+        var tiles = Tiles();
+        using var client = new HttpClient { BaseAddress = new Uri(api) };
+        var sql = Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql")));
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await RawPassAsync(dataSource, sql, tiles);
+        for (var z = 10; z <= 11; z++)
+            foreach (var layer in Layers)
+                (await client.GetAsync($"/tiles/{layer}/{z}/{(int)((121.47 + 180) / 360 * (1 << z))}/{(z == 10 ? 423 : 846)}.mvt")).Dispose();
+        var cold = new double[tiles.Count];
+        var raw = new double[tiles.Count];
+        for (var i = 0; i < tiles.Count; i++)
+        {
+            var (layer, z, x, y) = tiles[i];
+            if (i % 2 == 0)
+            {
+                cold[i] = await ApiAsync(client, layer, z, x, y);
+                raw[i] = await RawAsync(dataSource, sql[layer], z, x, y);
+            }
+            else
+            {
+                raw[i] = await RawAsync(dataSource, sql[layer], z, x, y);
+                cold[i] = await ApiAsync(client, layer, z, x, y);
+            }
+        }
+        var coldSorted = cold.Order().ToArray();
+        var rawSorted = raw.Order().ToArray();
+        Console.WriteLine(Stats("tile cold, interleaved with raw", cold));
+        Console.WriteLine(Stats("tile raw SQL, interleaved with cold", raw));
+        Console.WriteLine(FormattableString.Invariant(
+            $"tile cold/raw ratio, interleaved: p50 {coldSorted[500] / rawSorted[500]:0.00}, p95 {coldSorted[950] / rawSorted[950]:0.00}"));
     }
 
     public static async Task RunAsync(string api, string connection, string sqlFolder)
