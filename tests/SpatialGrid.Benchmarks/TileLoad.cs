@@ -69,18 +69,23 @@ public static class TileLoad
         for (var i = 0; i < tiles.Count; i++)
         {
             var (layer, z, x, y) = tiles[i];
-            var t = Stopwatch.GetTimestamp();
-            await using var cmd = dataSource.CreateCommand(sql[layer]);
-            cmd.Parameters.AddWithValue("z", z);
-            cmd.Parameters.AddWithValue("x", x);
-            cmd.Parameters.AddWithValue("y", y);
-            cmd.Parameters.AddWithValue("tolerance", 360.0 / (1 << z) / 4096);
-            cmd.Parameters.AddWithValue("cap", 5000);
-            cmd.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
-            await cmd.ExecuteScalarAsync();
-            raw[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            raw[i] = await RawAsync(dataSource, sql[layer], z, x, y);
         }
         return raw;
+    }
+
+    /// <summary>The API's code is compiled on first use: warm it on tiles outside the measured set (zooms 10–11).</summary>
+    private static async Task WarmUpApiAsync(HttpClient client)
+    {
+        for (var z = 10; z <= 11; z++)
+            foreach (var layer in Layers)
+                (await client.GetAsync($"/tiles/{layer}/{z}/{(int)((121.47 + 180) / 360 * (1 << z))}/{(z == 10 ? 423 : 846)}.mvt")).Dispose();
+    }
+
+    private static string Ratio(string name, double[] a, double[] b)
+    {
+        var (x, y) = (a.Order().ToArray(), b.Order().ToArray());
+        return FormattableString.Invariant($"{name}: p50 {x[x.Length / 2] / y[y.Length / 2]:0.00}, p95 {x[x.Length * 95 / 100] / y[y.Length * 95 / 100]:0.00}");
     }
 
     /// <summary>
@@ -95,9 +100,7 @@ public static class TileLoad
         var sql = Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql")));
         await using var dataSource = NpgsqlDataSource.Create(connection);
         await RawPassAsync(dataSource, sql, tiles);
-        for (var z = 10; z <= 11; z++)
-            foreach (var layer in Layers)
-                (await client.GetAsync($"/tiles/{layer}/{z}/{(int)((121.47 + 180) / 360 * (1 << z))}/{(z == 10 ? 423 : 846)}.mvt")).Dispose();
+        await WarmUpApiAsync(client);
         var cold = new double[tiles.Count];
         var raw = new double[tiles.Count];
         for (var i = 0; i < tiles.Count; i++)
@@ -114,12 +117,9 @@ public static class TileLoad
                 cold[i] = await ApiAsync(client, layer, z, x, y);
             }
         }
-        var coldSorted = cold.Order().ToArray();
-        var rawSorted = raw.Order().ToArray();
         Console.WriteLine(Stats("tile cold, interleaved with raw", cold));
         Console.WriteLine(Stats("tile raw SQL, interleaved with cold", raw));
-        Console.WriteLine(FormattableString.Invariant(
-            $"tile cold/raw ratio, interleaved: p50 {coldSorted[500] / rawSorted[500]:0.00}, p95 {coldSorted[950] / rawSorted[950]:0.00}"));
+        Console.WriteLine(Ratio("tile cold/raw ratio, interleaved", cold, raw));
     }
 
     public static async Task RunAsync(string api, string connection, string sqlFolder)
@@ -133,10 +133,7 @@ public static class TileLoad
         // memory and the comparison is of the service's work, not of the disk. The API's tile cache stays empty.
         await RawPassAsync(dataSource, sql, tiles);
 
-        // The API's code is compiled on first use: warm it on tiles outside the measured set (zooms 10–11).
-        for (var z = 10; z <= 11; z++)
-            foreach (var layer in Layers)
-                (await client.GetAsync($"/tiles/{layer}/{z}/{(int)((121.47 + 180) / 360 * (1 << z))}/{(z == 10 ? 423 : 846)}.mvt")).Dispose();
+        await WarmUpApiAsync(client);
 
         // Cold: the API's tile cache is empty; one request at a time.
         var cold = new double[tiles.Count];
@@ -167,10 +164,7 @@ public static class TileLoad
         for (var i = 0; i < tiles.Count; i++)
         {
             var (layer, z, x, y) = tiles[i];
-            var t = Stopwatch.GetTimestamp();
-            using var r = await client.GetAsync($"/tiles/{layer}/{z}/{x}/{y}.mvt");
-            await r.Content.ReadAsByteArrayAsync();
-            cached[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            cached[i] = await ApiAsync(client, layer, z, x, y);
         }
 
         // Raw: the same SQL, same parameters, straight through Npgsql.
@@ -180,19 +174,14 @@ public static class TileLoad
         await using var preparedSource = NpgsqlDataSource.Create(tuned.ToString());
         await RawPassAsync(preparedSource, sql, tiles.Take(50).ToList());
         var prepared = await RawPassAsync(preparedSource, sql, tiles);
-        var coldSorted = cold.Order().ToArray();
-        var rawSorted = raw.Order().ToArray();
-        var preparedSorted = prepared.Order().ToArray();
         Console.WriteLine(Stats("tile cold", cold));
         if (app.Count > 0) Console.WriteLine(Stats("tile cold, inside the API from request to response (Server-Timing app)", app.ToArray()));
         if (db.Count > 0) Console.WriteLine(Stats("tile cold, database step inside the API (Server-Timing db)", db.ToArray()));
         Console.WriteLine(Stats("tile cached, one at a time", cached));
         Console.WriteLine(Stats("tile raw SQL", raw));
         Console.WriteLine(Stats("tile raw SQL prepared", prepared));
-        Console.WriteLine(FormattableString.Invariant(
-            $"tile cold/raw ratio: p50 {coldSorted[500] / rawSorted[500]:0.00}, p95 {coldSorted[950] / rawSorted[950]:0.00}"));
-        Console.WriteLine(FormattableString.Invariant(
-            $"tile cold/raw-prepared ratio: p50 {coldSorted[500] / preparedSorted[500]:0.00}, p95 {coldSorted[950] / preparedSorted[950]:0.00}"));
+        Console.WriteLine(Ratio("tile cold/raw ratio", cold, raw));
+        Console.WriteLine(Ratio("tile cold/raw-prepared ratio", cold, prepared));
 
         // Warm: every tile cached; 16 clients ask for them 20 times over.
         var next = -1;
