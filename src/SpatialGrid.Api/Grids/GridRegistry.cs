@@ -1,13 +1,17 @@
+using NetTopologySuite.Geometries;
 using Npgsql;
 using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Core.Grids;
 
 namespace SpatialGrid.Api.Grids;
 
-/// <summary>A snapshot of the current grid version: the point index and the names of every current grid.</summary>
-public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (string Name, GridLevel Level)> Names)
+/// <summary>
+/// A snapshot of the current grid version: the point index, the names of every current grid, and their extent (null
+/// envelope when there are none), which the maps' TileJSON and tileset metadata give as bounds.
+/// </summary>
+public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (string Name, GridLevel Level)> Names, Envelope Extent)
 {
-    public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>());
+    public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>(), new Envelope());
 }
 
 /// <summary>
@@ -29,7 +33,9 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, M
         {
             var rows = await store.CurrentAsync(ct);
             var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
-            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)));
+            var extent = new Envelope();
+            foreach (var r in rows) extent.ExpandToInclude(r.Geometry.EnvelopeInternal);
+            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)), extent);
             // Every instance reloads on a publish, so each drops its own grid tiles; the grid layer changes as a whole.
             tiles.Apply(new Maps.TileCache.Change("grids", null));
             log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);

@@ -18,10 +18,10 @@ public sealed class GridsOgcCollection : IOgcCollection
 
     public async Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct)
     {
-        var env = new Envelope();
-        foreach (var g in await db.Grids.Where(g => g.ValidFrom != null && g.ValidTo == null && g.Level == GridLevel.District).Select(g => g.Geometry).ToListAsync(ct))
-            env.ExpandToInclude(g.EnvelopeInternal);
-        return env;
+        // The box is computed by PostGIS: the polygons themselves (large for a district) need not travel.
+        var env = await db.Database.SqlQueryRaw<double[]>(
+            "SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS \"Value\" FROM (SELECT ST_Extent(geometry) AS e FROM grids WHERE valid_from IS NOT NULL AND valid_to IS NULL) x WHERE e IS NOT NULL").FirstOrDefaultAsync(ct);
+        return env is { Length: 4 } ? new Envelope(env[0], env[2], env[1], env[3]) : new Envelope();
     }
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)

@@ -89,12 +89,13 @@ public static class TilesApi
         }
     }
 
-    private static async Task<IResult> Metadata(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)
+    private static async Task<IResult> Metadata(string layer, HttpContext http, Grids.GridRegistry grids, IAuthorizationService auth)
     {
         if (TileSources.Find(layer) is not { } source)
             return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'");
         if (await Refusal(source, http, auth) is { } refused) return refused;
-        var env = await new Grids.GridsOgcCollection().ExtentAsync(db, ct);
+        // Every layer is drawn over the district: its current grids' extent (kept by the registry) bounds the tileset.
+        var env = grids.Current.Extent;
         var b = env.IsNull ? new[] { -180.0, -85.0, 180.0, 85.0 } : [env.MinX, env.MinY, env.MaxX, env.MaxY];
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var vectorLayers = source.Layers.Select(l => new { id = l.Id, description = l.Description, minzoom = l.MinZoom, maxzoom = l.MaxZoom, fields = l.Fields });
@@ -110,12 +111,12 @@ public static class TilesApi
         });
     }
 
-    private static async Task<IResult> TileJson(string layer, HttpContext http, Data.SpatialGridDb db, IAuthorizationService auth, CancellationToken ct)
+    private static async Task<IResult> TileJson(string layer, HttpContext http, Grids.GridRegistry registry, IAuthorizationService auth)
     {
         if (TileSources.Find(layer) is not { } source)
             return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
         if (await Refusal(source, http, auth) is { } refused) return refused;
-        var grids = await new Grids.GridsOgcCollection().ExtentAsync(db, ct);
+        var grids = registry.Current.Extent;
         double[] bounds = grids.IsNull ? [-180, -85.05, 180, 85.05] : [grids.MinX, grids.MinY, grids.MaxX, grids.MaxY];
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
         return Results.Json(new Dictionary<string, object?>

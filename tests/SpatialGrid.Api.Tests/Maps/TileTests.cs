@@ -87,6 +87,40 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         Assert.Equal(["districts", "subdistricts", "communities", "grids"], json.GetProperty("vector_layers").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
     }
 
+    [Fact]
+    public async Task Bounds_are_the_current_grids_extent_and_follow_a_published_version()
+    {
+        await Ready();
+        async Task<double[]> TileJsonBounds(string layer) =>
+            JsonDocument.Parse(await api.Anonymous.GetStringAsync($"/tiles/{layer}.json")).RootElement.GetProperty("bounds").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        async Task<double[]> MetadataBounds() =>
+            JsonDocument.Parse(await api.Anonymous.GetStringAsync("/tiles/grids/metadata.json")).RootElement.GetProperty("bounds").GetString()!
+                .Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        async Task<double[]> OgcBounds() =>
+            JsonDocument.Parse(await api.Anonymous.GetStringAsync("/ogc/collections/grids")).RootElement
+                .GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        async Task Publish(IEnumerable<System.Text.Json.Nodes.JsonObject> features) =>
+            (await api.Editor.PostAsync("/api/grids/imports", Upload.GeoJson(SmallCity.Collection(features), ("publish", "true")))).EnsureSuccessStatusCode();
+        async Task Expect(double east)
+        {
+            double[] expected = [City.Lon, City.Lat, east, City.Lat + 0.02];
+            foreach (var bounds in new[] { await TileJsonBounds("grids"), await TileJsonBounds("roads"), await MetadataBounds(), await OgcBounds() })
+                Assert.Equal(expected, bounds, (a, b) => Math.Abs(a - b) < 1e-9);
+        }
+
+        // The district grows eastwards in a new version: every level with it, the east grid to the new edge.
+        var whole = SmallCity.Box(City.Lon, City.Lat, City.Lon + 0.03, City.Lat + 0.02);
+        await Publish([
+            SmallCity.Feature(City.District, "Test district", whole), SmallCity.Feature(City.SubDistrict, "Test sub-district", whole.DeepClone()),
+            SmallCity.Feature(City.Community, "Test community", whole.DeepClone()), SmallCity.Feature(City.WestGrid, "West grid", SmallCity.Box(City.Lon, City.Lat, City.Lon + 0.01, City.Lat + 0.02)),
+            SmallCity.Feature(City.EastGrid, "East grid", SmallCity.Box(City.Lon + 0.01, City.Lat, City.Lon + 0.03, City.Lat + 0.02)),
+        ]);
+        await Expect(City.Lon + 0.03);
+        // And back: the bounds shrink with the version, not only grow.
+        await Publish(City.Features());
+        await Expect(City.Lon + 0.02);
+    }
+
     [Theory]
     [InlineData("/tiles/planets/1/0/0.mvt", HttpStatusCode.NotFound, "layer-not-found")]
     [InlineData("/tiles/grids/3/9/0.mvt", HttpStatusCode.BadRequest, "bad-tile")]
