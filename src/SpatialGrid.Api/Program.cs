@@ -23,6 +23,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new GeoJsonConverterFactory(GeometryFactories.Wgs84));
     // Chinese names stay readable in the JSON instead of \uXXXX escapes.
     o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+    // A NUL character cannot be stored: a body holding one is a bad request, not a database error.
+    o.SerializerOptions.RefuseNul();
 });
 // OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
@@ -39,6 +41,7 @@ builder.Services.AddComponents();
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddOgc();
+builder.Services.AddOpen311Errors();
 builder.Services.AddTiles();
 // Tiles, GeoJSON and problems compress well; the offline web map fetches many of them.
 builder.Services.AddResponseCompression(o =>
@@ -57,6 +60,7 @@ app.UseServerTiming();
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNulGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -4,6 +4,7 @@ using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
 using SpatialGrid.Api.Imports;
+using SpatialGrid.Core;
 using SpatialGrid.Core.Components;
 using SpatialGrid.Core.Geo;
 using SpatialGrid.Core.Grids;
@@ -39,6 +40,7 @@ public static class ComponentImport
             var p = f.Properties;
             var rawCode = Text(p, "code");
             void Error(string kind, string message) => problems.Add(new GridProblem(Severity.Error, kind, message, f.Index, rawCode));
+            if (StorableText.FirstWithNul(f.Properties) is { } nulAttribute) { Error(GridProblemKinds.InvalidCharacter, $"attribute '{nulAttribute}' holds {StorableText.Why}"); continue; }
 
             var classCode = classForAll ?? Text(p, "class_code") ?? Text(p, "class");
             if (classCode is null) { Error("missing-class", "the feature has no class (give --class for the file or a 'class' property)"); continue; }

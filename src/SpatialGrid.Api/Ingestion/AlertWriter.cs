@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MQTTnet.Protocol;
 using Npgsql;
 using NpgsqlTypes;
+using SpatialGrid.Core;
 using SpatialGrid.Core.Geo;
 using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Data;
@@ -131,10 +132,11 @@ public sealed class AlertWriter(NpgsqlDataSource dataSource, IServiceScopeFactor
             {
                 var dl = new NpgsqlBatchCommand(SqlFiles.Get("Ingestion/Sql/insert_dead_letters.sql"));
                 dl.Parameters.AddWithValue("gateway", rejected.Select(i => batch[i].GatewayId).ToArray());
-                dl.Parameters.AddWithValue("topic", rejected.Select(i => Clip(batch[i].Topic, 300)).ToArray());
-                dl.Parameters.AddWithValue("msg", rejected.Select(i => batch[i].MsgId).ToArray());
+                // Ids and details come from the refused payload: a NUL in them is kept as the text \u0000, not refused again.
+                dl.Parameters.AddWithValue("topic", rejected.Select(i => Clip(StorableText.Escaped(batch[i].Topic)!, 300)).ToArray());
+                dl.Parameters.AddWithValue("msg", rejected.Select(i => StorableText.Escaped(batch[i].MsgId)).ToArray());
                 dl.Parameters.AddWithValue("reason", rejected.Select(i => batch[i].Reason!).ToArray());
-                dl.Parameters.AddWithValue("detail", rejected.Select(i => Clip(batch[i].Detail!, 1000)).ToArray());
+                dl.Parameters.AddWithValue("detail", rejected.Select(i => Clip(StorableText.Escaped(batch[i].Detail)!, 1000)).ToArray());
                 dl.Parameters.AddWithValue("payload", rejected.Select(i => batch[i].Payload).ToArray());
                 dl.Parameters.AddWithValue("size", rejected.Select(i => batch[i].Size).ToArray());
                 dl.Parameters.AddWithValue("received", rejected.Select(i => batch[i].ReceivedAt).ToArray());

@@ -8,6 +8,7 @@ using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
 using SpatialGrid.Api.Security;
+using SpatialGrid.Core;
 using SpatialGrid.Core.Cases;
 using SpatialGrid.Core.Taxonomy;
 
@@ -56,7 +57,17 @@ public static class Open311Api
         CaseNotifier notifier, IOptions<CasesOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (!http.HasFormContentType) return Fail(400, "send the request as application/x-www-form-urlencoded (or multipart/form-data)");
-        var form = await http.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Fail(400, $"the form cannot be read: {e.Message}");
+        }
+        if (form.FirstOrDefault(f => StorableText.HasNul(f.Key) || f.Value.Any(StorableText.HasNul)) is { Key: not null } bad)
+            return Fail(400, $"field '{Clip(bad.Key.Replace("\0", "\\u0000"))}' holds {StorableText.Why}");
         var key = form["api_key"].FirstOrDefault() ?? http.Headers["X-Api-Key"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(key)) return Fail(401, "api_key is required to report a problem");
         var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);

@@ -25,7 +25,7 @@ public static class BadRequestProblems
             context.ProblemDetails.Title = "The request is not valid";
             // The framework's message names the parameter and what was expected; the JSON reader's adds where it broke.
             context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
-                ? $"{bad.Message} {json.Message}"
+                ? $"{bad.Message} {json.Message}{(json.Path is { Length: > 0 } path && !json.Message.Contains("Path:") ? $" Path: {path}." : "")}"
                 : bad.Message;
         });
         services.AddExceptionHandler<BadRequestStatus>();

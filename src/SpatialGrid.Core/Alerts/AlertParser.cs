@@ -75,7 +75,9 @@ public static class AlertParser
         if (observed < now - maxAge) return Fail(msgId, RejectReasons.TooOld, $"observedAt {observed:O} is more than {maxAge.TotalDays:0} days old");
         if (p.Confidence is { } c && (!double.IsFinite(c) || c < 0 || c > 1)) return Fail(msgId, RejectReasons.Schema, $"confidence {c} is not between 0 and 1");
         if (p.Media is { } m && (m.Length == 0 || m.Length > MaxMediaLength)) return Fail(msgId, RejectReasons.Schema, $"media is a URL or hash of 1 to {MaxMediaLength} characters");
+        if (StorableText.HasNul(p.Media)) return Fail(msgId, RejectReasons.Schema, $"media holds {StorableText.Why}");
         if (p.Props is { } props && props.ValueKind != JsonValueKind.Object) return Fail(msgId, RejectReasons.Schema, "props must be a JSON object");
+        if (p.Props is { } withNul && StorableText.HasNul(withNul)) return Fail(msgId, RejectReasons.Schema, $"props holds {StorableText.Why}");
 
         double? lon = null, lat = null;
         if (p.Lon is not null || p.Lat is not null)

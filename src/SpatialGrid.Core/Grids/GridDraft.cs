@@ -43,6 +43,8 @@ public sealed record GridProblem(
 public static class GridProblemKinds
 {
     public const string BadCode = "bad-code";
+    /// <summary>An attribute holds a character that cannot be stored (NUL).</summary>
+    public const string InvalidCharacter = "invalid-character";
     public const string DuplicateCode = "duplicate-code";
     public const string MissingParent = "missing-parent";
     public const string BadParent = "bad-parent";

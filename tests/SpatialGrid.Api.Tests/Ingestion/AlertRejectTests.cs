@@ -52,6 +52,11 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         { "in Beijing", "{\"msgId\":\"m16\",\"deviceId\":\"roamer\",\"type\":\"flood.depth\",\"observedAt\":\"" + Now() + "\",\"lon\":116.39,\"lat\":39.9}", "outside-area" },
         { "lat out of range", "{\"msgId\":\"m17\",\"deviceId\":\"roamer\",\"type\":\"flood.depth\",\"observedAt\":\"" + Now() + "\",\"lon\":31.23,\"lat\":121.465}", "swapped-coordinates" },
         { "swapped inside range", "{\"msgId\":\"m18\",\"deviceId\":\"roamer\",\"type\":\"flood.depth\",\"observedAt\":\"" + Now() + "\",\"lon\":31.23,\"lat\":121.465,\"crs\":\"EPSG:4490\"}", "swapped-coordinates" },
+        // PostgreSQL cannot store a NUL: refused by the contract, never by the database; the dead letter keeps the text.
+        { "NUL in media", "{\"msgId\":\"m20\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\",\"media\":\"a\\u0000b\"}", "schema" },
+        { "NUL in props", "{\"msgId\":\"m21\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\",\"props\":{\"k\\u0000\":1}}", "schema" },
+        { "NUL in msgId", "{\"msgId\":\"m\\u000022\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\"}", "schema" },
+        { "NUL in severity", "{\"msgId\":\"m23\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"severity\":\"\\u0000\",\"observedAt\":\"" + Now() + "\"}", "schema" },
         { "no location", "{\"msgId\":\"m19\",\"deviceId\":\"roamer\",\"type\":\"flood.depth\",\"observedAt\":\"" + Now() + "\"}", "no-location" },
     };
 
