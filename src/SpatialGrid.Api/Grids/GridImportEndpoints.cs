@@ -77,9 +77,10 @@ public static class GridImportEndpoints
                 ["warnings"] = warnings.Select(ToFinding).ToList(),
             });
 
-    public static async Task<Ok<PagedList<VersionInfo>>> ListVersions(SpatialGridDb db, int? page, int? pageSize, CancellationToken ct)
+    public static async Task<Results<Ok<PagedList<VersionInfo>>, ProblemHttpResult>> ListVersions(SpatialGridDb db, int? page, int? pageSize, CancellationToken ct)
     {
-        int p = page ?? 1, size = Math.Clamp(pageSize ?? Paging.DefaultPageSize, 1, Paging.MaxPageSize);
+        if (Paging.Check(page, pageSize) is { } pagingError) return Problems.BadRequest("bad-paging", pagingError);
+        int p = page ?? 1, size = pageSize ?? Paging.DefaultPageSize;
         var query = db.GridVersions.AsNoTracking().OrderByDescending(v => v.Id);
         var total = await query.CountAsync(ct);
         var items = await query.Skip((p - 1) * size).Take(size).ToListAsync(ct);
