@@ -29,15 +29,22 @@ public static class BadRequestProblems
                 : bad.Message;
         });
         services.AddExceptionHandler<BadRequestStatus>();
+        // A client's mistake is answered, not logged as a server error with its stack trace: hostile input would
+        // otherwise flood the log (and the error metrics) at will. It is logged at Debug by the handler below.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException);
         return services;
     }
 
     /// <summary>Gives a thrown BadHttpRequestException its own status (400, 413…) instead of 500, then lets problem details write it.</summary>
-    private sealed class BadRequestStatus : IExceptionHandler
+    private sealed class BadRequestStatus(ILogger<BadRequestStatus> log) : IExceptionHandler
     {
         public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            if (exception is BadHttpRequestException bad) httpContext.Response.StatusCode = bad.StatusCode;
+            if (exception is BadHttpRequestException bad)
+            {
+                httpContext.Response.StatusCode = bad.StatusCode;
+                log.LogDebug("Bad request {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path, bad.Message);
+            }
             return ValueTask.FromResult(false);
         }
     }
