@@ -31,7 +31,10 @@ public static class DatabaseSetup
             // advisory locks are transaction-scoped and the LISTEN connections UNLISTEN before they are returned.
             builder.ConnectionStringBuilder.NoResetOnClose = true;
             // Statements run again and again (a tile layer's query, an alert batch's steps) are prepared on each
-            // pooled connection after their second use: no parsing and planning per request.
+            // pooled connection after their second use: no parsing and planning per request. Caution: a data error
+            // (22xxx: a NUL, a value too long) in the execution that prepares a statement leaves it broken for the
+            // next request on that connection (Npgsql's bookkeeping; seen with 10.x). Values are therefore checked
+            // before they reach the database (lengths by each endpoint, NUL by StorableText and NulGuard).
             if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             builder.UseNetTopologySuite();
