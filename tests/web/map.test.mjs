@@ -68,6 +68,30 @@ test('clicking a grid opens its panel with its code', async () => {
   await page.click('input[data-layers="cases"]');
 });
 
+test('a click inside a dedicated grid opens it and offers the grid under it', async () => {
+  await page.click('input[data-layers="cases"]');
+  // The demo city's dedicated grids (People's Square and others) lie over comprehensive grids.
+  const target = await page.evaluate(() => {
+    const f = window.sgMap.queryRenderedFeatures({ layers: ['grids-fill'] }).find((g) => g.properties.kind === 'dedicated');
+    if (!f) return null;
+    const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates[0])[0];
+    const lon = ring.reduce((s, c) => s + c[0], 0) / ring.length, lat = ring.reduce((s, c) => s + c[1], 0) / ring.length;
+    return { code: f.properties.code, point: window.sgMap.project([lon, lat]) };
+  });
+  assert.ok(target, 'a dedicated grid is drawn in the first view');
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + target.point.x, box.y + target.point.y);
+  await page.waitForSelector(`#panel h2[data-code="${target.code}"]`, { timeout: 15000 });
+  const other = await page.getAttribute('#panel a[data-grid]', 'data-grid');
+  assert.match(other, /^\d{15}$/);
+  assert.notEqual(other, target.code);
+  // Following the link shows the comprehensive grid, which links back.
+  await page.click('#panel a[data-grid]');
+  await page.waitForSelector(`#panel h2[data-code="${other}"]`, { timeout: 15000 });
+  assert.equal(await page.getAttribute('#panel a[data-grid]', 'data-grid'), target.code);
+  await page.click('input[data-layers="cases"]');
+});
+
 test('a case created through the API appears without reload', async () => {
   const center = await page.evaluate(() => window.sgMap.getCenter());
   const r = await fetch(base + '/api/cases', {

@@ -40,16 +40,20 @@
   }));
 
   // Panels.
-  async function showGrid(code) {
+  // others: the other grids under the same click (a dedicated grid lies over a comprehensive one), offered as links.
+  async function showGrid(code, others = []) {
     const [grid, inventory] = await Promise.all([api(`/api/grids/${code}`), api(`/api/grids/${code}/inventory`)]);
+    const also = others.length
+      ? `<p>Also here 同处: ${others.map((o) => `<a href="#" data-grid="${esc(o.code)}" data-name="${esc(o.name)}" data-kind="${esc(o.kind)}">${esc(o.name)} <small>${esc(o.code)} · ${esc(o.kind)}</small></a>`).join(', ')}</p>`
+      : '';
     let open = '';
     if (keyOf()) {
       try { open = `<p>Open cases 未结案件: ${(await api(`/api/cases?state=open&grid=${code}&pageSize=1`)).total}</p>`; } catch { open = ''; }
     }
-    panel.innerHTML = `<h2 data-code="${esc(grid.code)}">${esc(grid.name)}</h2>
+    panel.innerHTML = `<h2 data-code="${esc(grid.code)}" data-kind="${esc(grid.kind)}">${esc(grid.name)}</h2>
       <p>${grid.path.map((p) => `${esc(p.name)} <small>${esc(p.code)}</small>`).join(' › ')}</p>
       <p>Code 编码 <b>${esc(grid.code)}</b> · ${esc(grid.level)} · ${esc(grid.kind)} · ${Math.round(grid.areaM2).toLocaleString()} m²</p>
-      <p>Leader 网格长: ${esc(grid.leader || '—')}</p>${open}
+      <p>Leader 网格长: ${esc(grid.leader || '—')}</p>${also}${open}
       <table><tr><th>Class 类别</th><th>Count</th><th>m / m²</th></tr>
       ${inventory.map((r) => `<tr><td>${esc(r.classCode)} ${esc(r.nameZh)}</td><td>${r.count}</td><td>${r.measure ?? ''}</td></tr>`).join('')}</table>`;
   }
@@ -66,12 +70,25 @@
 
   map.on('click', async (e) => {
     const hits = map.queryRenderedFeatures(e.point, { layers: ['cases', 'grids-fill'].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none') });
-    const hit = hits.find((f) => f.layer.id === 'cases') || hits[0];
+    const hit = hits.find((f) => f.layer.id === 'cases');
+    // Each grid once (a grid cut by tile edges comes in pieces); a dedicated grid, the more specific, first.
+    const grids = [...new Map(hits.filter((f) => f.layer.id === 'grids-fill').map((f) => [f.properties.code, f.properties])).values()]
+      .sort((a, b) => (b.kind === 'dedicated') - (a.kind === 'dedicated'));
     try {
-      if (!hit) return;
-      if (hit.layer.id === 'cases') await showCase(hit.properties.number);
-      else await showGrid(hit.properties.code);
+      if (hit) await showCase(hit.properties.number);
+      else if (grids.length) await showGrid(grids[0].code, grids.slice(1));
     } catch (err) { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; }
+  });
+  panel.addEventListener('click', async (e) => {
+    const link = e.target.closest('a[data-grid]');
+    if (!link) return;
+    e.preventDefault();
+    // The grid shown before becomes one of the others, so the two can be switched back and forth.
+    const shown = panel.querySelector('h2[data-code]');
+    const others = [...panel.querySelectorAll('a[data-grid]')].filter((a) => a !== link)
+      .map((a) => ({ code: a.dataset.grid, name: a.dataset.name, kind: a.dataset.kind }));
+    if (shown) others.unshift({ code: shown.dataset.code, name: shown.textContent, kind: shown.dataset.kind });
+    try { await showGrid(link.dataset.grid, others); } catch (err) { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; }
   });
 
   // Search: a grid code (6–15 digits), a case number (district-date-seq) or a component code (16–17 digits).
