@@ -110,6 +110,14 @@ test('grids carry code and name labels drawn with local fonts', async () => {
   await page.waitForSelector('.grid-label', { timeout: 15000 });
   const label = await page.textContent('.grid-label');
   assert.match(label, /\d{15}/);
+  // One label a grid, placed on the grid it names (nearly always: a very concave grid may put its middle outside).
+  const placed = await page.evaluate(() => [...document.querySelectorAll('.grid-label')].map((el) => {
+    const r = el.getBoundingClientRect(), m = window.sgMap.getCanvas().getBoundingClientRect();
+    const under = window.sgMap.queryRenderedFeatures([r.x + r.width / 2 - m.x, r.y + r.height / 2 - m.y], { layers: ['grids-fill'] });
+    return { code: el.dataset.code, on: under.some((f) => f.properties.code === el.dataset.code) };
+  }));
+  assert.equal(new Set(placed.map((p) => p.code)).size, placed.length);
+  assert.ok(placed.filter((p) => p.on).length >= placed.length * 0.8, `${placed.filter((p) => p.on).length} of ${placed.length} labels on their grid`);
   assert.deepEqual(outside, []);
 });
 

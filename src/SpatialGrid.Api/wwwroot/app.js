@@ -124,18 +124,32 @@
     labels = [];
     const shown = map.getLayer('grids-fill') && map.getLayoutProperty('grids-fill', 'visibility') !== 'none';
     if (!shown || map.getZoom() < 16) return;
-    const seen = new Set();
+    // A grid comes in pieces, one per tile it crosses: a label goes to the middle of the part of the whole grid
+    // that is in view, not of whichever piece came first.
+    const boxes = new Map();
     for (const f of map.queryRenderedFeatures({ layers: ['grids-fill'] })) {
       const code = f.properties.code;
-      if (seen.has(code) || seen.size >= 150) continue;
-      seen.add(code);
-      const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates[0])[0];
-      const xs = ring.map((c) => c[0]), ys = ring.map((c) => c[1]);
+      let b = boxes.get(code);
+      if (!b) {
+        if (boxes.size >= 150) continue;
+        b = { name: f.properties.name, w: Infinity, s: Infinity, e: -Infinity, n: -Infinity };
+        boxes.set(code, b);
+      }
+      for (const polygon of f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) {
+        for (const [x, y] of polygon[0]) {
+          b.w = Math.min(b.w, x); b.e = Math.max(b.e, x); b.s = Math.min(b.s, y); b.n = Math.max(b.n, y);
+        }
+      }
+    }
+    const view = map.getBounds();
+    for (const [code, b] of boxes) {
+      const w = Math.max(b.w, view.getWest()), e = Math.min(b.e, view.getEast()), s = Math.max(b.s, view.getSouth()), n = Math.min(b.n, view.getNorth());
+      if (w > e || s > n) continue;
       const el = document.createElement('div');
       el.className = 'grid-label';
       el.dataset.code = code;
-      el.innerHTML = `${esc(f.properties.name)}<br><small>${esc(code)}</small>`;
-      labels.push(new maplibregl.Marker({ element: el }).setLngLat([(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2]).addTo(map));
+      el.innerHTML = `${esc(b.name)}<br><small>${esc(code)}</small>`;
+      labels.push(new maplibregl.Marker({ element: el }).setLngLat([(w + e) / 2, (s + n) / 2]).addTo(map));
     }
   }
   map.on('idle', () => { if (!labels.length || labels.length && map.getZoom() < 16) relabel(); });
