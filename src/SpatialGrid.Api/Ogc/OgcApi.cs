@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
@@ -44,9 +46,47 @@ public static class OgcApi
         ogc.MapGet("/collections", Collections).WithSummary("The feature collections");
         ogc.MapGet("/collections/{collectionId}", Collection).WithSummary("One feature collection");
         ogc.MapGet("/collections/{collectionId}/items", Items)
-            .WithSummary("Features of a collection: bbox, bbox-crs, crs, datetime, limit, offset and the collection's property filters");
-        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature");
+            .WithSummary("Features of a collection: bbox, bbox-crs, crs, datetime, limit, offset and the collection's property filters")
+            .AddOpenApiOperationTransformer(DescribeItemParameters);
+        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                (operation.Parameters ??= []).Add(CrsParameter());
+                return Task.CompletedTask;
+            });
         return app;
+    }
+
+    /// <summary>
+    /// The items endpoint reads its query itself (it refuses parameters it does not know), so the document would list
+    /// none: describe them here, the collections' property filters included, as OGC API – Features asks of the API
+    /// definition its landing page links to.
+    /// </summary>
+    private static OpenApiParameter CrsParameter() => new()
+    {
+        Name = "crs", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Description = $"the CRS of the answer's coordinates: {string.Join(", ", OgcCrs.Supported)}",
+    };
+
+    private static Task DescribeItemParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        static OpenApiParameter Query(string name, JsonSchemaType type, string description) =>
+            new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = type } };
+        operation.Parameters ??= [];
+        operation.Parameters.Add(Query("bbox", JsonSchemaType.String, "minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)"));
+        operation.Parameters.Add(Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
+        operation.Parameters.Add(CrsParameter());
+        operation.Parameters.Add(Query("datetime", JsonSchemaType.String, "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then"));
+        operation.Parameters.Add(Query("limit", JsonSchemaType.Integer, "features per page, 1 to 10000 (default 100)"));
+        operation.Parameters.Add(Query("offset", JsonSchemaType.Integer, "features to skip (default 0); the answer's next link carries it"));
+        operation.Parameters.Add(Query("f", JsonSchemaType.String, "format: json (GeoJSON)"));
+        var collections = context.ApplicationServices.GetServices<IOgcCollection>().ToList();
+        foreach (var filter in collections.SelectMany(c => c.Filters).Distinct())
+        {
+            var which = collections.Where(c => c.Filters.Contains(filter)).Select(c => c.Id);
+            operation.Parameters.Add(Query(filter, JsonSchemaType.String, $"property filter of the collection(s) {string.Join(", ", which)}; other collections refuse it"));
+        }
+        return Task.CompletedTask;
     }
 
     private static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}/ogc";

@@ -47,6 +47,13 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
         Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson", conformance.GetProperty("conformsTo").EnumerateArray().Select(c => c.GetString()));
         var openapi = await Get("/openapi/v1.json");
         Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/grids/locate", out _));
+        // The items query is described in the API definition, the collections' property filters included.
+        var items = openapi.GetProperty("paths").GetProperty("/ogc/collections/{collectionId}/items").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+        foreach (var name in new[] { "collectionId", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "level", "class" }) Assert.True(items.ContainsKey(name), name);
+        Assert.Equal("integer", items["limit"].GetProperty("schema").GetProperty("type").GetString());
+        Assert.Equal("query", items["bbox"].GetProperty("in").GetString());
+        Assert.Contains("components", items["class"].GetProperty("description").GetString());
     }
 
     [Fact]
