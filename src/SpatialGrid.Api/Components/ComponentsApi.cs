@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using SpatialGrid.Api.Data;
@@ -41,9 +42,16 @@ public static class ComponentsApi
         var write = app.MapGroup("/api/components").WithTags("Components").RequireAuthorization(SecuritySetup.GisEditorPolicy);
         write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery()
             .WithSummary("Import components from GeoJSON, a zipped Shapefile or a GeoPackage")
-            .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix. Any error writes nothing (422 with every error).");
+            .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix. Any error writes nothing (422 with every error).")
+            .AcceptsForm(["multipart/form-data"],
+                new("file", JsonSchemaType.String, "GeoJSON, a zipped Shapefile or a GeoPackage", Required: true, Binary: true),
+                new("class", JsonSchemaType.String, "the 4-digit component class of every feature (otherwise each feature's 'class')"),
+                new("crs", JsonSchemaType.String, "the file's CRS when it declares none"),
+                new("fix", JsonSchemaType.Boolean, "true: repair invalid geometries and drop Z/M"));
         write.MapPost("/", ComponentImportEndpoint.CreateOne)
-            .WithSummary("Create one component from a GeoJSON Feature (properties: class, code, name, status, dept_in_charge, owner, maintainer, install_date, attributes)");
+            .WithSummary("Create one component from a GeoJSON Feature (properties: class, code, name, status, dept_in_charge, owner, maintainer, install_date, attributes)")
+            .DocumentsQuery("crs", JsonSchemaType.String, "the Feature's CRS when it declares none (default EPSG:4326)")
+            .AcceptsJson("application/geo+json", "a GeoJSON Feature: geometry in WGS 84 (or the crs query value) and properties class (required), code, name, status, dept_in_charge, owner, maintainer, install_date, attributes (an object)");
         write.MapPatch("/{code}", Change).WithSummary("Change a component's name, status, departments, install date, attributes or geometry (kept in its history)");
         write.MapDelete("/{code}", Remove).WithSummary("Mark a component removed (kept, with its history)");
         return app;

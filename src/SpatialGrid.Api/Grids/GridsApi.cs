@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Security;
@@ -35,7 +36,18 @@ public static class GridsApi
             .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage into a draft version")
             .WithDescription("multipart/form-data with the file in field 'file' and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
                 "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M) and publish (true: publish at once). " +
-                "Any error writes nothing and is answered 422 with every error listed; 413 above Grids:MaxUploadBytes.");
+                "Any error writes nothing and is answered 422 with every error listed; 413 above Grids:MaxUploadBytes.")
+            .AcceptsForm(["multipart/form-data"],
+                new("file", JsonSchemaType.String, "GeoJSON, a zipped Shapefile or a GeoPackage", Required: true, Binary: true),
+                new("crs", JsonSchemaType.String, "the file's CRS when it declares none: EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02"),
+                new("codeField", JsonSchemaType.String, "the attribute holding the grid code (default: code)"),
+                new("nameField", JsonSchemaType.String, "the attribute holding the name (default: name)"),
+                new("kindField", JsonSchemaType.String, "the attribute holding comprehensive/dedicated (default: kind)"),
+                new("leaderField", JsonSchemaType.String, "the attribute holding the grid leader (default: leader)"),
+                new("parentField", JsonSchemaType.String, "the attribute holding the parent code, checked against the code"),
+                new("levelField", JsonSchemaType.String, "the attribute holding the level, checked against the code"),
+                new("fix", JsonSchemaType.Boolean, "true: repair invalid polygons and drop Z/M"),
+                new("publish", JsonSchemaType.Boolean, "true: publish the version at once"));
         write.MapPost("/versions/{id:long}/publish", GridImportEndpoints.Publish).WithSummary("Publish a draft: it becomes current and retires the grids it replaces");
         write.MapDelete("/versions/{id:long}", GridImportEndpoints.Discard).WithSummary("Discard a draft version");
         return app;

@@ -3,11 +3,13 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Npgsql;
 using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
 using SpatialGrid.Api.Security;
+using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Core;
 using SpatialGrid.Core.Cases;
 using SpatialGrid.Core.Taxonomy;
@@ -34,7 +36,14 @@ public static class Open311Api
         var g = app.MapGroup("/open311/v2").WithTags("Open311").AllowAnonymous();
         g.MapGet("/services.json", Services).WithSummary("Open311: the services (taxonomy classes) residents can report");
         g.MapGet("/services/{code}.json", ServiceDefinition).WithSummary("Open311: a service's definition (no extra attributes)");
-        g.MapPost("/requests.json", Post).DisableAntiforgery().WithSummary("Open311: report a problem (form fields api_key, service_code, lat, long, description, media_url)");
+        g.MapPost("/requests.json", Post).DisableAntiforgery().WithSummary("Open311: report a problem (form fields api_key, service_code, lat, long, description, media_url)")
+            .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"],
+                new("api_key", JsonSchemaType.String, "a key allowed to open cases (or the X-Api-Key header)"),
+                new("service_code", JsonSchemaType.String, "an event class from services.json", Required: true),
+                new("description", JsonSchemaType.String, "what is wrong", Required: true),
+                new("lat", JsonSchemaType.Number, "WGS 84 latitude", Required: true),
+                new("long", JsonSchemaType.Number, "WGS 84 longitude", Required: true),
+                new("media_url", JsonSchemaType.String, "a photo's URL"));
         g.MapGet("/requests.json", Requests).WithSummary("Open311: service requests by id list, service_code, start_date, end_date, status (open|closed)");
         g.MapGet("/requests/{id}.json", Request).WithSummary("Open311: one service request");
         return app;
