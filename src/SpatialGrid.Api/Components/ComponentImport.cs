@@ -40,7 +40,7 @@ public static class ComponentImport
             var p = f.Properties;
             var rawCode = Text(p, "code");
             void Error(string kind, string message) => problems.Add(new GridProblem(Severity.Error, kind, message, f.Index, rawCode));
-            if (StorableText.FirstWithNul(f.Properties) is { } nulAttribute) { Error(GridProblemKinds.InvalidCharacter, $"attribute '{nulAttribute}' holds {StorableText.Why}"); continue; }
+            if ((f.Unstorable ?? StorableText.FirstProblem(f.Properties)) is { } unstorable) { Error(GridProblemKinds.InvalidCharacter, unstorable); continue; }
 
             var classCode = classForAll ?? Text(p, "class_code") ?? Text(p, "class");
             if (classCode is null) { Error("missing-class", "the feature has no class (give --class for the file or a 'class' property)"); continue; }

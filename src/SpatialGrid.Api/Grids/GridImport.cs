@@ -29,7 +29,7 @@ public static class GridImport
         {
             var rawCode = request.Mapping.CodeOf(f.Properties);
             void Error(string kind, string message) => problems.Add(new GridProblem(Severity.Error, kind, message, f.Index, rawCode));
-            if (StorableText.FirstWithNul(f.Properties) is { } nulAttribute) { Error(GridProblemKinds.InvalidCharacter, $"attribute '{nulAttribute}' holds {StorableText.Why}"); continue; }
+            if ((f.Unstorable ?? StorableText.FirstProblem(f.Properties)) is { } unstorable) { Error(GridProblemKinds.InvalidCharacter, unstorable); continue; }
 
             if (rawCode is null) { Error(GridProblemKinds.BadCode, "the feature has no code attribute (map one with codeField)"); continue; }
             if (!GridCode.TryParse(rawCode, out var code, out var codeError)) { Error(GridProblemKinds.BadCode, codeError!); continue; }

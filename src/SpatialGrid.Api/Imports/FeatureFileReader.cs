@@ -5,12 +5,16 @@ using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.IO.Converters;
+using SpatialGrid.Core;
 using SpatialGrid.Core.Geo;
 
 namespace SpatialGrid.Api.Imports;
 
-/// <summary>One feature as read from a file: its attributes, its geometry in the file's CRS, or why the geometry could not be read.</summary>
-public sealed record RawFeature(int Index, IReadOnlyDictionary<string, object?> Properties, Geometry? Geometry, string? Error);
+/// <summary>
+/// One feature as read from a file: its attributes, its geometry in the file's CRS, or why the geometry could not
+/// be read; <see cref="Unstorable"/> says why an attribute had to be left out (text that is not valid Unicode).
+/// </summary>
+public sealed record RawFeature(int Index, IReadOnlyDictionary<string, object?> Properties, Geometry? Geometry, string? Error, string? Unstorable = null);
 
 /// <summary>A whole file: its detected format, the CRS it declares (null when it declares none) and its features.</summary>
 public sealed record FeatureFile(string Format, string? DeclaredCrs, IReadOnlyList<RawFeature> Features);
@@ -81,52 +85,88 @@ public static class FeatureFileReader
         {
             throw new FeatureFileException("bad-json", $"the GeoJSON is not valid JSON: {e.Message}");
         }
-        using (doc)
+        using (doc) return ReadGeoJson(doc.RootElement);
+    }
+
+    /// <summary>A structural member's text (type, crs name); one with an escaped surrogate without its pair refuses the file.</summary>
+    private static string? Member(JsonElement e)
+    {
+        try
         {
-            var root = doc.RootElement;
-            var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            var declared = CrsName(root);
-            var features = new List<RawFeature>();
-            if (type == "Feature")
-            {
-                features.Add(ReadFeature(0, root, declared));
-            }
-            else if (type == "FeatureCollection")
-            {
-                if (!root.TryGetProperty("features", out var list) || list.ValueKind != JsonValueKind.Array)
-                    throw new FeatureFileException("bad-geojson", "the FeatureCollection has no 'features' array");
-                var i = 0;
-                foreach (var f in list.EnumerateArray()) features.Add(ReadFeature(i++, f, declared));
-            }
-            else
-            {
-                throw new FeatureFileException("bad-geojson", $"a GeoJSON import must be a FeatureCollection or a Feature, not '{type ?? "(no type)"}'");
-            }
-            return new FeatureFile("geojson", declared, features);
+            return e.GetString();
         }
+        catch (InvalidOperationException)
+        {
+            throw new FeatureFileException("bad-geojson", $"a member of the GeoJSON's structure holds {StorableText.LoneSurrogate}");
+        }
+    }
+
+    private static FeatureFile ReadGeoJson(JsonElement root)
+    {
+        var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? Member(t) : null;
+        var declared = CrsName(root);
+        var features = new List<RawFeature>();
+        if (type == "Feature")
+        {
+            features.Add(ReadFeature(0, root, declared));
+        }
+        else if (type == "FeatureCollection")
+        {
+            if (!root.TryGetProperty("features", out var list) || list.ValueKind != JsonValueKind.Array)
+                throw new FeatureFileException("bad-geojson", "the FeatureCollection has no 'features' array");
+            var i = 0;
+            foreach (var f in list.EnumerateArray()) features.Add(ReadFeature(i++, f, declared));
+        }
+        else
+        {
+            throw new FeatureFileException("bad-geojson", $"a GeoJSON import must be a FeatureCollection or a Feature, not '{type ?? "(no type)"}'");
+        }
+        return new FeatureFile("geojson", declared, features);
     }
 
     private static RawFeature ReadFeature(int index, JsonElement f, string? collectionCrs)
     {
         var props = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         if (f.ValueKind != JsonValueKind.Object) return new RawFeature(index, props, null, "the feature is not a JSON object");
+        string? unstorable = null;
         if (f.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object)
         {
-            foreach (var prop in p.EnumerateObject()) props[prop.Name] = Value(prop.Value);
+            foreach (var prop in p.EnumerateObject())
+            {
+                try
+                {
+                    props[prop.Name] = Value(prop.Value);
+                }
+                catch (InvalidOperationException)
+                {
+                    // An escaped surrogate without its pair cannot be read as text; the feature is refused for it.
+                    unstorable ??= $"attribute #{props.Count + 1} holds {StorableText.LoneSurrogate}";
+                }
+            }
         }
-        if (f.TryGetProperty("id", out var id) && !props.ContainsKey("id")) props["id"] = Value(id);
+        if (f.TryGetProperty("id", out var id) && !props.ContainsKey("id"))
+        {
+            try
+            {
+                props["id"] = Value(id);
+            }
+            catch (InvalidOperationException)
+            {
+                unstorable ??= $"the feature's id holds {StorableText.LoneSurrogate}";
+            }
+        }
         var featureCrs = CrsName(f);
         if (featureCrs is not null && collectionCrs is not null && !string.Equals(featureCrs, collectionCrs, StringComparison.OrdinalIgnoreCase))
-            return new RawFeature(index, props, null, $"mixed CRSs: the feature declares {featureCrs}, the file {collectionCrs}");
-        if (!f.TryGetProperty("geometry", out var g) || g.ValueKind == JsonValueKind.Null) return new RawFeature(index, props, null, null);
+            return new RawFeature(index, props, null, $"mixed CRSs: the feature declares {featureCrs}, the file {collectionCrs}", unstorable);
+        if (!f.TryGetProperty("geometry", out var g) || g.ValueKind == JsonValueKind.Null) return new RawFeature(index, props, null, null, unstorable);
         try
         {
             var geometry = g.Deserialize<Geometry>(GeoJson);
-            return new RawFeature(index, props, geometry, null);
+            return new RawFeature(index, props, geometry, null, unstorable);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
         {
-            return new RawFeature(index, props, null, $"unreadable geometry: {Unwrap(e).Message}");
+            return new RawFeature(index, props, null, $"unreadable geometry: {Unwrap(e).Message}", unstorable);
         }
     }
 
@@ -137,7 +177,7 @@ public static class FeatureFileReader
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("crs", out var crs) || crs.ValueKind != JsonValueKind.Object) return null;
         if (crs.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
-            return n.GetString();
+            return Member(n);
         return null;
     }
 

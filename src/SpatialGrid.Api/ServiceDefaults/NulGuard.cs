@@ -52,7 +52,7 @@ public static class NulGuard
         public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var e = JsonElement.ParseValue(ref reader);
-            return StorableText.HasNul(e) ? throw new JsonException($"The JSON value holds {StorableText.Why}.") : e;
+            return StorableText.Problem(e) is { } why ? throw new JsonException($"The JSON value holds {why}.") : e;
         }
 
         public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);

@@ -77,7 +77,7 @@ public static class AlertParser
         if (p.Media is { } m && (m.Length == 0 || m.Length > MaxMediaLength)) return Fail(msgId, RejectReasons.Schema, $"media is a URL or hash of 1 to {MaxMediaLength} characters");
         if (StorableText.HasNul(p.Media)) return Fail(msgId, RejectReasons.Schema, $"media holds {StorableText.Why}");
         if (p.Props is { } props && props.ValueKind != JsonValueKind.Object) return Fail(msgId, RejectReasons.Schema, "props must be a JSON object");
-        if (p.Props is { } withNul && StorableText.HasNul(withNul)) return Fail(msgId, RejectReasons.Schema, $"props holds {StorableText.Why}");
+        if (p.Props is { } stored && StorableText.Problem(stored) is { } why) return Fail(msgId, RejectReasons.Schema, $"props holds {why}");
 
         double? lon = null, lat = null;
         if (p.Lon is not null || p.Lat is not null)

@@ -148,6 +148,26 @@ public sealed class HostileInputSweepTests(CaseFixture api) : IClassFixture<Case
         Assert.Equal(stored, await CountsAsync());
     }
 
+    [Theory]
+    [InlineData("""{"class":"0107","name":"hydrant \ud800"}""", "surrogate")]
+    [InlineData("""{"class":"0107","attributes":{"note":["\udc00"]}}""", "surrogate")]
+    [InlineData("""{"class":"0107","k\ud800":1}""", "surrogate")]
+    [InlineData("""{"class":"0107","attributes":{"note":"a\u0000"}}""", "NUL")]
+    public async Task Text_that_cannot_be_stored_in_an_imported_file_is_an_error_of_its_feature(string properties, string why)
+    {
+        await api.Ready();
+        var stored = await CountsAsync();
+        var (lon, lat) = api.City.EastPoint;
+        string Feature(string props) => $$$"""{"type":"Feature","properties":{{{props}}},"geometry":{"type":"Point","coordinates":[{{{lon}}},{{{lat}}}]}}""";
+        var file = $$$"""{"type":"FeatureCollection","features":[{{{Feature("""{"class":"0107","name":"fine"}""")}}},{{{Feature(properties)}}}]}""";
+        var problem = await Problem.ReadAsync(await api.Editor.PostAsync("/api/components/imports", Upload.GeoJson(file)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, problem.Status);
+        var error = Assert.Single(problem.Errors);
+        Assert.Equal(("invalid-character", (int?)1), (error.Kind, error.Feature));
+        Assert.Contains(why, error.Message);
+        Assert.Equal(stored, await CountsAsync());
+    }
+
     private static IEnumerable<(string Template, HttpMethod Method, JsonElement Operation)> Operations(JsonElement document)
     {
         foreach (var path in document.GetProperty("paths").EnumerateObject())
