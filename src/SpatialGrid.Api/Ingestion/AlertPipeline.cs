@@ -59,7 +59,17 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
         };
         if (size > o.MaxPayloadBytes)
             return Reject(AlertParser.TryReadMsgId(payload), RejectReasons.TooLarge, $"the payload has {size:N0} bytes; at most {o.MaxPayloadBytes:N0} (its first {payload.Length:N0} bytes are kept)");
-        var parsed = AlertParser.Parse(payload, now, TimeSpan.FromMinutes(o.MaxClockSkewMinutes), TimeSpan.FromDays(o.MaxAgeDays));
+        AlertParser.Result parsed;
+        try
+        {
+            parsed = AlertParser.Parse(payload, now, TimeSpan.FromMinutes(o.MaxClockSkewMinutes), TimeSpan.FromDays(o.MaxAgeDays));
+        }
+        catch (Exception e)
+        {
+            // A fault of the parser, not of the gateway's connection: the message is refused and kept, the gateway stays connected.
+            log.LogError(e, "An alert from gateway {Gateway} could not be parsed", gatewayId);
+            return Reject(null, RejectReasons.MalformedJson, $"the payload cannot be read ({e.GetType().Name}: {e.Message})");
+        }
         if (!parsed.Ok) return Reject(parsed.MsgId, parsed.Reason!, parsed.Detail!);
         var a = parsed.Alert!;
         var device = registry.Device(a.DeviceId);

@@ -114,8 +114,9 @@ public static class AlertParser
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a msgId that is not valid Unicode (an escaped surrogate without its pair).
         }
         return null;
     }

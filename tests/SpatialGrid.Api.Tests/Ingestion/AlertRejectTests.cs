@@ -58,6 +58,7 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         { "NUL in msgId", "{\"msgId\":\"m\\u000022\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\"}", "schema" },
         { "NUL in severity", "{\"msgId\":\"m23\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"severity\":\"\\u0000\",\"observedAt\":\"" + Now() + "\"}", "schema" },
         { "lone surrogate in props", "{\"msgId\":\"m24\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\",\"props\":{\"k\":\"\\ud800\"}}", "schema" },
+        { "lone surrogate in msgId", "{\"msgId\":\"m\\ud80026\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\"}", "schema" },
         { "lone surrogate in media", "{\"msgId\":\"m25\",\"deviceId\":\"mh-1\",\"type\":\"manhole.tilt\",\"observedAt\":\"" + Now() + "\",\"media\":\"\\udc00x\"}", "schema" },
         { "no location", "{\"msgId\":\"m19\",\"deviceId\":\"roamer\",\"type\":\"flood.depth\",\"observedAt\":\"" + Now() + "\"}", "no-location" },
     };
