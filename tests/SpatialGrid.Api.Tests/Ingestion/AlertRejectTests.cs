@@ -85,6 +85,66 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         Assert.Equal(1, await api.ScalarAsync($"SELECT count(*) FROM alerts WHERE msg_id = '{good["msgId"]}'"));
     }
 
+    /// <summary>Values a device's firmware or an attacker might put in any field.</summary>
+    private static readonly Func<JsonNode?>[] HostileValues =
+    [
+        () => "", () => "\u0000", () => new string('x', 600), () => "网格", () => "\u202e", () => "2026-02-30T25:61:00Z", () => "NaN",
+        () => -1, () => 0, () => 1e308, () => -1e308, () => long.MaxValue, () => 1.5, () => true, () => null,
+        () => new JsonArray(1, "a"), () => new JsonObject { ["k"] = "\u0000" }, () => new JsonObject { ["deep"] = new JsonArray(new JsonArray(new JsonArray())) },
+    ];
+
+    private static readonly string[] Fields = ["msgId", "deviceId", "type", "severity", "observedAt", "lon", "lat", "crs", "confidence", "media", "props"];
+
+    /// <summary>A valid alert broken in one way: a field set to a hostile value or left out, or the text itself cut, spliced or corrupted.</summary>
+    private static byte[] Mutant(Random random, int i)
+    {
+        var alert = IngestionFixture.Alert("roamer", "flood.depth", $"fz-{i}");
+        (alert["lon"], alert["lat"]) = (121.465, 31.23);
+        if (random.Next(2) == 0)
+        {
+            var field = Fields[random.Next(Fields.Length)];
+            if (random.Next(4) == 0) alert.Remove(field);
+            else alert[field] = HostileValues[random.Next(HostileValues.Length)]();
+            return Encoding.UTF8.GetBytes(alert.ToJsonString());
+        }
+        var text = alert.ToJsonString();
+        var at = random.Next(text.Length);
+        return random.Next(6) switch
+        {
+            0 => Encoding.UTF8.GetBytes(text[..at]),
+            1 => Encoding.UTF8.GetBytes(text.Replace("\"fz-", "\"\\ud800fz-")),
+            2 => Encoding.UTF8.GetBytes(text.Replace("flood.depth", "flood\\u0000depth")),
+            3 => [.. Encoding.UTF8.GetBytes(text[..at]), 0xC0, 0xFF, 0xFE, .. Encoding.UTF8.GetBytes(text[at..])],
+            4 => Encoding.UTF8.GetBytes(text.Replace("{", "{\"msgId\":\"dup\",", StringComparison.Ordinal)),
+            _ => Encoding.UTF8.GetBytes(text.TrimEnd('}') + ",\"props\":" + new string('[', 200) + new string(']', 200) + "}"),
+        };
+    }
+
+    [Fact]
+    public async Task Every_mutated_message_is_answered_and_the_gateway_stays_connected()
+    {
+        using var client = await api.ConnectA();
+        var random = new Random(20261124);
+        var codes = new Dictionary<MqttClientPublishReasonCode, int>();
+        for (var i = 0; i < 200; i++)
+        {
+            var payload = Mutant(random, i);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var ack = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("sg/v1/gw/gw-a/alert").WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
+            codes[ack.ReasonCode] = codes.GetValueOrDefault(ack.ReasonCode) + 1;
+            Assert.True(client.IsConnected, $"message {i} ({Encoding.UTF8.GetString(payload)}) dropped the connection");
+        }
+        // Both kinds of answer occur, and the service is not holding anything back.
+        Assert.True(codes.GetValueOrDefault(MqttClientPublishReasonCode.Success) > 0, string.Join(", ", codes));
+        Assert.True(codes.Where(c => c.Key != MqttClientPublishReasonCode.Success).Sum(c => c.Value) > 50, string.Join(", ", codes));
+        var ingestion = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/ingestion"));
+        Assert.False(ingestion.GetProperty("paused").GetBoolean());
+        var good = IngestionFixture.Alert("mh-1", "manhole.tilt");
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", good)).IsSuccess);
+        Assert.Equal(1, await api.ScalarAsync($"SELECT count(*) FROM alerts WHERE msg_id = '{good["msgId"]}'"));
+    }
+
     [Fact]
     public async Task Rejects_name_the_message_and_the_rule_and_show_in_the_gateway_health_and_the_dead_letter_list()
     {
