@@ -39,7 +39,8 @@ public static class TilesApi
             : Problems.Create(401, "unauthenticated", "Authentication required", "the cases layer needs an API key in X-Api-Key");
     }
 
-    private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http, NpgsqlDataSource dataSource, TileCache cache,
+    private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http,
+        [FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, TileCache cache,
         IAuthorizationService auth, TimeProvider clock, CancellationToken ct)
     {
         if (TileSources.Find(layer) is not { } source)

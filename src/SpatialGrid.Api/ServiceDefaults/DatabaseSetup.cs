@@ -17,30 +17,26 @@ public sealed class DatabaseOptions
 
 public static class DatabaseSetup
 {
-    /// <summary>One NpgsqlDataSource with PostGIS types, shared by EF Core and the hand-written SQL.</summary>
+    /// <summary>
+    /// The key of the data source for the two hot paths whose every value is checked before it is bound (a tile: three
+    /// integers; an alert batch: parsed and checked payloads): its statements are prepared on each pooled connection
+    /// after their second use, so a tile or a batch step is not parsed and planned each time.
+    /// </summary>
+    public const string Prepared = "prepared";
+
+    /// <summary>
+    /// Two NpgsqlDataSources with PostGIS types. The shared one (EF Core and the other hand-written SQL) does not
+    /// prepare automatically: a data error (22xxx: a NUL, a value too long) in the round trip that auto-prepares a
+    /// statement leaves it broken for the next request on that connection (Npgsql's bookkeeping; seen with 10.x), and
+    /// those paths take free-form input. Values are checked before the database all the same (StorableText, lengths).
+    /// </summary>
     public static IServiceCollection AddSpatialGridDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database"))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required").ValidateOnStart();
         // Resolved lazily from the options, so hosts and tests can set the connection string by configuration.
-        services.AddSingleton(sp =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
-            // No DISCARD ALL each time a connection goes back to the pool: it cost every short query (a tile, an
-            // alert batch) a server-side reset and its prepared statements. The service keeps no session state:
-            // advisory locks are transaction-scoped and the LISTEN connections UNLISTEN before they are returned.
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-            // Statements run again and again (a tile layer's query, an alert batch's steps) are prepared on each
-            // pooled connection after their second use: no parsing and planning per request. Caution: a data error
-            // (22xxx: a NUL, a value too long) in the execution that prepares a statement leaves it broken for the
-            // next request on that connection (Npgsql's bookkeeping; seen with 10.x). Values are therefore checked
-            // before they reach the database (lengths by each endpoint, NUL by StorableText and NulGuard).
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-            builder.UseNetTopologySuite();
-            builder.EnableDynamicJson();
-            return builder.Build();
-        });
+        services.AddSingleton(sp => Build(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, prepare: false));
+        services.AddKeyedSingleton(Prepared, (sp, _) => Build(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString, prepare: true));
         // The options depend on singletons only: built once, not once per request (that cost each request that
         // asked for a context tens of microseconds before it ran a query).
         services.AddDbContext<SpatialGridDb>((sp, o) => o
@@ -49,14 +45,34 @@ public static class DatabaseSetup
         return services;
     }
 
+    private static NpgsqlDataSource Build(string connectionString, bool prepare)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // No DISCARD ALL each time a connection goes back to the pool: it cost every short query (a tile, an alert
+        // batch) a server-side reset and its prepared statements. The service keeps no session state: advisory locks
+        // are transaction-scoped and the LISTEN connections UNLISTEN before they are returned.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        if (prepare)
+        {
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+        builder.UseNetTopologySuite();
+        builder.EnableDynamicJson();
+        return builder.Build();
+    }
+
     public static async Task MigrateAsync(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart) return;
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SpatialGridDb>();
         await db.Database.MigrateAsync();
-        // The PostGIS types were created by the migration: make the shared data source learn them.
-        await using var conn = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
-        await conn.ReloadTypesAsync();
+        // The PostGIS types were created by the migration: make both data sources learn them.
+        foreach (var source in new[] { app.Services.GetRequiredService<NpgsqlDataSource>(), app.Services.GetRequiredKeyedService<NpgsqlDataSource>(Prepared) })
+        {
+            await using var conn = await source.OpenConnectionAsync();
+            await conn.ReloadTypesAsync();
+        }
     }
 }
