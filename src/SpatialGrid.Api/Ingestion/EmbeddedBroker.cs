@@ -143,10 +143,17 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
             await pipeline.SubmitAsync(message, e.CancellationToken);
             outcome = message.Done.Task;
         }
-        else
+        else if (topic == $"sg/v1/gw/{gw}/status" || topic == $"sg/v1/gw/{gw}/gps")
         {
             // status and gps are read by later work (patrols); acknowledged and counted for now.
             outcome = Task.FromResult(MqttPubAckReasonCode.Success);
+        }
+        else
+        {
+            // A misspelt topic (…/alerts, …/Alert, …/alert/x) must not be acknowledged as if it had been stored.
+            outcome = RefuseAsync(gw, topic, RejectReasons.UnknownTopic,
+                $"'{(topic.Length > 120 ? topic[..120] + "…" : topic)}' is not a topic of the device protocol: publish alerts to sg/v1/gw/{gw}/alert (status and gps beside it)",
+                MqttPubAckReasonCode.TopicNameInvalid);
         }
 
         if (p.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce) return;

@@ -18,6 +18,7 @@ public static class RejectReasons
     public const string TooLarge = "too-large";
     public const string RateLimited = "rate-limited";
     public const string ForbiddenTopic = "forbidden-topic";
+    public const string UnknownTopic = "unknown-topic";
     public const string OutOfScope = "out-of-scope";
     public const string Unstorable = "unstorable";
 }

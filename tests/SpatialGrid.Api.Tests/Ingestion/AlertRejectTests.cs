@@ -174,6 +174,28 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         Assert.Equal("sg/v1/gw/gw-a/alert", letter.GetProperty("topic").GetString());
     }
 
+    [Theory]
+    [InlineData("sg/v1/gw/gw-a/alerts")]
+    [InlineData("sg/v1/gw/gw-a/Alert")]
+    [InlineData("sg/v1/gw/gw-a/alert/extra")]
+    [InlineData("sg/v1/gw/gw-a/rejects")]
+    public async Task A_misspelt_topic_is_refused_not_acknowledged_as_stored(string topic)
+    {
+        using var client = await api.ConnectA();
+        var rejects = await IngestionFixture.SubscribeRejects(client, "gw-a");
+        var alert = IngestionFixture.Alert("mh-1", "manhole.tilt");
+        var ack = await IngestionFixture.PublishAsync(client, topic, alert);
+        Assert.Equal(MqttClientPublishReasonCode.TopicNameInvalid, ack.ReasonCode);
+        var reject = await IngestionFixture.Eventually(() => Task.FromResult(Snapshot(rejects)),
+            r => r.Any(x => x.GetProperty("reason").GetString() == "unknown-topic" && x.GetProperty("detail").GetString()!.Contains(topic)));
+        Assert.Contains("sg/v1/gw/gw-a/alert", reject.Last(x => x.GetProperty("reason").GetString() == "unknown-topic").GetProperty("detail").GetString());
+        Assert.Equal(0, await api.ScalarAsync($"SELECT count(*) FROM alerts WHERE msg_id = '{alert["msgId"]}'"));
+        var health = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/gateways/gw-a/health"));
+        Assert.True(health.GetProperty("refused").GetProperty("unknown-topic").GetInt64() >= 1);
+        // status and gps, beside alert, are taken.
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/gps", Encoding.UTF8.GetBytes("{}"))).IsSuccess);
+    }
+
     [Fact]
     public async Task An_oversized_payload_is_refused_with_its_size_and_its_first_bytes_kept()
     {
