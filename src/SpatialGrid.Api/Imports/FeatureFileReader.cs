@@ -133,14 +133,16 @@ public static class FeatureFileReader
         {
             foreach (var prop in p.EnumerateObject())
             {
+                string? name = null;
                 try
                 {
-                    props[prop.Name] = Value(prop.Value);
+                    name = prop.Name;
+                    props[name] = Value(prop.Value);
                 }
                 catch (InvalidOperationException)
                 {
                     // An escaped surrogate without its pair cannot be read as text; the feature is refused for it.
-                    unstorable ??= $"attribute #{props.Count + 1} holds {StorableText.LoneSurrogate}";
+                    unstorable ??= $"{(name is null ? "an attribute's name" : $"attribute '{name}'")} holds {StorableText.LoneSurrogate}";
                 }
             }
         }
