@@ -76,7 +76,7 @@ public static class Open311Api
             return Fail(400, $"the form cannot be read: {e.Message}");
         }
         if (form.FirstOrDefault(f => StorableText.HasNul(f.Key) || f.Value.Any(StorableText.HasNul)) is { Key: not null } bad)
-            return Fail(400, $"field '{Clip(bad.Key.Replace("\0", "\\u0000"))}' holds {StorableText.Why}");
+            return Fail(400, $"field '{Clip(StorableText.Escaped(bad.Key)!)}' holds {StorableText.Why}");
         var key = form["api_key"].FirstOrDefault() ?? http.Headers["X-Api-Key"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(key)) return Fail(401, "api_key is required to report a problem");
         var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);

@@ -34,7 +34,7 @@ public static class NulGuard
         options.Converters.Add(new NulFreeElement());
     }
 
-    private static string Clip(string s) => (s.Length > 40 ? s[..40] + "…" : s).Replace("\0", "\\u0000");
+    private static string Clip(string s) => StorableText.Escaped(s.Length > 40 ? s[..40] + "…" : s)!;
 
     private sealed class NulFreeString : JsonConverter<string>
     {
