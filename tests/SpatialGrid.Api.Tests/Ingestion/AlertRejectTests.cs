@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SpatialGrid.Api.Tests.Components;
 
@@ -194,6 +195,38 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         Assert.True(health.GetProperty("refused").GetProperty("unknown-topic").GetInt64() >= 1);
         // status and gps, beside alert, are taken.
         Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/gps", Encoding.UTF8.GetBytes("{}"))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_gateways_last_will_cannot_publish_what_the_gateway_may_not()
+    {
+        // gw-b listens where the service publishes case events and gw-a's rejects would go.
+        using var listener = await api.ConnectAsync("gw-b", api.SecretB);
+        var received = new List<string>();
+        listener.ApplicationMessageReceivedAsync += e =>
+        {
+            lock (received) received.Add(e.ApplicationMessage.Topic + " " + Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
+            return Task.CompletedTask;
+        };
+        var subscribed = await listener.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sg/v1/cases/#").Build());
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, subscribed.Items.Single().ResultCode);
+
+        // gw-a sets a last will on a case-event topic (forged) and on its own alert topic, then drops off.
+        foreach (var (topic, payload) in new[] { ("sg/v1/cases/310101002001001/created", "forged"), ("sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.tilt", "will-1").ToJsonString()) })
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", api.MqttPort).WithCredentials("gw-a", api.SecretA)
+                .WithClientId($"gw-a-will-{Guid.NewGuid():N}").WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithWillTopic(topic).WithWillPayload(Encoding.UTF8.GetBytes(payload)).WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            Assert.Equal(MqttClientConnectResultCode.Success, (await client.ConnectAsync(options)).ResultCode);
+            // Gone without a DISCONNECT, as a gateway that loses power: the broker publishes the will.
+            client.Dispose();
+        }
+        // A will has no delay here: had it been let through, it would have arrived by now.
+        await Task.Delay(1500);
+        lock (received) Assert.DoesNotContain(received, r => r.Contains("forged"));
+        // Nor is a will taken as an alert: nothing acknowledged it to the gateway.
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM alerts WHERE msg_id = 'will-1'"));
     }
 
     [Fact]
