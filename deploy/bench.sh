@@ -24,28 +24,28 @@ log "5. tiles of the demo city: cold, raw SQL, warm"
 psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS sg_bench_tiles WITH (FORCE)" >/dev/null
 pg_create_db sg_bench_tiles "$PORT"
 tile_url=http://127.0.0.1:${SG_BENCH_TILE_PORT:-5092}
+tile_db="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles"
+# The API on the tile database (extra settings as NAME=value arguments), once it answers; its cache starts empty.
+start_tile_api() {
+  (cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && exec env "$@" Urls="$tile_url" Database__ConnectionString="$tile_db" \
+    Logging__LogLevel__Default=Warning dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
+  tiles_api=$!
+  for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+}
+stop_tile_api() { kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true; }
 rm -f "$DATA/bench-tiles.key"
-(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
-  Security__BootstrapAdminKeyFile="$DATA/bench-tiles.key" Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
-tiles_api=$!
-for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+start_tile_api Security__BootstrapAdminKeyFile="$DATA/bench-tiles.key"
 SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > /dev/null
 SGRID_API=$tile_url SGRID_KEY=$(cat "$DATA/bench-tiles.key") dotnet "$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > /dev/null
 # Restart, so the cold run starts with an empty cache.
-kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
-(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
-  Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
-tiles_api=$!
-for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
-dotnet "$bench" tile-load "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
-kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+stop_tile_api
+start_tile_api
+dotnet "$bench" tile-load "$tile_url" "$tile_db" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
+stop_tile_api
 # Again with an empty cache: each tile through the API and as raw SQL back to back (the machine drifts within a run).
-(cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && Urls=$tile_url Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" \
-  Logging__LogLevel__Default=Warning exec dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
-tiles_api=$!
-for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
-dotnet "$bench" tile-interleaved "$tile_url" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
-kill "$tiles_api"; wait "$tiles_api" 2>/dev/null || true
+start_tile_api
+dotnet "$bench" tile-interleaved "$tile_url" "$tile_db" "$SG_ROOT/src/SpatialGrid.Api/Maps/Sql"
+stop_tile_api
 
 }
 

@@ -91,18 +91,38 @@ public static class TileLoad
     }
 
     /// <summary>
+    /// What every pass starts from: the tiles, a client of the API, each layer's SQL and a data source. PostgreSQL's
+    /// own caches are warmed once by the raw queries, so that the measured passes find the data in memory and compare
+    /// the service's work, not the disk's; the API's code is warmed outside the set, its tile cache stays empty.
+    /// </summary>
+    private sealed record Bench(List<(string Layer, int Z, int X, int Y)> Tiles, HttpClient Client, Dictionary<string, string> Sql, NpgsqlDataSource DataSource)
+        : IAsyncDisposable
+    {
+        public static async Task<Bench> StartAsync(string api, string connection, string sqlFolder)
+        {
+            var bench = new Bench(TileLoad.Tiles(), new HttpClient { BaseAddress = new Uri(api) },
+                Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql"))), NpgsqlDataSource.Create(connection));
+            await RawPassAsync(bench.DataSource, bench.Sql, bench.Tiles);
+            await WarmUpApiAsync(bench.Client);
+            return bench;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await DataSource.DisposeAsync();
+        }
+    }
+
+    /// <summary>
     /// The cold and raw passes of <see cref="RunAsync"/> run one after the other, and this machine's speed drifts
     /// within a run. Here the same 1,000 tiles (against an API just started, its cache empty) are each asked of the
     /// API and run as raw SQL back to back, in alternating order, so that both see the machine in the same state.
     /// </summary>
     public static async Task RunInterleavedAsync(string api, string connection, string sqlFolder)
     {
-        var tiles = Tiles();
-        using var client = new HttpClient { BaseAddress = new Uri(api) };
-        var sql = Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql")));
-        await using var dataSource = NpgsqlDataSource.Create(connection);
-        await RawPassAsync(dataSource, sql, tiles);
-        await WarmUpApiAsync(client);
+        await using var bench = await Bench.StartAsync(api, connection, sqlFolder);
+        var (tiles, client, sql, dataSource) = bench;
         var cold = new double[tiles.Count];
         var raw = new double[tiles.Count];
         for (var i = 0; i < tiles.Count; i++)
@@ -126,16 +146,8 @@ public static class TileLoad
 
     public static async Task RunAsync(string api, string connection, string sqlFolder)
     {
-        var tiles = Tiles();
-        using var client = new HttpClient { BaseAddress = new Uri(api) };
-        var sql = Layers.ToDictionary(l => l, l => File.ReadAllText(Path.Combine(sqlFolder, l + ".sql")));
-        await using var dataSource = NpgsqlDataSource.Create(connection);
-
-        // PostgreSQL's own caches are warmed once by the raw queries, so that both measured passes find the data in
-        // memory and the comparison is of the service's work, not of the disk. The API's tile cache stays empty.
-        await RawPassAsync(dataSource, sql, tiles);
-
-        await WarmUpApiAsync(client);
+        await using var bench = await Bench.StartAsync(api, connection, sqlFolder);
+        var (tiles, client, sql, dataSource) = bench;
 
         // Cold: the API's tile cache is empty; one request at a time.
         var cold = new double[tiles.Count];

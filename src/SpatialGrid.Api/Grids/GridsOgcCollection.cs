@@ -9,20 +9,15 @@ using SpatialGrid.Core.Grids;
 namespace SpatialGrid.Api.Grids;
 
 /// <summary>OGC collection <c>grids</c>: the current version, or the grids valid during <c>datetime</c>.</summary>
-public sealed class GridsOgcCollection : IOgcCollection
+public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
 {
     public string Id => "grids";
     public string Title => "Management grids";
     public string Description => "Districts, sub-districts, communities and responsibility grids (comprehensive and dedicated) of the current version";
     public IReadOnlyCollection<string> Filters { get; } = ["level", "kind", "parent", "code", "name"];
 
-    public async Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct)
-    {
-        // The box is computed by PostGIS: the polygons themselves (large for a district) need not travel.
-        var env = await db.Database.SqlQueryRaw<double[]>(
-            "SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS \"Value\" FROM (SELECT ST_Extent(geometry) AS e FROM grids WHERE valid_from IS NOT NULL AND valid_to IS NULL) x WHERE e IS NOT NULL").FirstOrDefaultAsync(ct);
-        return env is { Length: 4 } ? new Envelope(env[0], env[2], env[1], env[3]) : new Envelope();
-    }
+    // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON.
+    public Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct) => Task.FromResult(new Envelope(registry.Current.Extent));
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
     {

@@ -49,11 +49,7 @@ public static class OgcApi
             .WithSummary("Features of a collection: bbox, bbox-crs, crs, datetime, limit, offset and the collection's property filters")
             .AddOpenApiOperationTransformer(DescribeItemParameters);
         ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithSummary("One feature")
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                (operation.Parameters ??= []).Add(CrsParameter());
-                return Task.CompletedTask;
-            });
+            .DocumentsQuery("crs", JsonSchemaType.String, CrsDescription);
         return app;
     }
 
@@ -62,29 +58,23 @@ public static class OgcApi
     /// none: describe them here, the collections' property filters included, as OGC API – Features asks of the API
     /// definition its landing page links to.
     /// </summary>
-    private static OpenApiParameter CrsParameter() => new()
-    {
-        Name = "crs", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-        Description = $"the CRS of the answer's coordinates: {string.Join(", ", OgcCrs.Supported)}",
-    };
+    private static readonly string CrsDescription = $"the CRS of the answer's coordinates: {string.Join(", ", OgcCrs.Supported)}";
 
     private static Task DescribeItemParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
-        static OpenApiParameter Query(string name, JsonSchemaType type, string description) =>
-            new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = type } };
         operation.Parameters ??= [];
-        operation.Parameters.Add(Query("bbox", JsonSchemaType.String, "minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)"));
-        operation.Parameters.Add(Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
-        operation.Parameters.Add(CrsParameter());
-        operation.Parameters.Add(Query("datetime", JsonSchemaType.String, "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then"));
-        operation.Parameters.Add(Query("limit", JsonSchemaType.Integer, "features per page, 1 to 10000 (default 100)"));
-        operation.Parameters.Add(Query("offset", JsonSchemaType.Integer, "features to skip (default 0); the answer's next link carries it"));
-        operation.Parameters.Add(Query("f", JsonSchemaType.String, "format: json (GeoJSON)"));
+        operation.Parameters.Add(OpenApiForms.Query("bbox", JsonSchemaType.String, "minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)"));
+        operation.Parameters.Add(OpenApiForms.Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
+        operation.Parameters.Add(OpenApiForms.Query("crs", JsonSchemaType.String, CrsDescription));
+        operation.Parameters.Add(OpenApiForms.Query("datetime", JsonSchemaType.String, "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then"));
+        operation.Parameters.Add(OpenApiForms.Query("limit", JsonSchemaType.Integer, "features per page, 1 to 10000 (default 100)"));
+        operation.Parameters.Add(OpenApiForms.Query("offset", JsonSchemaType.Integer, "features to skip (default 0); the answer's next link carries it"));
+        operation.Parameters.Add(OpenApiForms.Query("f", JsonSchemaType.String, "format: json (GeoJSON)"));
         var collections = context.ApplicationServices.GetServices<IOgcCollection>().ToList();
         foreach (var filter in collections.SelectMany(c => c.Filters).Distinct())
         {
             var which = collections.Where(c => c.Filters.Contains(filter)).Select(c => c.Id);
-            operation.Parameters.Add(Query(filter, JsonSchemaType.String, $"property filter of the collection(s) {string.Join(", ", which)}; other collections refuse it"));
+            operation.Parameters.Add(OpenApiForms.Query(filter, JsonSchemaType.String, $"property filter of the collection(s) {string.Join(", ", which)}; other collections refuse it"));
         }
         return Task.CompletedTask;
     }

@@ -33,14 +33,15 @@ public static class OpenApiForms
             return Task.CompletedTask;
         });
 
+    /// <summary>A query parameter read by hand, for an operation transformer to add.</summary>
+    public static OpenApiParameter Query(string name, JsonSchemaType type, string description) =>
+        new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = type } };
+
     /// <summary>Documents a query parameter the endpoint reads by hand.</summary>
     public static RouteHandlerBuilder DocumentsQuery(this RouteHandlerBuilder builder, string name, JsonSchemaType type, string description) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            (operation.Parameters ??= []).Add(new OpenApiParameter
-            {
-                Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = type },
-            });
+            (operation.Parameters ??= []).Add(Query(name, type, description));
             return Task.CompletedTask;
         });
 

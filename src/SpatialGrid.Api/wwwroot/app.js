@@ -10,6 +10,7 @@
   };
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const panel = document.getElementById('panel');
+  const failed = (err) => { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; };
 
   const map = new maplibregl.Map({
     container: 'map',
@@ -77,7 +78,7 @@
     try {
       if (hit) await showCase(hit.properties.number);
       else if (grids.length) await showGrid(grids[0].code, grids.slice(1));
-    } catch (err) { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; }
+    } catch (err) { failed(err); }
   });
   panel.addEventListener('click', async (e) => {
     const link = e.target.closest('a[data-grid]');
@@ -88,7 +89,7 @@
     const others = [...panel.querySelectorAll('a[data-grid]')].filter((a) => a !== link)
       .map((a) => ({ code: a.dataset.grid, name: a.dataset.name, kind: a.dataset.kind }));
     if (shown) others.unshift({ code: shown.dataset.code, name: shown.textContent, kind: shown.dataset.kind });
-    try { await showGrid(link.dataset.grid, others); } catch (err) { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; }
+    try { await showGrid(link.dataset.grid, others); } catch (err) { failed(err); }
   });
 
   // Search: a grid code (6–15 digits), a case number (district-date-seq) or a component code (16–17 digits).
