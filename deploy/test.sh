@@ -70,6 +70,17 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
   log "map screenshots: $results/map.png, $results/map-with-case.png"
 fi
+# The first command exactly as a newcomer runs it: deploy/up.sh on an empty data folder (its own ports, so a running
+# demo and the other tests never meet), its closing message, the fleet command it prints, cases opening, deploy/down.sh.
+newcomer_passed=0; newcomer_failed=0
+if [ -z "${SG_SKIP_NEWCOMER:-}" ] && [ $# -eq 0 ]; then
+  log "running the first command as a newcomer (deploy/up.sh on an empty data folder)"
+  if bash "$SG_ROOT/deploy/newcomer-check.sh" "$DATA/newcomer" > "$results/newcomer.log" 2>&1; then
+    newcomer_passed=1; echo "ok - deploy/up.sh on a fresh data folder, the fleet's alerts open cases, deploy/down.sh stops it"
+  else
+    newcomer_failed=1; rc=1; echo "not ok - the first command (log: $results/newcomer.log)"; tail -n 40 "$results/newcomer.log"
+  fi
+fi
 passed=0; failed=0
 for f in "$results"/*.trx; do
   [ -f "$f" ] || continue
@@ -77,6 +88,6 @@ for f in "$results"/*.trx; do
   passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$c")))
   failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$c")))
 done
-passed=$((passed + web_passed)); failed=$((failed + web_failed))
+passed=$((passed + web_passed + newcomer_passed)); failed=$((failed + web_failed + newcomer_failed))
 echo "$passed passed, $failed failed"
 exit $rc

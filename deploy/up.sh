@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts SpatialGrid with the demo city: installs what is missing, starts a private PostGIS cluster under
 # .data/, builds and runs the API on http://127.0.0.1:5080 and loads the demo city the first time.
-# Environment: SG_PG_PORT (55432), SG_DATA (.data), SG_URL (http://127.0.0.1:5080), SG_DB (spatialgrid).
+# Environment: SG_PG_PORT (55432), SG_DATA (.data), SG_URL (http://127.0.0.1:5080), SG_DB (spatialgrid),
+# SG_MQTT_PORT (1883, the embedded broker).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -9,6 +10,7 @@ PORT=${SG_PG_PORT:-55432}
 DATA=${SG_DATA:-$SG_ROOT/.data}
 URL=${SG_URL:-http://127.0.0.1:5080}
 DB=${SG_DB:-spatialgrid}
+MQTT_PORT=${SG_MQTT_PORT:-${Ingestion__Port:-1883}}
 
 need_dotnet
 need_packages
@@ -22,6 +24,7 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
 export Urls=$URL
 export Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$DB"
 export Security__BootstrapAdminKeyFile="$DATA/admin.key"
+export Ingestion__Port=$MQTT_PORT
 api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
 cli_dll="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
 
@@ -30,7 +33,9 @@ log "starting the API on $URL"
 (cd "$(dirname "$api_dll")" && exec dotnet "$api_dll") > "$DATA/api.log" 2>&1 &
 api=$!
 echo "$api" > "$DATA/api.pid"
-trap 'kill $api 2>/dev/null || true' INT TERM
+# Whatever ends this script (Ctrl-C, deploy/down.sh, a failed step) stops the API with it: never an API left running
+# behind a script that has gone.
+trap 'kill $api 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -fs "$URL/health" >/dev/null 2>&1 && break
   kill -0 "$api" 2>/dev/null || { tail -n 30 "$DATA/api.log" >&2; die "the API stopped (log: $DATA/api.log)"; }
@@ -52,7 +57,10 @@ fi
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
 # alerts can be tried at once; its credentials stay in $DATA/demo-fleet.json.
 sim_dll="$SG_ROOT/sensors/SpatialGrid.DeviceSim/bin/Release/net10.0/devicesim.dll"
-fleet_gw=$(sed -n 's/.*"id": *"\([^"]*-gw000\)".*/\1/p' "$DATA/demo-fleet.json" 2>/dev/null | head -n 1)
+fleet_gw=""
+if [ -f "$DATA/demo-fleet.json" ]; then
+  fleet_gw=$(sed -n 's/.*"id": *"\([^"]*-gw000\)".*/\1/p' "$DATA/demo-fleet.json" | head -n 1)
+fi
 # Registered again when the file is missing or names a gateway this database does not know (a fresh .data/pg).
 if [ -z "$fleet_gw" ] || ! curl -fs -H "X-Api-Key: $KEY" "$URL/api/gateways/$fleet_gw" >/dev/null 2>&1; then
   log "registering a simulated device gateway (sensors/SpatialGrid.DeviceSim)"
@@ -66,10 +74,10 @@ cat <<MSG
     API            $URL/api/grids
     OGC API        $URL/ogc
     OpenAPI        $URL/openapi/v1.json
-    MQTT broker    127.0.0.1:${Ingestion__Port:-1883}  (gateways: POST $URL/api/gateways; alerts on sg/v1/gw/{id}/alert)
+    MQTT broker    127.0.0.1:$MQTT_PORT  (gateways: POST $URL/api/gateways; alerts on sg/v1/gw/{id}/alert)
     admin API key  $KEY   (also in $DATA/admin.key)
   Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
-        dotnet $sim_dll run --api $URL --key $KEY --state $DATA/demo-fleet.json --count 300 --rate 20
+        dotnet $sim_dll run --api $URL --key $KEY --state $DATA/demo-fleet.json --broker 127.0.0.1:$MQTT_PORT --count 300 --rate 20
           (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
