@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpatialGrid.Core.Alerts;
+using static System.FormattableString;
 
 namespace SpatialGrid.Core.Patrols;
 
@@ -74,7 +75,7 @@ internal static class GpsBatchEnvelope
             return Malformed($"not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
         if (count > maxFixes)
-            return new(msgId, count, [], RejectReasons.TooManyFixes, $"the batch holds {count:N0} fixes; at most {maxFixes:N0} are taken in one message: send smaller batches");
+            return new(msgId, count, [], RejectReasons.TooManyFixes, Invariant($"the batch holds {count:N0} fixes; at most {maxFixes:N0} are taken in one message: send smaller batches"));
         if (schemaProblem is null && !sawFixes) schemaProblem = "fixes is required: an array of fix objects";
         return new(msgId, count, fixes, schemaProblem is null ? null : RejectReasons.Schema, schemaProblem);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpatialGrid.Core.Alerts;
 using SpatialGrid.Core.Geo;
+using static System.FormattableString;
 
 namespace SpatialGrid.Core.Patrols;
 
@@ -83,18 +84,18 @@ public static class GpsBatchParser
         if (crs.IsGeographic && (x is < -180 or > 180 || y is < -90 or > 90))
         {
             return y is >= -180 and <= 180 && x is >= -90 and <= 90
-                ? Fail(i, worker, RejectReasons.SwappedCoordinates, $"({x}, {y}) is out of range: lat {y} is not a latitude; are lon and lat swapped?")
-                : Fail(i, worker, RejectReasons.Schema, $"({x}, {y}) is out of range for {crs.Name}");
+                ? Fail(i, worker, RejectReasons.SwappedCoordinates, Invariant($"({x}, {y}) is out of range: lat {y} is not a latitude; are lon and lat swapped?"))
+                : Fail(i, worker, RejectReasons.Schema, Invariant($"({x}, {y}) is out of range for {crs.Name}"));
         }
         var (lon, lat) = crs.ToWgs84(x, y);
-        if (!double.IsFinite(lon) || !double.IsFinite(lat)) return Fail(i, worker, RejectReasons.Schema, $"({x}, {y}) cannot be converted from {crs.Name} to WGS 84");
+        if (!double.IsFinite(lon) || !double.IsFinite(lat)) return Fail(i, worker, RejectReasons.Schema, Invariant($"({x}, {y}) cannot be converted from {crs.Name} to WGS 84"));
         if (!limits.Contains(lon, lat))
         {
             // Both in range but the wrong way round: the swap shows only against the service area.
             return crs.IsGeographic && limits.Contains(crs.ToWgs84(y, x).Lon, crs.ToWgs84(y, x).Lat)
-                ? Fail(i, worker, RejectReasons.SwappedCoordinates, $"({x}, {y}) is outside the service area but ({y}, {x}) is inside it; are lon and lat swapped?")
+                ? Fail(i, worker, RejectReasons.SwappedCoordinates, Invariant($"({x}, {y}) is outside the service area but ({y}, {x}) is inside it; are lon and lat swapped?"))
                 : Fail(i, worker, RejectReasons.OutsideArea,
-                    $"({lon:0.######}, {lat:0.######}) is outside the service area ({limits.MinLon}, {limits.MinLat}) – ({limits.MaxLon}, {limits.MaxLat})");
+                    Invariant($"({lon:0.######}, {lat:0.######}) is outside the service area ({limits.MinLon}, {limits.MinLat}) – ({limits.MaxLon}, {limits.MaxLat})"));
         }
 
         if (OptionalProblem(p) is { } problem) return Fail(i, worker, RejectReasons.Schema, problem);
@@ -104,10 +105,10 @@ public static class GpsBatchParser
     /// <summary>The optional readings: a phone reports them or leaves them out, but never a value that cannot be.</summary>
     private static string? OptionalProblem(GpsFixPayload p)
     {
-        if (p.Accuracy is { } a && (!double.IsFinite(a) || a < 0)) return $"accuracy {a} is not a radius in metres ≥ 0";
-        if (p.Speed is { } s && (!double.IsFinite(s) || s < 0)) return $"speed {s} is not a speed in m/s ≥ 0";
-        if (p.Heading is { } h && (!double.IsFinite(h) || h is < 0 or >= 360)) return $"heading {h} is not a bearing in degrees in [0, 360)";
-        if (p.Battery is { } b && (!double.IsFinite(b) || b is < 0 or > 100)) return $"battery {b} is not a percentage in [0, 100]";
+        if (p.Accuracy is { } a && (!double.IsFinite(a) || a < 0)) return Invariant($"accuracy {a} is not a radius in metres ≥ 0");
+        if (p.Speed is { } s && (!double.IsFinite(s) || s < 0)) return Invariant($"speed {s} is not a speed in m/s ≥ 0");
+        if (p.Heading is { } h && (!double.IsFinite(h) || h is < 0 or >= 360)) return Invariant($"heading {h} is not a bearing in degrees in [0, 360)");
+        if (p.Battery is { } b && (!double.IsFinite(b) || b is < 0 or > 100)) return Invariant($"battery {b} is not a percentage in [0, 100]");
         return null;
     }
 
@@ -146,7 +147,7 @@ public static class GpsBatchParser
         return $"fixes[{i}]{path}: {message.TrimEnd('.')}";
     }
 
-    private static string Age(TimeSpan age) => age.TotalDays >= 1 ? $"{age.TotalDays:0.#} days" : $"{age.TotalHours:0.#} hours";
+    private static string Age(TimeSpan age) => age.TotalDays >= 1 ? Invariant($"{age.TotalDays:0.#} days") : Invariant($"{age.TotalHours:0.#} hours");
 
     private static Checked Fail(int i, string? worker, string reason, string detail) => new(null, new FixProblem(i, Clip(worker), reason, detail));
 
