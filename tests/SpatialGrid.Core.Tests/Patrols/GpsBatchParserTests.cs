@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SpatialGrid.Core.Alerts;
 using SpatialGrid.Core.Patrols;
+using static System.FormattableString;
 
 namespace SpatialGrid.Core.Tests.Patrols;
 
@@ -75,6 +76,24 @@ public sealed class GpsBatchParserTests
         var problem = Assert.Single(r.Problems);
         Assert.Equal((1, reason), (problem.Index, problem.Reason));
         Assert.Contains(detailMentions, problem.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Lon_and_lat_swapped_inside_their_ranges_show_against_the_service_area()
+    {
+        var alps = new GpsLimits(10, TimeSpan.FromMinutes(5), TimeSpan.FromDays(7), 5, 44, 16, 48);
+        var r = Parse(Batch("""{"worker":"w","t":"2026-11-24T01:59:00Z","lon":46.5,"lat":8.2}"""), alps);
+        Assert.Equal(RejectReasons.SwappedCoordinates, Assert.Single(r.Problems).Reason);
+    }
+
+    [Fact]
+    public void A_fix_in_a_projected_crs_is_converted_to_wgs84()
+    {
+        var (x, y) = SpatialGrid.Core.Geo.Crs.GaussKrugerFor(121.47).FromWgs84(121.47, 31.23);
+        var r = Parse(Batch(Invariant($$"""{"worker":"w","t":"2026-11-24T01:59:00Z","lon":{{x}},"lat":{{y}},"crs":"EPSG:4549"}""")));
+        var f = Assert.Single(r.Fixes);
+        Assert.Equal(121.47, f.Lon, 6);
+        Assert.Equal(31.23, f.Lat, 6);
     }
 
     [Fact]
