@@ -21,6 +21,8 @@ public static class RejectReasons
     public const string UnknownTopic = "unknown-topic";
     public const string OutOfScope = "out-of-scope";
     public const string Unstorable = "unstorable";
+    /// <summary>A GPS batch with more fixes than the service takes in one message: the whole batch is refused.</summary>
+    public const string TooManyFixes = "too-many-fixes";
 }
 
 /// <summary>A parsed and checked alert: coordinates in WGS 84 when the message carried them.</summary>
@@ -123,7 +125,7 @@ public static class AlertParser
     }
 
     /// <summary>Date, 'T', time, and 'Z' or a numeric offset: the forms RFC 3339 allows.</summary>
-    private static bool TryRfc3339(string? s, out DateTimeOffset value)
+    internal static bool TryRfc3339(string? s, out DateTimeOffset value)
     {
         value = default;
         if (s is null || s.Length is < 20 or > 40 || (s[10] != 'T' && s[10] != 't')) return false;
