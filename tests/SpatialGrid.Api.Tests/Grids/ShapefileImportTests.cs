@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json;
+using ProjNet.CoordinateSystems;
+using ProjNet.CoordinateSystems.Transformations;
+using ProjNet.IO.CoordinateSystems;
+using SpatialGrid.Api.Tests.Infrastructure;
+using SpatialGrid.Core.Geo;
+
+namespace SpatialGrid.Api.Tests.Grids;
+
+/// <summary>
+/// Shapefiles as they come from the field: invalid polygons named feature by feature like GeoJSON's, Chinese text in
+/// GBK read right (or refused by field, never stored as U+FFFD), and the .prj read for its datum and parameters.
+/// </summary>
+public class ShapefileImportTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    private Task<HttpResponseMessage> Import(byte[] zip, params (string, string)[] fields) =>
+        api.Editor.PostAsync("/api/grids/imports", Upload.File(zip, "grids.zip", fields));
+
+    private async Task<JsonElement> Grid(string code) =>
+        JsonDocument.Parse(await api.Anonymous.GetStringAsync($"/api/grids/{code}")).RootElement.Clone();
+
+    private static List<(double Lon, double Lat)> Corners(JsonElement grid) =>
+        grid.GetProperty("geometry").GetProperty("coordinates")[0][0].EnumerateArray().Select(c => (c[0].GetDouble(), c[1].GetDouble())).ToList();
+
+    private static System.Text.Json.Nodes.JsonObject BowTie(SmallCity city) => SmallCity.Polygon(
+        (city.Lon + 0.01, city.Lat), (city.Lon + 0.02, city.Lat + 0.02), (city.Lon + 0.02, city.Lat), (city.Lon + 0.01, city.Lat + 0.02), (city.Lon + 0.01, city.Lat));
+
+    [Fact]
+    public async Task A_bow_tie_in_a_shapefile_is_named_by_its_feature_like_in_geojson()
+    {
+        var city = new SmallCity("320102", 118.78, 32.04);
+        var features = city.Features();
+        features[4] = SmallCity.Feature(city.EastGrid, "East grid", BowTie(city));
+        var response = await Import(new ShapefileZip(ShapefileZip.Wgs84).Build(features));
+        var problem = await Problem.ExpectAsync(response, HttpStatusCode.UnprocessableEntity, "grid-import-invalid");
+        var error = Assert.Single(problem.Errors);
+        Assert.Equal(("invalid-geometry", 4), (error.Kind, error.Feature));
+        Assert.Contains("Self-intersection", error.Message);
+    }
+
+    [Fact]
+    public async Task Fix_repairs_a_bow_tie_in_a_shapefile_and_reports_it()
+    {
+        var city = new SmallCity("320104", 118.80, 32.00);
+        var features = city.Features();
+        features[4] = SmallCity.Feature(city.EastGrid, "East grid", BowTie(city));
+        var response = await Import(new ShapefileZip(ShapefileZip.Wgs84).Build(features), ("fix", "true"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        Assert.Contains("repaired invalid geometry", body);
+    }
+}
