@@ -6,7 +6,7 @@ namespace SpatialGrid.Api.Imports;
 /// <summary>
 /// Reads a zipped Shapefile: exactly one .shp with its .dbf (and .prj, .cpg) beside it. Polygons are built as the
 /// file has them, invalid or not, so that an invalid ring is reported for its feature and <c>fix</c> repairs it as in
-/// every other format, instead of the reader refusing the whole file.
+/// every other format, instead of the reader refusing the whole file; the DBF's code page is <see cref="DbfCodePage"/>'s.
 /// </summary>
 internal static class ShapefileReader
 {
@@ -22,8 +22,10 @@ internal static class ShapefileReader
             string Part(string ext) => Path.Combine(dir.FullName, "layer" + ext);
             if (!File.Exists(Part(".dbf"))) throw new FeatureFileException("bad-shapefile", "the zip has a .shp but no .dbf beside it");
             var declared = File.Exists(Part(".prj")) ? FeatureFileReader.CrsFromWkt(File.ReadAllText(Part(".prj"))) : null;
+            var codePage = DbfCodePage.Of(Part(".dbf"), File.Exists(Part(".cpg")) ? File.ReadAllText(Part(".cpg")) : null);
             var options = new ShapefileReaderOptions
             {
+                Encoding = codePage.Encoding,
                 // Strict mode throws on the first invalid polygon ("Invalid polygon geometry.") and loses the whole file.
                 GeometryBuilderMode = GeometryBuilderMode.IgnoreInvalidShapes,
             };
@@ -35,7 +37,7 @@ internal static class ShapefileReader
                 {
                     var props = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
                     foreach (var name in f.Attributes.GetNames()) props[name] = f.Attributes[name];
-                    features.Add(new RawFeature(i++, props, f.Geometry, null));
+                    features.Add(new RawFeature(i++, props, f.Geometry, null, codePage.LostText(props)));
                 }
             }
             catch (Exception e) when (e is not FeatureFileException)

@@ -52,4 +52,38 @@ public class ShapefileImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         Assert.Contains("repaired invalid geometry", body);
     }
+
+    public static TheoryData<string, string?, byte> GbkDeclarations => new()
+    {
+        { "320105", "GBK", 0 },     // a .cpg, as QGIS writes it
+        { "320106", null, 0x4D },   // the DBF's language driver 936, as ArcGIS on a Chinese Windows writes it
+        { "320111", null, 0 },      // neither: not valid UTF-8, so read as GBK
+    };
+
+    [Theory]
+    [MemberData(nameof(GbkDeclarations))]
+    public async Task Gbk_names_are_read_as_chinese(string district, string? cpg, byte languageDriver)
+    {
+        var city = new SmallCity(district, 118.70 + (int.Parse(district) - 320100) * 0.03, 32.10);
+        var features = city.Features();
+        features[4] = SmallCity.Feature(city.EastGrid, ShapefileZip.EastGridInGbk, features[4]["geometry"]!.DeepClone());
+        var zip = new ShapefileZip(ShapefileZip.Wgs84) { Encoding = System.Text.Encoding.Latin1, Cpg = cpg, LanguageDriver = languageDriver }.Build(features);
+        var response = await Import(zip, ("publish", "true"));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        Assert.Equal("东区网格", (await Grid(city.EastGrid)).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_valid_in_the_declared_encoding_is_named_and_not_stored()
+    {
+        var city = new SmallCity("320113", 118.60, 31.95);
+        var features = city.Features();
+        features[4] = SmallCity.Feature(city.EastGrid, ShapefileZip.EastGridInGbk, features[4]["geometry"]!.DeepClone());
+        var zip = new ShapefileZip(ShapefileZip.Wgs84) { Encoding = System.Text.Encoding.Latin1, Cpg = "UTF-8" }.Build(features);
+        var problem = await Problem.ExpectAsync(await Import(zip), HttpStatusCode.UnprocessableEntity, "grid-import-invalid");
+        var error = Assert.Single(problem.Errors);
+        Assert.Equal(("invalid-character", 4), (error.Kind, error.Feature));
+        Assert.Contains("'name'", error.Message);
+        Assert.Contains("UTF-8", error.Message);
+    }
 }
