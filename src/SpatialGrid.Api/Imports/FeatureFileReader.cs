@@ -193,34 +193,6 @@ public static class FeatureFileReader
 
     };
 
-    /// <summary>Names the CRS of a .prj: WGS 84, CGCS2000 geographic, or a CGCS2000 Gauss-Krüger zone by its central meridian.</summary>
-    public static string? CrsFromWkt(string wkt)
-    {
-        var upper = wkt.ToUpperInvariant();
-        if (upper.StartsWith("PROJCS"))
-        {
-            if (!upper.Contains("TRANSVERSE_MERCATOR") && !upper.Contains("GAUSS")) return "unsupported:" + wkt[..Math.Min(60, wkt.Length)];
-            var cm = Parameter(upper, "CENTRAL_MERIDIAN");
-            var fe = Parameter(upper, "FALSE_EASTING");
-            if (cm is null) return null;
-            var c = (int)Math.Round(cm.Value);
-            var zonePrefix = fe is > 1_000_000;
-            return zonePrefix ? $"EPSG:{4513 + (c - 75) / 3}" : $"EPSG:{4534 + (c - 75) / 3}";
-        }
-        if (upper.Contains("2000")) return "EPSG:4490";
-        if (upper.Contains("WGS") && upper.Contains("84")) return "EPSG:4326";
-        return "unsupported:" + wkt[..Math.Min(60, wkt.Length)];
-    }
-
-    private static double? Parameter(string wkt, string name)
-    {
-        var i = wkt.IndexOf($"PARAMETER[\"{name}\"", StringComparison.Ordinal);
-        if (i < 0) return null;
-        var comma = wkt.IndexOf(',', i);
-        var close = wkt.IndexOf(']', comma);
-        return double.TryParse(wkt[(comma + 1)..close], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
-    }
-
     private static FeatureFile ReadGeoPackage(string path)
     {
         try

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using NetTopologySuite.IO.Esri.Shapefiles.Readers;
+using SpatialGrid.Core.Geo;
 
 namespace SpatialGrid.Api.Imports;
 
@@ -21,7 +22,10 @@ internal static class ShapefileReader
             Extract(path, dir.FullName);
             string Part(string ext) => Path.Combine(dir.FullName, "layer" + ext);
             if (!File.Exists(Part(".dbf"))) throw new FeatureFileException("bad-shapefile", "the zip has a .shp but no .dbf beside it");
-            var declared = File.Exists(Part(".prj")) ? FeatureFileReader.CrsFromWkt(File.ReadAllText(Part(".prj"))) : null;
+            var prj = File.Exists(Part(".prj")) ? File.ReadAllText(Part(".prj")) : "";
+            string? declared = null;
+            if (!string.IsNullOrWhiteSpace(prj))
+                declared = CrsWkt.TryRead(prj, out var crs, out var crsError) ? crs.Name : throw new FeatureFileException("unsupported-crs", crsError!);
             var codePage = DbfCodePage.Of(Part(".dbf"), File.Exists(Part(".cpg")) ? File.ReadAllText(Part(".cpg")) : null);
             var options = new ShapefileReaderOptions
             {

@@ -60,5 +60,7 @@ public static class GridProblemKinds
     public const string WrongNesting = "wrong-nesting";
     public const string Overlap = "overlap";
     public const string Gap = "gap";
+    /// <summary>Features lie outside the zone of their projected CRS (a warning: the coordinates may belong to another zone).</summary>
+    public const string OutsideCrsZone = "outside-crs-zone";
     public const string Fixed = "fixed";
 }

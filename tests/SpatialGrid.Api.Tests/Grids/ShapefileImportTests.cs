@@ -86,4 +86,47 @@ public class ShapefileImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("'name'", error.Message);
         Assert.Contains("UTF-8", error.Message);
     }
+
+    [Fact]
+    public async Task A_utm_zone_50n_shapefile_lands_where_it_is()
+    {
+        var city = new SmallCity("320114", 118.70, 32.20);
+        var utm = (ProjectedCoordinateSystem)CoordinateSystemWktReader.Parse(ShapefileZip.Utm50N);
+        var toUtm = new CoordinateTransformationFactory().CreateFromCoordinateSystems(GeographicCoordinateSystem.WGS84, utm).MathTransform;
+        var zip = new ShapefileZip(ShapefileZip.Utm50N) { Project = (x, y) => toUtm.Transform(x, y) }.Build(city.Features());
+        var response = await Import(zip, ("publish", "true"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        Assert.Equal("EPSG:32650", JsonDocument.Parse(body).RootElement.GetProperty("crs").GetString());
+        // Read as Gauss-Krüger (scale 1 instead of 0.9996) this corner would land ~1.4 km away.
+        Assert.Contains(Corners(await Grid(city.WestGrid)), c => Math.Abs(c.Lon - city.Lon) < 1e-8 && Math.Abs(c.Lat - city.Lat) < 1e-8);
+    }
+
+    [Fact]
+    public async Task A_xian_1980_shapefile_is_refused_naming_its_datum()
+    {
+        var city = new SmallCity("320115", 120.30, 31.57);
+        Assert.True(Crs.TryParse("EPSG:4549", out var gk, out _));
+        var zip = new ShapefileZip(ShapefileZip.XianGkCm120) { Project = gk.FromWgs84 }.Build(city.Features());
+        var problem = await Problem.ExpectAsync(await Import(zip), HttpStatusCode.UnprocessableEntity, "unsupported-crs");
+        Assert.Contains("Xian 1980", problem.Detail);
+        Assert.Contains("CGCS2000", problem.Detail);
+        Assert.Equal(0, await api.ScalarAsync($"SELECT count(*) FROM grids WHERE code LIKE '{city.District}%'"));
+    }
+
+    [Fact]
+    public async Task Metres_of_one_zone_declared_as_the_next_are_warned_about()
+    {
+        // Zone 40 (central meridian 120°E) eastings, with the zone number, in a file whose .prj says zone 41 (123°E).
+        var city = new SmallCity("320116", 120.30, 31.50);
+        Assert.True(Crs.TryParse("EPSG:4528", out var zone40, out _));
+        var zip = new ShapefileZip(ShapefileZip.CgcsGkZone41) { Project = zone40.FromWgs84 }.Build(city.Features());
+        var response = await Import(zip);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var warnings = JsonDocument.Parse(body).RootElement.GetProperty("warnings").EnumerateArray().ToList();
+        var zone = Assert.Single(warnings, w => w.GetProperty("kind").GetString() == "outside-crs-zone");
+        Assert.Contains("123", zone.GetProperty("message").GetString());
+        Assert.Contains("zone 40", zone.GetProperty("message").GetString());
+    }
 }
