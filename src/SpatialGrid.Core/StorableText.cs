@@ -17,6 +17,9 @@ public static class StorableText
     /// <summary>Why a JSON string with a lone surrogate escape (e.g. \uD800) is refused.</summary>
     public const string LoneSurrogate = "an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not valid Unicode";
 
+    /// <summary>Why text holding U+FFFD is refused: a decoder left it where bytes were not valid in the encoding it read them in.</summary>
+    public const string Replacement = "U+FFFD, the mark a decoder leaves where bytes were not valid text: the file's text encoding was lost before import";
+
     public static bool HasNul(string? s) => s is not null && s.Contains('\0');
 
     /// <summary>Text kept for diagnosis only (a refused message's id or the reason's detail): a NUL is written as \u0000.</summary>
@@ -72,9 +75,9 @@ public static class StorableText
     {
         foreach (var (name, value) in attributes)
         {
-            var why = HasNul(name) ? Why : value switch
+            var why = HasNul(name) ? Why : name.Contains('\uFFFD') ? Replacement : value switch
             {
-                string s => HasNul(s) ? Why : null,
+                string s => HasNul(s) ? Why : s.Contains('\uFFFD') ? Replacement : null,
                 JsonElement j => Problem(j),
                 _ => null,
             };

@@ -92,6 +92,7 @@ public static class ComponentImport
                 Text(p, "dept_in_charge") ?? Text(p, "dept"), Text(p, "owner"), Text(p, "maintainer"), installDate, attributes, geometry,
                 p.TryGetValue("generated", out var g) && g is true));
         }
+        if (CrsZoneCheck.Check(crs, drafts.Select(d => (d.Feature, d.Code, d.Geometry))) is { } outside) problems.Add(outside);
         return (drafts, problems);
     }
 

@@ -1,3 +1,4 @@
+using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Imports;
 using SpatialGrid.Core;
 using SpatialGrid.Core.Geo;
@@ -69,6 +70,8 @@ public static class GridImport
             if (leader is { Length: > 200 }) { Error("bad-leader", "the leader has more than 200 characters"); continue; }
             drafts.Add(new GridDraft(f.Index, code, name, kind, leader, geometry, GridFieldMapping.GeneratedOf(f.Properties)));
         }
+        if (CrsZoneCheck.Check(crs, drafts.Select(d => (d.Feature, (string?)d.Code.Value, (Geometry)d.Geometry))) is { } outside)
+            problems.Add(outside);
         return (drafts, problems, crs);
     }
 
@@ -78,8 +81,6 @@ public static class GridImport
         Crs? declaredCrs = null;
         if (declared is not null)
         {
-            if (declared.StartsWith("unsupported:"))
-                throw new GridImportException("unsupported-crs", $"the file's coordinate system is not supported: {declared["unsupported:".Length..]}…");
             if (!Crs.TryParse(declared, out var d, out var error)) throw new GridImportException("unsupported-crs", $"the file declares {declared}: {error}");
             declaredCrs = d;
         }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -42,7 +41,7 @@ public static class FeatureFileReader
         var claimed = Path.GetExtension(claimedName ?? "").ToLowerInvariant();
         FeatureFile file;
         if (Encoding.ASCII.GetString(head).StartsWith("SQLite format 3")) file = ReadGeoPackage(path);
-        else if (head[0] == (byte)'P' && head[1] == (byte)'K') file = ReadZippedShapefile(path);
+        else if (head[0] == (byte)'P' && head[1] == (byte)'K') file = ShapefileReader.Read(path);
         else if (LooksLikeJson(head)) file = ReadGeoJson(path);
         else
         {
@@ -193,88 +192,6 @@ public static class FeatureFileReader
         _ => v.Clone(), // objects and arrays stay JSON, so callers can tell an object from a string
 
     };
-
-    private static FeatureFile ReadZippedShapefile(string path)
-    {
-        var dir = Directory.CreateTempSubdirectory("sg-shp-");
-        try
-        {
-            try
-            {
-                using var zip = ZipFile.OpenRead(path);
-                long total = 0;
-                foreach (var entry in zip.Entries)
-                {
-                    total += entry.Length;
-                    // A zip bomb would expand far past the upload cap.
-                    if (total > 2L * 1024 * 1024 * 1024) throw new FeatureFileException("too-large", "the zip expands to more than 2 GiB");
-                }
-                var shps = zip.Entries.Where(e => e.FullName.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)).ToList();
-                if (shps.Count != 1)
-                    throw new FeatureFileException("bad-shapefile", $"the zip must hold exactly one .shp (with its .shx, .dbf and .prj); it holds {shps.Count}");
-                var stem = shps[0].FullName[..^4];
-                foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(stem, StringComparison.OrdinalIgnoreCase) && !e.FullName.Contains("..")))
-                    entry.ExtractToFile(Path.Combine(dir.FullName, "layer" + Path.GetExtension(entry.FullName).ToLowerInvariant()));
-            }
-            catch (InvalidDataException e)
-            {
-                throw new FeatureFileException("bad-zip", $"the zip archive cannot be read: {e.Message}");
-            }
-            var shp = Path.Combine(dir.FullName, "layer.shp");
-            if (!File.Exists(Path.Combine(dir.FullName, "layer.dbf")))
-                throw new FeatureFileException("bad-shapefile", "the zip has a .shp but no .dbf beside it");
-            var prj = Path.Combine(dir.FullName, "layer.prj");
-            var declared = File.Exists(prj) ? CrsFromWkt(File.ReadAllText(prj)) : null;
-            var features = new List<RawFeature>();
-            try
-            {
-                var i = 0;
-                foreach (var f in NetTopologySuite.IO.Esri.Shapefile.ReadAllFeatures(shp))
-                {
-                    var props = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-                    foreach (var name in f.Attributes.GetNames()) props[name] = f.Attributes[name];
-                    features.Add(new RawFeature(i++, props, f.Geometry, null));
-                }
-            }
-            catch (Exception e) when (e is not FeatureFileException)
-            {
-                throw new FeatureFileException("bad-shapefile", $"the Shapefile cannot be read: {e.Message}");
-            }
-            return new FeatureFile("shapefile", declared, features);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>Names the CRS of a .prj: WGS 84, CGCS2000 geographic, or a CGCS2000 Gauss-Krüger zone by its central meridian.</summary>
-    public static string? CrsFromWkt(string wkt)
-    {
-        var upper = wkt.ToUpperInvariant();
-        if (upper.StartsWith("PROJCS"))
-        {
-            if (!upper.Contains("TRANSVERSE_MERCATOR") && !upper.Contains("GAUSS")) return "unsupported:" + wkt[..Math.Min(60, wkt.Length)];
-            var cm = Parameter(upper, "CENTRAL_MERIDIAN");
-            var fe = Parameter(upper, "FALSE_EASTING");
-            if (cm is null) return null;
-            var c = (int)Math.Round(cm.Value);
-            var zonePrefix = fe is > 1_000_000;
-            return zonePrefix ? $"EPSG:{4513 + (c - 75) / 3}" : $"EPSG:{4534 + (c - 75) / 3}";
-        }
-        if (upper.Contains("2000")) return "EPSG:4490";
-        if (upper.Contains("WGS") && upper.Contains("84")) return "EPSG:4326";
-        return "unsupported:" + wkt[..Math.Min(60, wkt.Length)];
-    }
-
-    private static double? Parameter(string wkt, string name)
-    {
-        var i = wkt.IndexOf($"PARAMETER[\"{name}\"", StringComparison.Ordinal);
-        if (i < 0) return null;
-        var comma = wkt.IndexOf(',', i);
-        var close = wkt.IndexOf(']', comma);
-        return double.TryParse(wkt[(comma + 1)..close], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
-    }
 
     private static FeatureFile ReadGeoPackage(string path)
     {

@@ -43,7 +43,7 @@ public sealed record GridProblem(
 public static class GridProblemKinds
 {
     public const string BadCode = "bad-code";
-    /// <summary>An attribute holds a character that cannot be stored (NUL).</summary>
+    /// <summary>An attribute holds a character that cannot be stored (NUL), or text already lost in decoding (U+FFFD).</summary>
     public const string InvalidCharacter = "invalid-character";
     public const string DuplicateCode = "duplicate-code";
     public const string MissingParent = "missing-parent";
@@ -60,5 +60,7 @@ public static class GridProblemKinds
     public const string WrongNesting = "wrong-nesting";
     public const string Overlap = "overlap";
     public const string Gap = "gap";
+    /// <summary>Features lie outside the zone of their projected CRS (a warning: the coordinates may belong to another zone).</summary>
+    public const string OutsideCrsZone = "outside-crs-zone";
     public const string Fixed = "fixed";
 }

@@ -154,6 +154,15 @@ public class GridImportBadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_name_holding_the_replacement_character_is_refused_by_field()
+    {
+        // U+FFFD is what a wrong decoding left behind somewhere before the file came here: the text is already lost.
+        var error = Assert.Single((await ImportExpectingErrors(WithEastGrid(SmallCity.Box(121.45, 31.22, 121.46, 31.24)).Replace("East grid", "East \uFFFD grid"))).Errors);
+        Assert.Equal(("invalid-character", 4), (error.Kind, error.Feature));
+        Assert.Contains("'name'", error.Message);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_what_it_claims_is_refused()
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
