@@ -1,5 +1,6 @@
 using Coravel;
 using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.Patrols;
 
 namespace SpatialGrid.Api;
 
@@ -10,6 +11,7 @@ public static class Schedules
     {
         services.AddScheduler();
         services.AddTransient<ColourSweep>();
+        services.AddTransient<GpsRetention>();
         return services;
     }
 
@@ -20,6 +22,8 @@ public static class Schedules
         app.Services.UseScheduler(s =>
         {
             if (cases.ColourSweepEnabled) s.Schedule<ColourSweep>().EveryMinute().PreventOverlapping(nameof(ColourSweep));
+            // Raw fixes past their retention go by the day, at a quiet hour (UTC 19:00 is 03:00 in the city).
+            s.Schedule<GpsRetention>().DailyAtHour(19).PreventOverlapping(nameof(GpsRetention));
         });
     }
 }

@@ -7,11 +7,13 @@ namespace SpatialGrid.Api.Grids;
 
 /// <summary>
 /// A snapshot of the current grid version: the point index, the names of every current grid, and their extent (null
-/// envelope when there are none), which the maps' TileJSON and tileset metadata give as bounds.
+/// envelope when there are none), which the maps' TileJSON and tileset metadata give as bounds, and the rows themselves
+/// for capabilities that build their own structures from the current grids (patrol visits).
 /// </summary>
-public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (string Name, GridLevel Level)> Names, Envelope Extent)
+public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (string Name, GridLevel Level)> Names, Envelope Extent,
+    IReadOnlyList<IndexedGridRow> Rows)
 {
-    public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>(), new Envelope());
+    public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>(), new Envelope(), []);
 }
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, M
             var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
             var extent = new Envelope();
             foreach (var r in rows) extent.ExpandToInclude(r.Geometry.EnvelopeInternal);
-            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)), extent);
+            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)), extent, rows);
             // Every instance reloads on a publish, so each drops its own grid tiles; the grid layer changes as a whole.
             tiles.Apply(new Maps.TileCache.Change("grids", null));
             log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);

@@ -21,13 +21,14 @@ namespace SpatialGrid.Api.Ingestion;
 /// </para>
 /// </summary>
 public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry registry, GatewayStats stats, IOptions<IngestionOptions> options,
-    TimeProvider clock, ILogger<EmbeddedBroker> log) : IHostedService, IMessageOutbox
+    IEnumerable<IGatewayTopic> topics, TimeProvider clock, ILogger<EmbeddedBroker> log) : IHostedService, IMessageOutbox
 {
     private const string GatewayKey = "sg.gateway";
     private MqttServer? _server;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ushort, Task<MqttPubAckReasonCode>>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly long _started = clock.GetTimestamp();
+    private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public int Port => options.Value.Port;
 
@@ -143,9 +144,14 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
             await pipeline.SubmitAsync(message, e.CancellationToken);
             outcome = message.Done.Task;
         }
-        else if (topic == $"sg/v1/gw/{gw}/status" || topic == $"sg/v1/gw/{gw}/gps")
+        else if (_topics.TryGetValue(topic[$"sg/v1/gw/{gw}/".Length..], out var handler))
         {
-            // status and gps are read by later work (patrols); acknowledged and counted for now.
+            var keep = size > o.MaxPayloadBytes ? p.Payload.Slice(0, 1024).ToArray() : p.Payload.ToArray();
+            outcome = await handler.SubmitAsync(gw, topic, keep, size, e.CancellationToken);
+        }
+        else if (topic == $"sg/v1/gw/{gw}/status")
+        {
+            // status is read by later work (device health); acknowledged and counted for now.
             outcome = Task.FromResult(MqttPubAckReasonCode.Success);
         }
         else

@@ -13,10 +13,12 @@ namespace SpatialGrid.Api.Ingestion;
 /// once its transaction has committed. The broker authenticates gateways and enforces their topics (its password
 /// and ACL files are written from the registry by <see cref="MosquittoFiles"/>); the gateway is the topic's level.
 /// </summary>
-public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, IOptions<IngestionOptions> options, ILogger<ExternalBroker> log)
+public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, IOptions<IngestionOptions> options, IEnumerable<IGatewayTopic> topics,
+    ILogger<ExternalBroker> log)
     : BackgroundService, IMessageOutbox
 {
     private readonly List<IMqttClient> _clients = [];
+    private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private int _next;
 
     public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
@@ -51,7 +53,10 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
             // A session that outlives the connection: what was delivered and not acknowledged comes back.
             .WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600)
             .WithReceiveMaximum(ushort.MaxValue).WithKeepAlivePeriod(TimeSpan.FromSeconds(15)).WithTimeout(TimeSpan.FromSeconds(10)).Build();
-        var filter = (x.SharedGroup.Length > 0 ? $"$share/{x.SharedGroup}/" : "") + "sg/v1/gw/+/alert";
+        // Alerts and every topic another capability consumes (gps), each in the shared group.
+        var filters = new[] { "alert" }.Concat(_topics.Keys)
+            .Select(t => (x.SharedGroup.Length > 0 ? $"$share/{x.SharedGroup}/" : "") + $"sg/v1/gw/+/{t}").ToList();
+        var filter = string.Join(", ", filters);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -63,7 +68,9 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
                     if (result.ResultCode != MqttClientConnectResultCode.Success)
                         throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
                     Interlocked.Increment(ref generation.Value);
-                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken);
+                    var subscribe = new MqttClientSubscribeOptionsBuilder();
+                    foreach (var f in filters) subscribe.WithTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce);
+                    await client.SubscribeAsync(subscribe.Build(), stoppingToken);
                     log.LogInformation("Connected to the MQTT broker {Host}:{Port} as {ClientId}, subscribed to {Filter} (session present: {Present})",
                         x.Host, x.Port, clientId, filter, result.IsSessionPresent);
                     delay = TimeSpan.FromMilliseconds(200);
@@ -110,9 +117,9 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, Generation generation, CancellationToken ct)
     {
         var topic = e.ApplicationMessage.Topic;
-        // sg/v1/gw/{gateway}/alert: the broker's ACL let only that gateway publish here.
+        // sg/v1/gw/{gateway}/{alert|gps}: the broker's ACL let only that gateway publish here.
         var parts = topic.Split('/');
-        if (parts is not ["sg", "v1", "gw", var gateway, "alert"] || gateway.Length == 0) return;
+        if (parts is not ["sg", "v1", "gw", var gateway, var kind] || gateway.Length == 0 || !(kind == "alert" || _topics.ContainsKey(kind))) return;
         e.AutoAcknowledge = false;
         stats.Seen(gateway);
         var payload = e.ApplicationMessage.Payload;
@@ -125,17 +132,26 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     {
         await foreach (var r in _received.Reader.ReadAllAsync(ct))
         {
-            var message = pipeline.Prepare(r.Gateway, r.Topic, r.Payload, r.Size);
-            await pipeline.SubmitAsync(message, ct);
-            _ = AcknowledgeWhenStoredAsync(r, message);
+            Task stored;
+            if (_topics.TryGetValue(r.Topic[(r.Topic.LastIndexOf('/') + 1)..], out var handler))
+            {
+                stored = await handler.SubmitAsync(r.Gateway, r.Topic, r.Payload, r.Size, ct);
+            }
+            else
+            {
+                var message = pipeline.Prepare(r.Gateway, r.Topic, r.Payload, r.Size);
+                await pipeline.SubmitAsync(message, ct);
+                stored = message.Done.Task;
+            }
+            _ = AcknowledgeWhenStoredAsync(r, stored);
         }
     }
 
-    private async Task AcknowledgeWhenStoredAsync(Received r, Inbound message)
+    private async Task AcknowledgeWhenStoredAsync(Received r, Task stored)
     {
         try
         {
-            await message.Done.Task;
+            await stored;
             if (r.Generation != Volatile.Read(ref r.Connection.Value)) return;
             await r.Args.AcknowledgeAsync(CancellationToken.None);
         }

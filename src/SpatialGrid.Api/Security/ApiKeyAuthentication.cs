@@ -80,6 +80,7 @@ public static class SecuritySetup
     public const string AdminPolicy = "admin";
     public const string CaseWorkerPolicy = "case-worker";
     public const string CaseReaderPolicy = "case-reader";
+    public const string PatrolManagerPolicy = "patrol-manager";
 
     public static IServiceCollection AddSpatialGridSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -93,6 +94,7 @@ public static class SecuritySetup
             .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
             .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin))
+            .AddPolicy(PatrolManagerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Admin))
             // Cases carry residents' reports: reading them needs a key, whatever Security:AnonymousReads says.
             .AddPolicy(CaseReaderPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Planner, Roles.Gateway, Roles.Admin));
         services.AddHostedService<AdminKeyBootstrap>();

@@ -194,7 +194,8 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
         var health = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/gateways/gw-a/health"));
         Assert.True(health.GetProperty("refused").GetProperty("unknown-topic").GetInt64() >= 1);
         // status and gps, beside alert, are taken.
-        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/gps", Encoding.UTF8.GetBytes("{}"))).IsSuccess);
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/status", Encoding.UTF8.GetBytes("{}"))).IsSuccess);
+        Assert.True((await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/gps", Encoding.UTF8.GetBytes("{\"fixes\":[]}"))).IsSuccess);
     }
 
     [Fact]

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>
+/// The daily partitions of <c>gps_points</c> (UTC days, <c>gps_points_pYYYYMMDD</c>): created when a fix first needs
+/// one, dropped whole when older than the retention. A dropped partition is a file unlinked, not millions of rows
+/// deleted under a lock (what fleet trackers do with one DELETE).
+/// </summary>
+public sealed class GpsPartitions
+{
+    private readonly ConcurrentDictionary<DateOnly, bool> _known = new();
+
+    public static string NameOf(DateOnly day) => $"gps_points_p{day:yyyyMMdd}";
+
+    /// <summary>Creates the partitions of the days given that this instance has not seen yet (inside the caller's transaction).</summary>
+    public async Task EnsureAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct)
+    {
+        foreach (var day in days.Distinct())
+        {
+            if (_known.ContainsKey(day)) continue;
+            var from = day.ToString("yyyy-MM-dd");
+            var to = day.AddDays(1).ToString("yyyy-MM-dd");
+            // The name and bounds are made from a DateOnly: no text of a caller reaches this statement.
+            await using var cmd = new NpgsqlCommand(
+                $"CREATE TABLE IF NOT EXISTS {NameOf(day)} PARTITION OF gps_points FOR VALUES FROM ('{from} 00:00+00') TO ('{to} 00:00+00')", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+            _known[day] = true;
+        }
+    }
+
+    /// <summary>Drops the partitions whose whole day lies before <paramref name="keepFrom"/>; returns their names.</summary>
+    public async Task<List<string>> DropBeforeAsync(NpgsqlDataSource dataSource, DateOnly keepFrom, CancellationToken ct)
+    {
+        var dropped = new List<string>();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'gps_points'::regclass", conn))
+        await using (var r = await list.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) names.Add(r.GetString(0));
+        foreach (var name in names)
+        {
+            if (!DateOnly.TryParseExact(name.Replace("gps_points_p", ""), "yyyyMMdd", out var day) || day >= keepFrom) continue;
+            await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {name}", conn);
+            await drop.ExecuteNonQueryAsync(ct);
+            _known.TryRemove(day, out _);
+            dropped.Add(name);
+        }
+        return dropped;
+    }
+}

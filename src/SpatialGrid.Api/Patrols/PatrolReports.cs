@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.ServiceDefaults;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>What the centre asks of patrols: where everyone is, the tracks, coverage per grid, grids nobody visited.</summary>
+public static partial class PatrolReports
+{
+    public sealed record LiveWorker(string Worker, string Name, string? Team, DateTimeOffset T, double Lon, double Lat, string? Grid, double AgeSeconds);
+    public sealed record GridCoverage(string Grid, string? Name, double Minutes, double Metres, int Workers, DateTimeOffset FirstVisit, DateTimeOffset LastVisit);
+    public sealed record UnvisitedGrid(string Grid, string? Name, string[] Shifts);
+
+    public static async Task<Ok<List<LiveWorker>>> Live(NpgsqlDataSource db, ClaimsPrincipal user, TimeProvider clock, IOptions<CasesOptions> cases,
+        bool? onShift, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var local = now.ToOffset(TimeSpan.FromHours(cases.Value.UtcOffsetHours));
+        await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/live.sql"));
+        cmd.Parameters.AddWithValue("scope", PatrolOrganisation.Districts(user));
+        cmd.Parameters.AddWithValue("on_shift", onShift ?? false);
+        cmd.Parameters.AddWithValue("today", DateOnly.FromDateTime(local.DateTime));
+        cmd.Parameters.AddWithValue("now_time", TimeOnly.FromDateTime(local.DateTime));
+        var result = new List<LiveWorker>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var t = r.GetFieldValue<DateTimeOffset>(3);
+            result.Add(new LiveWorker(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), t, r.GetDouble(4), r.GetDouble(5),
+                r.IsDBNull(6) ? null : r.GetString(6), Math.Round((now - t).TotalSeconds)));
+        }
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<Results<Ok<List<GridCoverage>>, FileContentHttpResult, ProblemHttpResult>> Coverage(NpgsqlDataSource db, ClaimsPrincipal user,
+        string? date, string? grid, string? team, string? shift, string? format, CancellationToken ct)
+    {
+        if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
+        if (grid is not null && (grid.Length > 15 || !grid.All(char.IsAsciiDigit)))
+            return Problems.BadRequest("bad-request", "grid must be a grid code or its prefix (digits, at most 15)");
+        if (format is not (null or "json" or "csv")) return Problems.BadRequest("bad-request", "format must be json or csv");
+        await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/coverage.sql"));
+        cmd.Parameters.AddWithValue("day", day);
+        cmd.Parameters.AddWithValue("grid", (object?)grid ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("team", (object?)team ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("shift", (object?)shift ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("scope", PatrolOrganisation.Districts(user));
+        var rows = new List<GridCoverage>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                rows.Add(new GridCoverage(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Math.Round(r.GetDouble(2) / 60, 1),
+                    Math.Round(r.GetDouble(3), 1), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+        if (format != "csv") return TypedResults.Ok(rows);
+        var csv = new StringBuilder("grid,name,minutes,metres,workers,first_visit,last_visit\n");
+        foreach (var c in rows)
+            csv.Append(CultureInfo.InvariantCulture, $"{c.Grid},\"{c.Name?.Replace("\"", "\"\"")}\",{c.Minutes},{c.Metres},{c.Workers},{c.FirstVisit:O},{c.LastVisit:O}\n");
+        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", $"coverage-{day:yyyy-MM-dd}.csv");
+    }
+
+    public static async Task<Results<Ok<List<UnvisitedGrid>>, ProblemHttpResult>> Unvisited(NpgsqlDataSource db, ClaimsPrincipal user,
+        PatrolCellsCache cells, string? date, string? shift, CancellationToken ct)
+    {
+        if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
+        await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/unvisited.sql"));
+        cmd.Parameters.AddWithValue("day", day);
+        cmd.Parameters.AddWithValue("shift", (object?)shift ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("scope", PatrolOrganisation.Districts(user));
+        // Without shifts on the day, every cell of the caller's districts is expected to be visited.
+        cmd.Parameters.AddWithValue("cells", cells.Current.Codes.ToArray());
+        var result = new List<UnvisitedGrid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(new UnvisitedGrid(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<string[]>(2)));
+        return TypedResults.Ok(result);
+    }
+
+    internal static DateOnly? ParseDay(string? s) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+}

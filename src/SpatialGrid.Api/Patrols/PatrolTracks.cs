@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Simplify;
+using Npgsql;
+using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core.Geo;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>Tracks for display and replay, and one worker's day.</summary>
+public static partial class PatrolReports
+{
+    public const int MaxTrackDays = 7;
+    public const int MaxTrackFixes = 200_000;
+
+    public sealed record VisitedGrid(string Grid, string? Name, double Minutes, double Metres, bool InShift);
+    public sealed record WorkerDayReport(string Worker, string Day, IReadOnlyList<VisitedGrid> Grids, double Minutes, double MinutesInShiftGrids,
+        double Metres, int CasesReported, int CasesVerified);
+
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Tracks(NpgsqlDataSource db, ClaimsPrincipal user, IOptions<PatrolsOptions> options,
+        string? worker, DateTimeOffset? from, DateTimeOffset? to, double? tolerance, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(worker)) return Problems.BadRequest("bad-request", "worker is required");
+        if (from is null || to is null) return Problems.BadRequest("bad-request", "from and to are required (RFC 3339, e.g. 2026-11-24T08:00:00+08:00)");
+        if (to <= from || to - from > TimeSpan.FromDays(MaxTrackDays))
+            return Problems.BadRequest("bad-request", $"to must be after from, and at most {MaxTrackDays} days later");
+        if (tolerance is { } tol && (!double.IsFinite(tol) || tol < 0 || tol > 1000))
+            return Problems.BadRequest("bad-request", "tolerance must be between 0 and 1000 metres");
+        if (!await WorkerInScopeAsync(db, user, worker, ct)) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(worker)}'");
+
+        await using var cmd = db.CreateCommand(
+            "SELECT t, lon, lat FROM gps_points WHERE worker_id = @w AND t >= @from AND t < @to AND flags = 0 ORDER BY t LIMIT @max");
+        cmd.Parameters.AddWithValue("w", worker);
+        cmd.Parameters.AddWithValue("from", from.Value.ToUniversalTime());
+        cmd.Parameters.AddWithValue("to", to.Value.ToUniversalTime());
+        cmd.Parameters.AddWithValue("max", MaxTrackFixes + 1);
+        var fixes = new List<(DateTimeOffset T, double Lon, double Lat)>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) fixes.Add((r.GetFieldValue<DateTimeOffset>(0), r.GetDouble(1), r.GetDouble(2)));
+        if (fixes.Count > MaxTrackFixes)
+            return Problems.BadRequest("bad-request", $"more than {MaxTrackFixes:N0} fixes in the range: ask for a shorter one");
+
+        // Trips: a new one after every gap longer than the gap limit (the stretch in between was not walked).
+        var gap = TimeSpan.FromMinutes(options.Value.GapLimitMinutes);
+        var trips = new List<List<(DateTimeOffset T, double Lon, double Lat)>>();
+        foreach (var f in fixes)
+        {
+            if (trips.Count == 0 || f.T - trips[^1][^1].T > gap) trips.Add([]);
+            trips[^1].Add(f);
+        }
+        return await GeoJsonStream.FeatureCollectionAsync(trips, (w, trip) => WriteTrip(w, worker, trip, tolerance ?? 0), $"track-{worker}.geojson");
+    }
+
+    private static void WriteTrip(Utf8JsonWriter w, string worker, List<(DateTimeOffset T, double Lon, double Lat)> trip, double toleranceM)
+    {
+        // Simplified for display in degrees at the trip's latitude; each kept vertex keeps its time (M = its index).
+        var coords = trip.Select((f, i) => (Coordinate)new CoordinateM(f.Lon, f.Lat, i)).ToArray();
+        if (toleranceM > 0 && coords.Length > 2)
+            coords = DouglasPeuckerLineSimplifier.Simplify(coords, toleranceM / Measure.MetresPerDegree(trip[0].Lat).Lat);
+        w.WriteStartObject();
+        w.WriteString("type", "Feature");
+        w.WriteStartObject("geometry");
+        w.WriteString("type", coords.Length == 1 ? "Point" : "LineString");
+        if (coords.Length == 1) WritePosition(w, "coordinates", coords[0]);
+        else
+        {
+            w.WriteStartArray("coordinates");
+            foreach (var c in coords) WritePosition(w, null, c);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("properties");
+        w.WriteString("worker", worker);
+        w.WriteString("from", trip[0].T);
+        w.WriteString("to", trip[^1].T);
+        w.WriteNumber("fixes", trip.Count);
+        w.WriteStartArray("times");
+        foreach (var c in coords) w.WriteStringValue(trip[(int)c.M].T);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WritePosition(Utf8JsonWriter w, string? name, Coordinate c)
+    {
+        if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
+        w.WriteNumberValue(Math.Round(c.X, 7));
+        w.WriteNumberValue(Math.Round(c.Y, 7));
+        w.WriteEndArray();
+    }
+
+    public static async Task<Results<Ok<WorkerDayReport>, ProblemHttpResult>> WorkerDay(string id, NpgsqlDataSource db, ClaimsPrincipal user,
+        IOptions<CasesOptions> options, string? date, CancellationToken ct)
+    {
+        if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
+        if (!await WorkerInScopeAsync(db, user, id, ct)) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(id)}'");
+        await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/worker_day.sql"));
+        cmd.Parameters.AddWithValue("w", id);
+        cmd.Parameters.AddWithValue("day", day);
+        var grids = new List<VisitedGrid>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                grids.Add(new VisitedGrid(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Math.Round(r.GetDouble(2) / 60, 1), Math.Round(r.GetDouble(3), 1), r.GetBoolean(4)));
+        await using var cases = db.CreateCommand(SqlFiles.Get("Patrols/Sql/worker_day_cases.sql"));
+        cases.Parameters.AddWithValue("w", id);
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(options.Value.UtcOffsetHours));
+        cases.Parameters.AddWithValue("from", start.ToUniversalTime());
+        cases.Parameters.AddWithValue("to", start.AddDays(1).ToUniversalTime());
+        var (reported, verified) = (0, 0);
+        await using (var r = await cases.ExecuteReaderAsync(ct))
+            if (await r.ReadAsync(ct)) (reported, verified) = (r.GetInt32(0), r.GetInt32(1));
+        return TypedResults.Ok(new WorkerDayReport(id, day.ToString("yyyy-MM-dd"), grids, Math.Round(grids.Sum(g => g.Minutes), 1),
+            Math.Round(grids.Where(g => g.InShift).Sum(g => g.Minutes), 1), Math.Round(grids.Sum(g => g.Metres), 1), reported, verified));
+    }
+
+    private static async Task<bool> WorkerInScopeAsync(NpgsqlDataSource db, ClaimsPrincipal user, string worker, CancellationToken ct) =>
+        (await PatrolOrganisation.KnownAsync(db, "SELECT id FROM patrol_workers WHERE id = ANY(@ids)" + PatrolOrganisation.InScopeSql, [worker], ct,
+            PatrolOrganisation.Districts(user))).Count == 1;
+}

@@ -1,0 +1,77 @@
+using Npgsql;
+using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core.Patrols;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>
+/// What one write walked, for all its workers: visits (closed and still open), the pieces of the daily roll-up and
+/// each tracker's new state; written with three set-based statements (unnest of arrays), not a row per round trip.
+/// </summary>
+public sealed class PatrolVisitBatch(TimeSpan utcOffset)
+{
+    private readonly List<(string Worker, string District, GridVisit Visit, DateTimeOffset Last)> _visits = [];
+    private readonly Dictionary<(DateOnly Day, string District, string Grid, string Worker), (double Seconds, double Metres, DateTimeOffset First, DateTimeOffset Last)> _daily = [];
+    private readonly List<(string Worker, string District, VisitState State)> _trackers = [];
+    public void Add(string worker, string district, VisitStep step, VisitState? next, OpenVisit? before)
+    {
+        foreach (var v in step.Closed) _visits.Add((worker, district, v, v.LeftAt ?? v.EnteredAt));
+        if (next?.Open is { } open && open != before)
+            _visits.Add((worker, district, new GridVisit(open.GridCode, open.EnteredAt, null, open.Seconds, open.Metres), open.LastAt));
+        foreach (var p in step.Pieces)
+        {
+            var day = DateOnly.FromDateTime(p.From.ToOffset(utcOffset).DateTime);
+            var key = (day, district, p.GridCode, worker);
+            _daily[key] = _daily.TryGetValue(key, out var d)
+                ? (d.Seconds + p.Seconds, d.Metres + p.Metres, p.From < d.First ? p.From : d.First, p.To > d.Last ? p.To : d.Last)
+                : (p.Seconds, p.Metres, p.From, p.To);
+        }
+        if (next is not null) _trackers.Add((worker, district, next));
+    }
+
+    public async Task WriteAsync(NpgsqlConnection conn, PatrolCells cells, CancellationToken ct)
+    {
+        var batch = new NpgsqlBatch(conn);
+        if (_visits.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(SqlFiles.Get("Patrols/Sql/upsert_visits.sql"));
+            c.Parameters.AddWithValue("district", _visits.Select(v => v.District).ToArray());
+            c.Parameters.AddWithValue("worker", _visits.Select(v => v.Worker).ToArray());
+            c.Parameters.AddWithValue("grid", _visits.Select(v => v.Visit.GridCode).ToArray());
+            c.Parameters.AddWithValue("entered", _visits.Select(v => v.Visit.EnteredAt.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("left", _visits.Select(v => v.Visit.LeftAt?.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("last", _visits.Select(v => v.Last.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("seconds", _visits.Select(v => v.Visit.Seconds).ToArray());
+            c.Parameters.AddWithValue("metres", _visits.Select(v => v.Visit.Metres).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        if (_daily.Count > 0)
+        {
+            var rows = _daily.ToList();
+            var c = new NpgsqlBatchCommand(SqlFiles.Get("Patrols/Sql/add_daily.sql"));
+            c.Parameters.AddWithValue("day", rows.Select(r => r.Key.Day).ToArray());
+            c.Parameters.AddWithValue("district", rows.Select(r => r.Key.District).ToArray());
+            c.Parameters.AddWithValue("grid", rows.Select(r => r.Key.Grid).ToArray());
+            c.Parameters.AddWithValue("worker", rows.Select(r => r.Key.Worker).ToArray());
+            c.Parameters.AddWithValue("seconds", rows.Select(r => r.Value.Seconds).ToArray());
+            c.Parameters.AddWithValue("metres", rows.Select(r => r.Value.Metres).ToArray());
+            c.Parameters.AddWithValue("first", rows.Select(r => r.Value.First.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("last", rows.Select(r => r.Value.Last.ToUniversalTime()).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        if (_trackers.Count > 0)
+        {
+            var c = new NpgsqlBatchCommand(SqlFiles.Get("Patrols/Sql/upsert_trackers.sql"));
+            c.Parameters.AddWithValue("worker", _trackers.Select(t => t.Worker).ToArray());
+            c.Parameters.AddWithValue("district", _trackers.Select(t => t.District).ToArray());
+            c.Parameters.AddWithValue("t", _trackers.Select(t => t.State.Last.T.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("lon", _trackers.Select(t => t.State.Last.Lon).ToArray());
+            c.Parameters.AddWithValue("lat", _trackers.Select(t => t.State.Last.Lat).ToArray());
+            c.Parameters.AddWithValue("grid", _trackers.Select(t => cells.Locate(t.State.Last.Lon, t.State.Last.Lat)).ToArray());
+            c.Parameters.AddWithValue("state", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
+                _trackers.Select(t => System.Text.Json.JsonSerializer.Serialize(t.State, PatrolTrackers.Json)).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,38 @@
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>Options of patrols (section <c>Patrols</c>): what a position batch may hold, how fixes are cleaned and walked.</summary>
+public sealed class PatrolsOptions
+{
+    /// <summary>Most fixes in one batch (an MQTT message or an HTTP request); a larger batch is refused whole.</summary>
+    public int MaxFixesPerBatch { get; set; } = 5_000;
+
+    /// <summary>Largest HTTP body of POST /api/patrols/positions, in bytes (413 above it).</summary>
+    public int MaxBodyBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>A fix whose accuracy (m) is worse than this is flagged and not walked.</summary>
+    public double MaxAccuracyM { get; set; } = 50;
+
+    /// <summary>Faster than this (m/s) from the last clean fix is a teleport (a patrol on an e-bike stays well under it).</summary>
+    public double MaxSpeedMps { get; set; } = 25;
+
+    /// <summary>A fix farther than this (m) outside the box of the current grids is flagged far-outside.</summary>
+    public double FarOutsideM { get; set; } = 3_000;
+
+    /// <summary>Beyond this many minutes without a fix the stretch between two fixes is "no data", not walked.</summary>
+    public double GapLimitMinutes { get; set; } = 5;
+
+    /// <summary>A piece in another grid shorter than both of these is GPS jitter on a border, not a visit.</summary>
+    public double MinVisitMetres { get; set; } = 20;
+    public double MinDwellSeconds { get; set; } = 30;
+
+    /// <summary>Days of raw fixes kept; older daily partitions are dropped whole by the retention job. 0 keeps all.</summary>
+    public int RetentionDays { get; set; } = 90;
+
+    /// <summary>Most batches written in one transaction (group commit) and batches queued before publishers are slowed.</summary>
+    public int MaxBatches { get; set; } = 500;
+    public int QueueCapacity { get; set; } = 20_000;
+
+    public bool IsValid() => MaxFixesPerBatch is > 0 and <= 100_000 && MaxBodyBytes > 0 && MaxAccuracyM > 0 && MaxSpeedMps > 0
+        && FarOutsideM >= 0 && GapLimitMinutes > 0 && MinVisitMetres >= 0 && MinDwellSeconds >= 0 && RetentionDays >= 0
+        && MaxBatches > 0 && QueueCapacity > 0;
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using SpatialGrid.Api.Ingestion;
+using SpatialGrid.Core.Alerts;
+using SpatialGrid.Core.Patrols;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>
+/// From a received batch of fixes to committed rows, as alerts go: <see cref="Prepare"/> parses and checks it on the
+/// receiving thread; the writer loop takes whatever batches have queued up and writes them in one transaction, and
+/// only then completes each (which releases its MQTT acknowledgement or its HTTP answer). While PostgreSQL is away
+/// the loop waits and retries: nothing is acknowledged that is not stored.
+/// </summary>
+public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts, GatewayStats stats, IOptions<PatrolsOptions> options,
+    IOptions<IngestionOptions> ingestion, IOptions<Grids.GridsOptions> grids, TimeProvider clock, ILogger<PositionPipeline> log) : BackgroundService
+{
+    private readonly Channel<PositionBatch> _queue = Channel.CreateBounded<PositionBatch>(new BoundedChannelOptions(options.Value.QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Writes, fixes stored, and whether the database is away (for GET /api/ingestion and health).</summary>
+    public long Writes;
+    public long Stored;
+    public bool Paused { get; private set; }
+    public int Queued => _queue.Reader.Count;
+
+    public GpsLimits Limits()
+    {
+        var area = grids.Value.Limits().ServiceArea;
+        var i = ingestion.Value;
+        return new GpsLimits(options.Value.MaxFixesPerBatch, TimeSpan.FromMinutes(i.MaxClockSkewMinutes), TimeSpan.FromDays(i.MaxAgeDays),
+            area.MinX, area.MinY, area.MaxX, area.MaxY);
+    }
+
+    /// <summary>Parses and checks a batch; a batch refused whole is still queued, so its dead letter is committed before the answer.</summary>
+    public PositionBatch Prepare(string? gatewayId, string sender, string topic, byte[] payload, int size, string[] districts)
+    {
+        var now = clock.GetUtcNow();
+        GpsBatchParser.Result parsed;
+        if (size > ingestion.Value.MaxPayloadBytes && gatewayId is not null)
+        {
+            parsed = new([], [], RejectReasons.TooLarge,
+                $"the payload has {size:N0} bytes; at most {ingestion.Value.MaxPayloadBytes:N0} (its first {payload.Length:N0} bytes are kept)", null);
+        }
+        else
+        {
+            try
+            {
+                parsed = GpsBatchParser.Parse(payload, now, Limits());
+            }
+            catch (Exception e)
+            {
+                // A fault of the parser is not the sender's connection's: the batch is refused and kept, the sender stays connected.
+                log.LogError(e, "A position batch from {Sender} could not be parsed", sender);
+                parsed = new([], [], RejectReasons.MalformedJson, $"the payload cannot be read ({e.GetType().Name}: {e.Message})", null);
+            }
+        }
+        return new PositionBatch
+        {
+            GatewayId = gatewayId, Sender = sender, Topic = topic, Payload = payload, Size = size, ReceivedAt = now,
+            Districts = districts, Parsed = parsed,
+        };
+    }
+
+    /// <summary>Queues a prepared batch; waits while the queue is full (the sender is slowed, nothing is dropped).</summary>
+    public ValueTask SubmitAsync(PositionBatch batch, CancellationToken ct) => _queue.Writer.WriteAsync(batch, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var max = options.Value.MaxBatches;
+        var batch = new List<PositionBatch>(max);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            var fixes = 0;
+            // Up to MaxBatches batches, and no more fixes than one COPY should carry.
+            while (batch.Count < max && fixes < 100_000 && _queue.Reader.TryRead(out var b)) { batch.Add(b); fixes += b.Parsed.Fixes.Count; }
+            var delay = TimeSpan.FromMilliseconds(100);
+            while (true)
+            {
+                try
+                {
+                    var outcomes = await WriteAsync(batch, stoppingToken);
+                    if (Paused) log.LogInformation("Position ingestion resumed");
+                    Paused = false;
+                    Interlocked.Increment(ref Writes);
+                    for (var i = 0; i < batch.Count; i++) Complete(batch[i], outcomes[i]);
+                    await AnnounceAsync(batch, outcomes, stoppingToken);
+                    break;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // The batch is kept and tried again: nothing is acknowledged that is not stored.
+                    if (AlertPipeline.IsTransient(e)) log.LogWarning("Position ingestion paused: {Count} batch(es) could not be written ({Error}); retrying in {Delay} ms", batch.Count, e.Message, delay.TotalMilliseconds);
+                    else log.LogError(e, "Position ingestion paused by an unexpected error on {Count} batch(es); retrying in {Delay} ms", batch.Count, delay.TotalMilliseconds);
+                    Paused = true;
+                    await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
+                        return;
+                    }
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the batches together; when that fails for a reason that waiting cannot mend (not a lost connection),
+    /// writes them one by one, and refuses one that still fails as unstorable (its dead letter written apart), so
+    /// that one bad batch never holds up the ones behind it.
+    /// </summary>
+    private async Task<PositionOutcome[]> WriteAsync(List<PositionBatch> batch, CancellationToken ct)
+    {
+        try
+        {
+            return await writer.WriteAsync(batch, ct);
+        }
+        catch (Exception e) when (!AlertPipeline.IsTransient(e) && e is not OperationCanceledException)
+        {
+            log.LogError(e, "{Count} position batch(es) could not be written; writing them one by one", batch.Count);
+            var outcomes = new PositionOutcome[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = (await writer.WriteAsync([batch[i]], ct))[0];
+                }
+                catch (Exception single) when (!AlertPipeline.IsTransient(single) && single is not OperationCanceledException)
+                {
+                    outcomes[i] = new PositionOutcome(0, 0, 0, [], RejectReasons.Unstorable, $"the service could not store it: {single.GetType().Name}: {single.Message}");
+                    await writer.DeadLetterAsync(batch[i], outcomes[i], ct);
+                }
+            }
+            return outcomes;
+        }
+    }
+
+    private void Complete(PositionBatch b, PositionOutcome outcome)
+    {
+        Interlocked.Add(ref Stored, outcome.Stored);
+        if (b.GatewayId is { } gw)
+        {
+            var counters = stats.For(gw);
+            if (outcome.RefusedWhole || outcome.Refused.Count > 0) stats.Rejected(gw, PositionDeadLetters.Reason(outcome));
+            else if (outcome.Stored > 0) Interlocked.Increment(ref counters.Stored);
+            else Interlocked.Increment(ref counters.Duplicates);
+        }
+        b.Done.TrySetResult(outcome);
+    }
+
+    private async Task AnnounceAsync(List<PositionBatch> batch, PositionOutcome[] outcomes, CancellationToken ct)
+    {
+        if (alerts.Outbox is not { } outbox) return;
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var o = outcomes[i];
+                if (batch[i].GatewayId is not { } gw || !(o.RefusedWhole || o.Refused.Count > 0)) continue;
+                var payload = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    msgId = batch[i].Parsed.MsgId, reason = PositionDeadLetters.Reason(o), detail = PositionDeadLetters.Detail(o),
+                    at = clock.GetUtcNow(), stored = o.Stored,
+                    fixes = o.Refused.Take(1000).Select(p => new { index = p.Index, worker = p.Worker, reason = p.Reason, detail = p.Detail }),
+                });
+                await outbox.PublishAsync($"sg/v1/gw/{gw}/rejects", payload, ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not publish position rejects");
+        }
+    }
+}

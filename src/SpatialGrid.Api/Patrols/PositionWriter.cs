@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core.Alerts;
+using SpatialGrid.Core.Patrols;
+
+namespace SpatialGrid.Api.Patrols;
+
+/// <summary>
+/// Writes batches of fixes in one transaction: workers checked, each worker's tracker locked, fixes cleaned (Core),
+/// copied in binary into a staging table and inserted once per (worker, t), the newly stored clean fixes walked into
+/// visits and the daily roll-up (Core), the tracker moved on, refusals dead-lettered. Incremental: history is never
+/// read again, and a redelivered batch changes nothing.
+/// </summary>
+public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells,
+    IOptions<PatrolsOptions> options, IOptions<CasesOptions> cases)
+{
+    private sealed record Worker(string Id, string District);
+
+    private sealed record Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
+
+    public async Task<PositionOutcome[]> WriteAsync(IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    {
+        var o = options.Value;
+        var refused = batches.Select(b => new List<GpsBatchParser.FixProblem>()).ToArray();
+        var ids = batches.SelectMany(b => b.Parsed.Fixes.Select(f => f.Worker)).Distinct(StringComparer.Ordinal).ToArray();
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var workers = await WorkersAsync(conn, ids, ct);
+        var trackers = await PatrolTrackers.LockAsync(conn, workers.Keys.ToArray(), ct);
+
+        // Checks that need the registry; fixes grouped by worker in arrival order.
+        var byWorker = new Dictionary<string, List<(int Batch, GpsFix Fix)>>(StringComparer.Ordinal);
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var fixes = batches[b].Parsed.Fixes;
+            for (var i = 0; i < fixes.Count; i++)
+            {
+                var f = fixes[i];
+                if (!workers.TryGetValue(f.Worker, out var w))
+                {
+                    refused[b].Add(new(IndexOf(batches[b], i), f.Worker, PatrolRejects.UnknownWorker,
+                        $"worker '{f.Worker}' is not registered (POST /api/patrols/workers)"));
+                    continue;
+                }
+                if (batches[b].Districts is { Length: > 0 } allowed && Array.IndexOf(allowed, w.District) < 0)
+                {
+                    refused[b].Add(new(IndexOf(batches[b], i), f.Worker, RejectReasons.OutOfScope,
+                        $"worker '{f.Worker}' belongs to district {w.District}, outside the districts of the sender"));
+                    continue;
+                }
+                if (!byWorker.TryGetValue(f.Worker, out var list)) byWorker[f.Worker] = list = [];
+                list.Add((b, f));
+            }
+        }
+
+        // Cleaning (Core): flags per fix; only clean fixes are walked.
+        var snapshot = cells.Current;
+        var rules = new CleaningRules(o.MaxAccuracyM, o.MaxSpeedMps, o.FarOutsideM);
+        var rows = new List<Row>();
+        var walks = new Dictionary<string, (IReadOnlyList<TrackPoint> Track, TrackPoint? Last)>(StringComparer.Ordinal);
+        foreach (var (worker, list) in byWorker)
+        {
+            trackers.TryGetValue(worker, out var state);
+            var fixes = list.Select(x => x.Fix).ToList();
+            var result = FixCleaning.Clean(fixes, state?.Last, rules, snapshot.Area);
+            var repeats = new HashSet<int>(result.Repeats);
+            for (var i = 0; i < list.Count; i++)
+                if (!repeats.Contains(i)) rows.Add(new Row(list[i].Batch, list[i].Fix, workers[worker].District, result.Flags[i]));
+            // The clean fixes in time order, a metro jump marked as a restart (not walked).
+            walks[worker] = (result.Track(fixes), result.Last);
+        }
+
+        // Raw fixes: binary COPY into the staging table, then one insert that absorbs repeats across batches.
+        await partitions.EnsureAsync(conn, rows.Select(r => DateOnly.FromDateTime(r.Fix.T.UtcDateTime)), ct);
+        var stored = await CopyAndInsertAsync(conn, rows, batches, ct);
+
+        // Visits and the daily roll-up from the clean fixes that were stored now (a repeat was walked when it first came).
+        var visitRules = new VisitRules(TimeSpan.FromMinutes(o.GapLimitMinutes), o.MinVisitMetres, TimeSpan.FromSeconds(o.MinDwellSeconds),
+            TimeSpan.FromHours(cases.Value.UtcOffsetHours));
+        var visits = new PatrolVisitBatch(visitRules.UtcOffset);
+        foreach (var (worker, (track, last)) in walks)
+        {
+            var district = workers[worker].District;
+            trackers.TryGetValue(worker, out var state);
+            var walk = track.Where(p => stored.Contains((worker, p.T))).ToList();
+            var step = VisitTracker.Advance(snapshot.Cells, state, walk, visitRules);
+            // The next cleaning starts from cleaning's own last point (it carries a teleport suspect), even when nothing new was walked.
+            var next = step.State ?? state;
+            if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
+            visits.Add(worker, district, step, next, state?.Open);
+        }
+        await visits.WriteAsync(conn, snapshot.Cells, ct);
+
+        var outcomes = new PositionOutcome[batches.Count];
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var parsed = batches[b].Parsed;
+            var problems = parsed.Problems.Concat(refused[b]).OrderBy(p => p.Index).ToList();
+            var mine = rows.Where(r => r.Batch == b).ToList();
+            var storedHere = mine.Count(r => stored.Contains((r.Fix.Worker, r.Fix.T)));
+            var flagged = mine.Count(r => r.Flags != FixFlags.None && stored.Contains((r.Fix.Worker, r.Fix.T)));
+            var accepted = parsed.Fixes.Count - refused[b].Count;
+            outcomes[b] = new PositionOutcome(storedHere, flagged, accepted - storedHere, problems, parsed.BatchReason, parsed.BatchDetail);
+        }
+        await PositionDeadLetters.WriteAsync(conn, batches, outcomes, ct);
+        await tx.CommitAsync(ct);
+        return outcomes;
+    }
+
+    /// <summary>Keeps a batch that cannot be stored in dead_letters, in a transaction of its own.</summary>
+    public async Task DeadLetterAsync(PositionBatch batch, PositionOutcome outcome, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await PositionDeadLetters.WriteAsync(conn, [batch], [outcome], ct);
+    }
+
+    /// <summary>The index of a valid fix in its batch as sent: valid fixes keep their order, refused ones are skipped.</summary>
+    private static int IndexOf(PositionBatch batch, int validIndex)
+    {
+        var refused = batch.Parsed.Problems.Select(p => p.Index).ToHashSet();
+        var index = -1;
+        for (var seen = -1; seen < validIndex;) if (!refused.Contains(++index)) seen++;
+        return index;
+    }
+
+    private static async Task<Dictionary<string, Worker>> WorkersAsync(NpgsqlConnection conn, string[] ids, CancellationToken ct)
+    {
+        var result = new Dictionary<string, Worker>(StringComparer.Ordinal);
+        if (ids.Length == 0) return result;
+        await using var cmd = new NpgsqlCommand("SELECT id, district_code FROM patrol_workers WHERE id = ANY(@ids) AND active", conn);
+        cmd.Parameters.AddWithValue("ids", ids);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result[r.GetString(0)] = new Worker(r.GetString(0), r.GetString(1));
+        return result;
+    }
+
+    private static async Task<HashSet<(string, DateTimeOffset)>> CopyAndInsertAsync(NpgsqlConnection conn, List<Row> rows,
+        IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    {
+        var stored = new HashSet<(string, DateTimeOffset)>();
+        if (rows.Count == 0) return stored;
+        await using (var create = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_staging.sql"), conn))
+            await create.ExecuteNonQueryAsync(ct);
+        await using (var copy = await conn.BeginBinaryImportAsync(
+            "COPY gps_in (district_code, worker_id, t, lon, lat, accuracy, speed, heading, battery, flags, gateway_id, received_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var r in rows)
+            {
+                var f = r.Fix;
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.District, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Worker, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.T.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(f.Lon, NpgsqlDbType.Double, ct);
+                await copy.WriteAsync(f.Lat, NpgsqlDbType.Double, ct);
+                await WriteNullable(copy, f.Accuracy, ct);
+                await WriteNullable(copy, f.Speed, ct);
+                await WriteNullable(copy, f.Heading, ct);
+                await WriteNullable(copy, f.Battery, ct);
+                await copy.WriteAsync((short)r.Flags, NpgsqlDbType.Smallint, ct);
+                var gw = batches[r.Batch].GatewayId;
+                if (gw is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(gw, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(batches[r.Batch].ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await using var insert = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_insert.sql"), conn);
+        await using var reader = await insert.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        return stored;
+    }
+
+    private static Task WriteNullable(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>
+        value is { } v ? copy.WriteAsync((float)v, NpgsqlDbType.Real, ct) : copy.WriteNullAsync(ct);
+}

@@ -1,0 +1,9 @@
+-- One worker's local day from the roll-up: each grid with time and distance, and whether it is a grid of a shift
+-- the worker was rostered on that day.
+SELECT d.grid_code, g.name, d.seconds, d.metres,
+       EXISTS (SELECT 1 FROM patrol_roster r JOIN patrol_shifts s ON s.code = r.shift_code
+               WHERE r.worker_id = d.worker_id AND r.day = d.day AND d.grid_code = ANY(s.grids))
+FROM patrol_daily d
+LEFT JOIN grids g ON g.code = d.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
+WHERE d.worker_id = @w AND d.day = @day
+ORDER BY d.seconds DESC;

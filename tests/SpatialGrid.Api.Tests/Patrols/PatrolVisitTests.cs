@@ -1,0 +1,82 @@
+using System.Text.Json;
+using SpatialGrid.Api.Tests.Components;
+using static SpatialGrid.Api.Tests.Patrols.PatrolFixture;
+
+namespace SpatialGrid.Api.Tests.Patrols;
+
+/// <summary>Fixes in over HTTP, visits and coverage out: the incremental walk survives sparse fixes and repeats.</summary>
+public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFixture>
+{
+    [Fact]
+    public async Task A_ride_with_fixes_two_grids_apart_visits_the_grid_it_crossed_between_them()
+    {
+        // 1.3 km between two fixes 4.5 minutes apart (an e-bike): no fix falls in the middle grid.
+        var answer = await api.Post(Fix("w-1", 10, 0, CentreOf(West)), Fix("w-1", 10, 4, CentreOf(East), second: 30), Fix("w-1", 10, 6, CentreOf(East) + 0.0005));
+        Assert.Equal(3, answer.GetProperty("stored").GetInt32());
+
+        var grids = await api.Coverage("w-1");
+        Assert.Equal([West, Middle, East], grids.Keys.Order());
+        // The middle grid takes its share of the 4.5 minutes by the length of the ride inside it (half: centre to centre).
+        Assert.InRange(grids[Middle].GetProperty("minutes").GetDouble(), 2.1, 2.4);
+        Assert.InRange(grids[Middle].GetProperty("metres").GetDouble(), 600, 660);
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_is_absorbed_and_walked_once()
+    {
+        var fixes = new[] { Fix("w-2", 9, 0, CentreOf(West)), Fix("w-2", 9, 4, CentreOf(West) + 0.002), Fix("w-2", 9, 8, CentreOf(Middle)) };
+        await api.Post(fixes);
+        var before = await api.Coverage("w-2");
+        var again = await api.Post(fixes.Select(f => f.DeepClone()).ToArray());
+        Assert.Equal(0, again.GetProperty("stored").GetInt32());
+        Assert.Equal(3, again.GetProperty("repeats").GetInt32());
+        var after = await api.Coverage("w-2");
+        Assert.Equal(before[West].GetProperty("minutes").GetDouble(), after[West].GetProperty("minutes").GetDouble());
+        Assert.Equal(3, await api.ScalarAsync("SELECT count(*) FROM gps_points WHERE worker_id = 'w-2'"));
+    }
+
+    [Fact]
+    public async Task Beyond_the_gap_limit_the_stretch_between_two_fixes_is_not_walked()
+    {
+        await api.Post(Fix("w-3", 8, 0, CentreOf(West)), Fix("w-3", 8, 40, CentreOf(East)));
+        var grids = await api.Coverage("w-3");
+        Assert.False(grids.ContainsKey(Middle));
+    }
+
+    [Fact]
+    public async Task Fixes_posted_in_several_requests_give_the_same_visits_as_one()
+    {
+        await api.Post(Fix("w-4", 7, 0, CentreOf(West)), Fix("w-4", 7, 3, CentreOf(Middle)));
+        await api.Post(Fix("w-4", 7, 6, CentreOf(East)));
+        await api.Post(Fix("w-5", 7, 0, CentreOf(West)), Fix("w-5", 7, 3, CentreOf(Middle)), Fix("w-5", 7, 6, CentreOf(East)));
+        var split = await api.Coverage("w-4");
+        var whole = await api.Coverage("w-5");
+        foreach (var g in new[] { West, Middle, East })
+            Assert.Equal(whole[g].GetProperty("minutes").GetDouble(), split[g].GetProperty("minutes").GetDouble(), 1);
+        var visits = await api.ScalarAsync("SELECT count(*) FROM patrol_visits WHERE worker_id = 'w-4'");
+        Assert.Equal(await api.ScalarAsync("SELECT count(*) FROM patrol_visits WHERE worker_id = 'w-5'"), visits);
+    }
+
+    [Fact]
+    public async Task The_track_comes_back_as_a_line_with_the_time_of_each_vertex_and_the_worker_is_live_in_the_grid_of_the_last_fix()
+    {
+        await api.Post(Fix("w-6", 11, 0, CentreOf(West)), Fix("w-6", 11, 1, CentreOf(West) + 0.001), Fix("w-6", 11, 2, CentreOf(West) + 0.002));
+        var track = await ComponentFiles.Json(await api.Dispatcher.GetAsync(
+            "/api/patrols/tracks?worker=w-6&from=2026-11-24T10:00:00%2B08:00&to=2026-11-24T12:00:00%2B08:00"));
+        var feature = Assert.Single(track.GetProperty("features").EnumerateArray());
+        Assert.Equal("LineString", feature.GetProperty("geometry").GetProperty("type").GetString());
+        Assert.Equal(3, feature.GetProperty("properties").GetProperty("times").GetArrayLength());
+
+        var live = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/live"));
+        var me = live.EnumerateArray().Single(w => w.GetProperty("worker").GetString() == "w-6");
+        Assert.Equal(West, me.GetProperty("grid").GetString());
+        Assert.Equal(58 * 60, me.GetProperty("ageSeconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task Raw_fixes_go_to_a_daily_partition()
+    {
+        await api.Post(Fix("w-7", 6, 0, CentreOf(East)));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM gps_points_p20261123 WHERE worker_id = 'w-7'"));
+    }
+}
