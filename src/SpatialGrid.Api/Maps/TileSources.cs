@@ -35,6 +35,17 @@ public static class TileSources
         [
             new("cases", "Open cases", 10, 19, new Dictionary<string, string> { ["number"] = "String", ["class"] = "String", ["state"] = "String", ["colour"] = "String" }),
         ], CaseData: true),
+        new("patrols", "Patrols: live positions, recent tracks, coverage and unvisited grids", "Maps/Sql/patrols.sql", 12, 19,
+        [
+            new("live", "Each active worker's last clean fix of the past hour", 12, 19,
+                new Dictionary<string, string> { ["worker"] = "String", ["name"] = "String", ["team"] = "String", ["grid"] = "String", ["age_s"] = "Number" }),
+            new("tracks", "Clean tracks of the past two hours; times: seconds after started, one per vertex", 12, 19,
+                new Dictionary<string, string> { ["worker"] = "String", ["started"] = "String", ["ended"] = "String", ["times"] = "String" }),
+            new("coverage", "Responsibility grids walked in the past 24 hours: minutes and distinct workers", 12, 19,
+                new Dictionary<string, string> { ["code"] = "String", ["name"] = "String", ["minutes"] = "Number", ["workers"] = "Number" }),
+            new("unvisited", "Responsibility grids nobody walked in the past 24 hours", 12, 19,
+                new Dictionary<string, string> { ["code"] = "String", ["name"] = "String" }),
+        ], CaseData: true),
     ];
 
     public static TileSource? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -35,8 +35,8 @@ public static class TilesApi
         var result = await auth.AuthorizeAsync(http.User, SecuritySetup.CaseReaderPolicy);
         if (result.Succeeded) return null;
         return http.User.Identity?.IsAuthenticated == true
-            ? Problems.Create(403, "forbidden", "Forbidden", "the cases layer needs a key with a case-reading role")
-            : Problems.Create(401, "unauthenticated", "Authentication required", "the cases layer needs an API key in X-Api-Key");
+            ? Problems.Create(403, "forbidden", "Forbidden", $"the {source.Name} layer needs a key with a case-reading role")
+            : Problems.Create(401, "unauthenticated", "Authentication required", $"the {source.Name} layer needs an API key in X-Api-Key");
     }
 
     private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http,

@@ -6,14 +6,16 @@ using SpatialGrid.Core;
 namespace SpatialGrid.Api.Patrols;
 
 /// <summary>
-/// A batch with refusals is kept whole in <c>dead_letters</c> (beside the alerts'), once, with its reason and every
-/// refused fix named by index: the valid fixes of the same batch are stored all the same.
+/// A gateway's batch with refusals is kept whole in <c>dead_letters</c> (beside the alerts'), once, with its reason and
+/// every refused fix named by index: the valid fixes of the same batch are stored all the same. A batch posted over
+/// HTTP is not: its caller has every refusal in the answer, as with every other endpoint.
 /// </summary>
 public static class PositionDeadLetters
 {
     public static async Task WriteAsync(NpgsqlConnection conn, IReadOnlyList<PositionBatch> batches, PositionOutcome[] outcomes, CancellationToken ct)
     {
-        var rows = Enumerable.Range(0, batches.Count).Where(i => outcomes[i].RefusedWhole || outcomes[i].Refused.Count > 0).ToList();
+        var rows = Enumerable.Range(0, batches.Count)
+            .Where(i => batches[i].GatewayId is not null && (outcomes[i].RefusedWhole || outcomes[i].Refused.Count > 0)).ToList();
         if (rows.Count == 0) return;
         await using var cmd = new NpgsqlCommand(SqlFiles.Get("Ingestion/Sql/insert_dead_letters.sql"), conn);
         cmd.Parameters.AddWithValue("gateway", rows.Select(i => Clip(StorableText.Escaped(batches[i].Sender)!, 64)).ToArray());

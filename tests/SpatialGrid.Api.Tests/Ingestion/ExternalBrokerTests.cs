@@ -172,4 +172,55 @@ public sealed class ExternalBrokerTests
             await EndSession($"{group}-1");
         }
     }
+
+    [Fact]
+    public async Task Patrol_fixes_come_through_the_external_broker_too()
+    {
+        var group = $"sg{Guid.NewGuid():N}"[..12];
+        await using var db = await TestDatabase.CreateAsync();
+        await using var api = new ApiProcess(db.ConnectionString, External($"{group}-1", group));
+        await api.StartAsync();
+        var (host, port) = Broker;
+        try
+        {
+            using var admin = api.Client(api.AdminKey);
+            (await admin.PostAsJsonAsync("/api/patrols/workers", new { id = "ext-w1", name = "外部网格员", role = "grid-worker", district = "310101" })).EnsureSuccessStatusCode();
+            var created = await admin.PostAsJsonAsync("/api/gateways", new { id = $"{group}-gw", name = "Patrol phones via Mosquitto" });
+            created.EnsureSuccessStatusCode();
+            var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+            using var client = new MqttClientFactory().CreateMqttClient();
+            // Mosquitto takes the new gateway once it has reloaded the files the service rewrote.
+            for (var i = 0; !client.IsConnected; i++)
+            {
+                try
+                {
+                    await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithCredentials($"{group}-gw", secret)
+                        .WithClientId($"{group}-phone").WithProtocolVersion(MqttProtocolVersion.V500).Build());
+                }
+                catch (Exception) when (i < 50)
+                {
+                    await Task.Delay(100);
+                }
+            }
+            var now = DateTimeOffset.UtcNow;
+            var batch = new { fixes = new[] { new { worker = "ext-w1", t = now.AddSeconds(-20), lon = 121.47, lat = 31.23 }, new { worker = "ext-w1", t = now.AddSeconds(-10), lon = 121.4701, lat = 31.23 } } };
+            var ack = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"sg/v1/gw/{group}-gw/gps")
+                .WithPayload(JsonSerializer.SerializeToUtf8Bytes(batch)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+            long stored = 0;
+            for (var i = 0; i < 100 && stored < 2; i++)
+            {
+                await Task.Delay(100);
+                await using var conn = new Npgsql.NpgsqlConnection(db.ConnectionString);
+                await conn.OpenAsync();
+                stored = (long)(await new Npgsql.NpgsqlCommand("SELECT count(*) FROM gps_points WHERE worker_id = 'ext-w1'", conn).ExecuteScalarAsync())!;
+            }
+            Assert.Equal(2, stored);
+        }
+        finally
+        {
+            api.Kill();
+            await EndSession($"{group}-1");
+        }
+    }
 }

@@ -79,4 +79,27 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
         await api.Post(Fix("w-7", 6, 0, CentreOf(East)));
         Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM gps_points_p20261123 WHERE worker_id = 'w-7'"));
     }
+
+    [Fact]
+    public async Task The_patrols_tile_layer_draws_live_workers_tracks_and_coverage_and_needs_a_key()
+    {
+        await api.Post(Fix("w-9", 11, 40, CentreOf(Middle)), Fix("w-9", 11, 42, CentreOf(Middle) + 0.001), Fix("w-9", 11, 44, CentreOf(Middle) + 0.002));
+        // Zoom 15 tile over the middle of the street.
+        var (x, y) = Tile(CentreOf(Middle), Lat, 15);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.Anonymous.GetAsync($"/tiles/patrols/15/{x}/{y}.mvt")).StatusCode);
+        var response = await api.Dispatcher.GetAsync($"/tiles/patrols/15/{x}/{y}.mvt");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var tile = System.Text.Encoding.Latin1.GetString(await response.Content.ReadAsByteArrayAsync());
+        // Layer names and the worker's id are stored as plain strings in the tile.
+        foreach (var expected in new[] { "live", "tracks", "coverage", "w-9" }) Assert.Contains(expected, tile);
+    }
+
+    private static (int X, int Y) Tile(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var x = (int)((lon + 180) / 360 * n);
+        var r = lat * Math.PI / 180;
+        var y = (int)((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n);
+        return (x, y);
+    }
 }

@@ -212,7 +212,8 @@ public sealed class HostileInputSweepTests(CaseFixture api) : IClassFixture<Case
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
-        var tables = new[] { "grids", "grid_versions", "components", "component_history", "cases", "case_events", "api_clients", "gateways", "devices", "taxonomy_overrides", "alerts", "dead_letters" };
+        var tables = new[] { "grids", "grid_versions", "components", "component_history", "cases", "case_events", "api_clients", "gateways", "devices", "taxonomy_overrides", "alerts", "dead_letters",
+            "gps_points", "patrol_teams", "patrol_workers", "patrol_shifts", "patrol_roster", "patrol_visits", "patrol_daily", "patrol_trackers" };
         await using var command = new NpgsqlCommand("SELECT " + string.Join(" || ',' || ", tables.Select(t => $"'{t}=' || (SELECT count(*) FROM {t})")), connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }

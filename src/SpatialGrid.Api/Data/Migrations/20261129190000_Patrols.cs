@@ -69,6 +69,9 @@ namespace SpatialGrid.Api.Data.Migrations
                     received_at timestamptz NOT NULL,
                     PRIMARY KEY (district_code, worker_id, t)
                 ) PARTITION BY RANGE (t);
+                -- Fixes arrive nearly in time order: a BRIN index finds the last hours of a day's partition (the map's
+                -- recent tracks) for a few pages of index.
+                CREATE INDEX ix_gps_points_t ON gps_points USING brin (t);
 
                 -- Derived: each worker's visits to grids (left_at null while the worker is still inside).
                 CREATE TABLE patrol_visits (
