@@ -5,8 +5,12 @@ using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Cases;
 
-/// <summary>A live case event: created, transitioned or colour (a case crossed into yellow or red).</summary>
-public sealed record CaseNotification(string Kind, string Number, string DistrictCode, string? GridCode, string State, string Colour, DateTimeOffset At, string? Action = null);
+/// <summary>
+/// A live event of the centre: a case created, transitioned or crossing a colour (yellow or red); or a patrol worker
+/// outside their shift's grids (<c>patrol-outside-shift</c>, with <see cref="Worker"/> and <see cref="Shift"/>; no number).
+/// </summary>
+public sealed record CaseNotification(string Kind, string Number, string DistrictCode, string? GridCode, string State, string Colour, DateTimeOffset At,
+    string? Action = null, string? Worker = null, string? Shift = null);
 
 /// <summary>
 /// Fans case events out to every API instance: a change is sent with pg_notify once it has committed (the sweep

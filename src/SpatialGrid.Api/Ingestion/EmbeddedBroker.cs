@@ -13,7 +13,7 @@ namespace SpatialGrid.Api.Ingestion;
 /// <summary>
 /// The MQTT broker hosted in the API (MQTTnet server). Gateways connect with their id as user name and their
 /// secret as password, and may publish only under <c>sg/v1/gw/{their id}/</c> and subscribe only to that and to
-/// <c>sg/v1/cases/#</c>.
+/// <c>sg/v1/cases/#</c> and <c>sg/v1/patrols/#</c>.
 /// <para>
 /// Effectively once: MQTTnet queues the PUBACK of a PUBLISH as soon as it has read it; this broker holds each
 /// PUBACK (and PUBREC) back in the outbound path until the message's transaction has committed. The receive
@@ -68,7 +68,8 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         {
             var gw = e.SessionItems?[GatewayKey] as string;
             var topic = e.TopicFilter.Topic ?? "";
-            if (gw is null || !(topic.StartsWith($"sg/v1/gw/{gw}/", StringComparison.Ordinal) || topic.StartsWith("sg/v1/cases/", StringComparison.Ordinal)))
+            if (gw is null || !(topic.StartsWith($"sg/v1/gw/{gw}/", StringComparison.Ordinal) || topic.StartsWith("sg/v1/cases/", StringComparison.Ordinal)
+                                || topic.StartsWith("sg/v1/patrols/", StringComparison.Ordinal)))
             {
                 e.ProcessSubscription = false;
                 e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;

@@ -13,6 +13,7 @@ public static class PatrolsApi
             .ValidateOnStart();
         services.AddSingleton<GpsPartitions>();
         services.AddSingleton<PatrolCellsCache>();
+        services.AddSingleton<ShiftWatch>();
         services.AddSingleton<PositionWriter>();
         services.AddSingleton<PositionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionPipeline>());

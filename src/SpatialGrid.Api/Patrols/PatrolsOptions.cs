@@ -25,6 +25,9 @@ public sealed class PatrolsOptions
     public double MinVisitMetres { get; set; } = 20;
     public double MinDwellSeconds { get; set; } = 30;
 
+    /// <summary>Minutes a worker may spend outside their shift's grids during the shift before the centre is told; 0: never.</summary>
+    public double OutsideShiftMinutes { get; set; } = 15;
+
     /// <summary>Days of raw fixes kept; older daily partitions are dropped whole by the retention job. 0 keeps all.</summary>
     public int RetentionDays { get; set; } = 90;
 
@@ -34,5 +37,5 @@ public sealed class PatrolsOptions
 
     public bool IsValid() => MaxFixesPerBatch is > 0 and <= 100_000 && MaxBodyBytes > 0 && MaxAccuracyM > 0 && MaxSpeedMps > 0
         && FarOutsideM >= 0 && GapLimitMinutes > 0 && MinVisitMetres >= 0 && MinDwellSeconds >= 0 && RetentionDays >= 0
-        && MaxBatches > 0 && QueueCapacity > 0;
+        && MaxBatches > 0 && QueueCapacity > 0 && OutsideShiftMinutes >= 0;
 }

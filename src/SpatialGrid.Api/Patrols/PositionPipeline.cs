@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Ingestion;
 using SpatialGrid.Core.Alerts;
 using SpatialGrid.Core.Patrols;
@@ -84,12 +85,12 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
             {
                 try
                 {
-                    var outcomes = await WriteAsync(batch, stoppingToken);
+                    var (outcomes, notices) = await WriteAsync(batch, stoppingToken);
                     if (Paused) log.LogInformation("Position ingestion resumed");
                     Paused = false;
                     Interlocked.Increment(ref Writes);
                     for (var i = 0; i < batch.Count; i++) Complete(batch[i], outcomes[i]);
-                    await AnnounceAsync(batch, outcomes, stoppingToken);
+                    await AnnounceAsync(batch, outcomes, notices, stoppingToken);
                     break;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -120,7 +121,7 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
     /// writes them one by one, and refuses one that still fails as unstorable (its dead letter written apart), so
     /// that one bad batch never holds up the ones behind it.
     /// </summary>
-    private async Task<PositionOutcome[]> WriteAsync(List<PositionBatch> batch, CancellationToken ct)
+    private async Task<(PositionOutcome[], IReadOnlyList<CaseNotification>)> WriteAsync(List<PositionBatch> batch, CancellationToken ct)
     {
         try
         {
@@ -130,11 +131,14 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
         {
             log.LogError(e, "{Count} position batch(es) could not be written; writing them one by one", batch.Count);
             var outcomes = new PositionOutcome[batch.Count];
+            var notices = new List<CaseNotification>();
             for (var i = 0; i < batch.Count; i++)
             {
                 try
                 {
-                    outcomes[i] = (await writer.WriteAsync([batch[i]], ct))[0];
+                    var (one, raised) = await writer.WriteAsync([batch[i]], ct);
+                    outcomes[i] = one[0];
+                    notices.AddRange(raised);
                 }
                 catch (Exception single) when (!AlertPipeline.IsTransient(single) && single is not OperationCanceledException)
                 {
@@ -142,7 +146,7 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
                     await writer.DeadLetterAsync(batch[i], outcomes[i], ct);
                 }
             }
-            return outcomes;
+            return (outcomes, notices);
         }
     }
 
@@ -159,11 +163,17 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
         b.Done.TrySetResult(outcome);
     }
 
-    private async Task AnnounceAsync(List<PositionBatch> batch, PositionOutcome[] outcomes, CancellationToken ct)
+    private async Task AnnounceAsync(List<PositionBatch> batch, PositionOutcome[] outcomes, IReadOnlyList<CaseNotification> notices, CancellationToken ct)
     {
         if (alerts.Outbox is not { } outbox) return;
         try
         {
+            // Beside the case topics: sg/v1/patrols/{district}/outside-shift for the centre's own subscribers.
+            foreach (var n in notices)
+                await outbox.PublishAsync($"sg/v1/patrols/{n.DistrictCode}/outside-shift", JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    worker = n.Worker, shift = n.Shift, district = n.DistrictCode, grid = n.GridCode, at = n.At, detail = n.Action,
+                }), ct);
             for (var i = 0; i < batch.Count; i++)
             {
                 var o = outcomes[i];

@@ -14,14 +14,15 @@ namespace SpatialGrid.Api.Patrols;
 /// visits and the daily roll-up (Core), the tracker moved on, refusals dead-lettered. Incremental: history is never
 /// read again, and a redelivered batch changes nothing.
 /// </summary>
-public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells,
+public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells, ShiftWatch shiftWatch,
     IOptions<PatrolsOptions> options, IOptions<CasesOptions> cases)
 {
     private sealed record Worker(string Id, string District);
 
     private sealed record Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
 
-    public async Task<PositionOutcome[]> WriteAsync(IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    /// <summary>Writes the batches in one transaction; returns what became of each, and the patrol events it raised (sent at commit).</summary>
+    public async Task<(PositionOutcome[] Outcomes, IReadOnlyList<CaseNotification> Notices)> WriteAsync(IReadOnlyList<PositionBatch> batches, CancellationToken ct)
     {
         var o = options.Value;
         var refused = batches.Select(b => new List<GpsBatchParser.FixProblem>()).ToArray();
@@ -82,6 +83,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         var visitRules = new VisitRules(TimeSpan.FromMinutes(o.GapLimitMinutes), o.MinVisitMetres, TimeSpan.FromSeconds(o.MinDwellSeconds),
             TimeSpan.FromHours(cases.Value.UtcOffsetHours));
         var visits = new PatrolVisitBatch(visitRules.UtcOffset);
+        var moved = new List<ShiftWatch.Moved>();
         foreach (var (worker, (track, last)) in walks)
         {
             var district = workers[worker].District;
@@ -92,8 +94,10 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
             var next = step.State ?? state;
             if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
             visits.Add(worker, district, step, next, state?.Open);
+            if (walk.Count > 0 && next is not null) moved.Add(new(worker, district, next.Last, snapshot.Cells.Locate(next.Last.Lon, next.Last.Lat)));
         }
         await visits.WriteAsync(conn, snapshot.Cells, ct);
+        var notices = await shiftWatch.StepAsync(conn, moved, ct);
 
         var outcomes = new PositionOutcome[batches.Count];
         for (var b = 0; b < batches.Count; b++)
@@ -108,7 +112,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         }
         await PositionDeadLetters.WriteAsync(conn, batches, outcomes, ct);
         await tx.CommitAsync(ct);
-        return outcomes;
+        return (outcomes, notices);
     }
 
     /// <summary>Keeps a batch that cannot be stored in dead_letters, in a transaction of its own.</summary>
