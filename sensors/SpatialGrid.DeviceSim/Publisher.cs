@@ -131,9 +131,11 @@ public static class Publisher
                         try
                         {
                             var r = await client.ConnectAsync(options, ct);
-                            if (r.ResultCode != MqttClientConnectResultCode.Success) throw new InvalidOperationException($"{gateway.Id}: {r.ResultCode}");
+                            if (r.ResultCode != MqttClientConnectResultCode.Success) throw new ConnectionRefusedException($"{gateway.Id}: {r.ResultCode}");
                         }
-                        catch (Exception e) when (e is not OperationCanceledException && e is not InvalidOperationException)
+                        // A refusal by the broker ends the run; anything else (a broker restarting, MQTTnet's "connect/disconnect
+                        // is pending" after a dropped connection) is tried again.
+                        catch (Exception e) when (e is not OperationCanceledException && e is not ConnectionRefusedException)
                         {
                             await Task.Delay(200, ct);
                             Interlocked.Increment(ref result.Reconnects);
@@ -259,3 +261,6 @@ public static class Publisher
             $"{{\"msgId\":\"{msgId}\",\"deviceId\":\"{device.Id}\",\"type\":\"{device.Types[0]}\",\"observedAt\":\"{DateTimeOffset.UtcNow:O}\",\"lon\":{device.Lat},\"lat\":{device.Lon}}}")),
     };
 }
+
+/// <summary>The broker refused a gateway's connection (bad credentials, not authorised): retrying cannot help.</summary>
+public sealed class ConnectionRefusedException(string message) : Exception(message);

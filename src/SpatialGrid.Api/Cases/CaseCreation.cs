@@ -25,7 +25,7 @@ public static class CaseCreation
 {
     public sealed record NewCase(string? ClassCode, string? Description, double? Lon, double? Lat, string? Crs, string? Source,
         string? ComponentCode, DateTimeOffset? ReportedAt, string[]? Attachments, string? Kind = null, DateOnly? PromisedBy = null,
-        string? LeadUnit = null, string[]? CoUnits = null);
+        string? LeadUnit = null, string[]? CoUnits = null, string? Worker = null);
 
     public static async Task<Results<Created<CaseViews.CaseDetail>, ProblemHttpResult>> Create(NewCase request, SpatialGridDb db, NpgsqlDataSource dataSource,
         GridRegistry grids, CalendarProvider calendars, CaseNotifier notifier, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -92,6 +92,19 @@ public static class CaseCreation
 
         if (!CaseScope.Allows(user, district, gridCode))
             return Problems.Create(403, "out-of-scope", "Forbidden", $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
+
+        // Who reported it from the field: a registered patrol worker, and their fix nearest in time to the report.
+        FieldReporter? reporter = null;
+        if (request.Worker is { } worker)
+        {
+            await using var find = dataSource.CreateCommand(SqlFiles.Get("Cases/Sql/reporter_fix.sql"));
+            find.Parameters.AddWithValue("worker", worker);
+            find.Parameters.AddWithValue("at", reportedAt);
+            await using var r = await find.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return Problems.BadRequest("unknown-worker", $"worker '{Clip(worker)}' is not an active patrol worker (POST /api/patrols/workers)");
+            reporter = new FieldReporter(worker, r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0),
+                r.IsDBNull(1) ? null : GeometryFactories.Wgs84.CreatePoint(new NetTopologySuite.Geometries.Coordinate(r.GetDouble(1), r.GetDouble(2))));
+        }
         var over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         var by = user.Identity?.Name ?? "anonymous";
 
@@ -99,7 +112,7 @@ public static class CaseCreation
         var draft = new CaseDraft(cls, over, district, gridCode, source, request.Description.Trim(), lon, lat, componentCode, by, reportedAt, kind,
             request.PromisedBy, request.LeadUnit?.Trim(), request.CoUnits ?? [], attachments);
         // The number is taken outside the case's transaction: the counter row is not held locked while the case is written.
-        var (c, events) = await InsertAsync(draft, db, calendars.Calendar, now,
+        var (c, events) = await InsertAsync(draft with { Reporter = reporter }, db, calendars.Calendar, now,
             async token => await TakeNumbersAsync(dataSource.CreateCommand(), district, LocalDay(reportedAt, calendars.Calendar), 1, token), ct);
         await tx.CommitAsync(ct);
         var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
@@ -110,7 +123,11 @@ public static class CaseCreation
     /// <summary>Everything a new case is opened from, once checked and resolved.</summary>
     public sealed record CaseDraft(TaxonomyEntry Class, TaxonomyOverride? Override, string District, string? GridCode, CaseSource Source, string Description,
         double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
-        string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null);
+        string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null,
+        FieldReporter? Reporter = null);
+
+    /// <summary>The patrol worker a case was reported by, with their GPS fix nearest in time (none within 10 minutes: null).</summary>
+    public sealed record FieldReporter(string Worker, DateTimeOffset? FixAt, NetTopologySuite.Geometries.Point? Fix);
 
     /// <summary>
     /// Takes <paramref name="n"/> consecutive numbers of a district and local day and returns the first, with the
@@ -168,6 +185,7 @@ public static class CaseCreation
             DispatchValue = limits.Dispatch.Value, DispatchClock = limits.Dispatch.Clock, ArrivalValue = limits.Arrival.Value, ArrivalClock = limits.Arrival.Clock,
             FeedbackValue = limits.Feedback.Value, FeedbackClock = limits.Feedback.Clock, CloseValue = limits.Close.Value, CloseClock = limits.Close.Clock,
             DeviceId = d.DeviceId, AlertType = d.AlertType, LastAlertAt = d.DeviceId is null ? null : d.ReportedAt,
+            ReporterWorker = d.Reporter?.Worker, ReporterFixAt = d.Reporter?.FixAt?.ToUniversalTime(), ReporterFix = d.Reporter?.Fix,
             LastHash = CaseHash.Genesis,
         };
     }

@@ -16,7 +16,10 @@ public static class CaseViews
         string Unit, string Description, DateTimeOffset ReportedAt, DateTimeOffset? RedAt, int AlertCount, int ReworkCount, Geometry Location, uint Version);
     public sealed record CaseDetail(CaseSummary Case, string Kind, DateOnly? PromisedBy, IReadOnlyList<string> GridPath, string? ComponentCode, string? LeadUnit, string[] CoUnits, DateOnly? ReviewDate, int? Satisfaction,
         IReadOnlyList<string> AllowedActions, IReadOnlyList<StageView> Stages, IReadOnlyList<EventView> History, string? DeviceId = null, string? AlertType = null,
-        DateTimeOffset? LastAlertAt = null);
+        DateTimeOffset? LastAlertAt = null, FieldReporterView? Reporter = null);
+
+    /// <summary>The patrol worker who reported the case, and where their phone was at the fix nearest the report.</summary>
+    public sealed record FieldReporterView(string Worker, DateTimeOffset? FixAt, double? Lon, double? Lat);
 
     public static CaseLimits Limits(Case c) => new(new TimeLimit(c.DispatchValue, c.DispatchClock), new TimeLimit(c.ArrivalValue, c.ArrivalClock),
         new TimeLimit(c.FeedbackValue, c.FeedbackClock), new TimeLimit(c.CloseValue, c.CloseClock));
@@ -53,6 +56,7 @@ public static class CaseViews
             stages.Select(s => new StageView(s.Stage.ToString().ToLowerInvariant(), s.Start, s.Due, s.EndedAt, s.Running, Math.Round(s.Used, 4), Name(s.Colour),
                 Math.Round((s.Due - now).TotalMinutes, 1), s.EndedAt is null ? null : s.OnTime)).ToList(),
             events.OrderBy(e => e.Sequence).Select(e => new EventView(e.Sequence, e.At, e.By, e.Action, e.FromState, e.ToState, e.Note,
-                e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone(), e.Hash)).ToList(), c.DeviceId, c.AlertType, c.LastAlertAt);
+                e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone(), e.Hash)).ToList(), c.DeviceId, c.AlertType, c.LastAlertAt,
+            c.ReporterWorker is null ? null : new FieldReporterView(c.ReporterWorker, c.ReporterFixAt, c.ReporterFix?.X, c.ReporterFix?.Y));
     }
 }

@@ -48,6 +48,10 @@ public sealed class Case
     public string? LeadUnit { get; set; }
     public string[] CoUnits { get; set; } = [];
     public required string ReportedBy { get; set; }
+    /// <summary>The patrol worker who reported it from the field, and their GPS fix nearest in time to the report (if any within 10 minutes).</summary>
+    public string? ReporterWorker { get; set; }
+    public DateTimeOffset? ReporterFixAt { get; set; }
+    public Point? ReporterFix { get; set; }
     /// <summary>Who accepted, first dispatched and closed: the measures per role are counted on them.</summary>
     public string? AcceptedBy { get; set; }
     public string? DispatchedBy { get; set; }

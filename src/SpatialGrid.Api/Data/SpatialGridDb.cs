@@ -101,6 +101,9 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             e.Property(c => c.ClassCode).HasMaxLength(5);
             e.Property(c => c.Description).HasMaxLength(4000);
             e.Property(c => c.Location).HasColumnType("geometry(Point,4326)");
+            e.Property(c => c.ReporterWorker).HasMaxLength(64);
+            e.Property(c => c.ReporterFix).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(c => c.ReporterWorker).HasFilter("reporter_worker IS NOT NULL");
             e.HasIndex(c => c.Location).HasMethod("gist");
             e.HasIndex(c => new { c.DistrictCode, c.State });
             e.HasIndex(c => c.GridCode);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using SpatialGrid.Api.Tests.Components;
 using static SpatialGrid.Api.Tests.Patrols.PatrolFixture;
@@ -101,5 +102,25 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
         var r = lat * Math.PI / 180;
         var y = (int)((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n);
         return (x, y);
+    }
+
+    [Fact]
+    public async Task A_case_reported_from_the_field_records_the_worker_and_the_fix_nearest_in_time()
+    {
+        await api.Post(Fix("w-8", 11, 0, CentreOf(East)), Fix("w-8", 11, 5, CentreOf(East) + 0.001, second: 0), Fix("w-8", 11, 9, CentreOf(East) + 0.002));
+        var created = await api.Dispatcher.PostAsJsonAsync("/api/cases", new
+        {
+            classCode = "0102", description = "井盖破损", lon = CentreOf(East) + 0.001, lat = Lat, source = "patrol", worker = "w-8",
+            reportedAt = "2026-11-24T11:06:00+08:00",
+        });
+        PatrolFixture.Ok(created);
+        var reporter = (await ComponentFiles.Json(created)).GetProperty("reporter");
+        Assert.Equal("w-8", reporter.GetProperty("worker").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 11, 5, 0, Cst), reporter.GetProperty("fixAt").GetDateTimeOffset());
+        var day = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/workers/w-8/day?date=2026-11-24"));
+        Assert.Equal(1, day.GetProperty("casesReported").GetInt32());
+
+        var unknown = await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "0102", description = "x", lon = CentreOf(East), lat = Lat, worker = "nobody" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 }

@@ -393,6 +393,19 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("reported_by");
 
+                    b.Property<Point>("ReporterFix")
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("reporter_fix");
+
+                    b.Property<DateTimeOffset?>("ReporterFixAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reporter_fix_at");
+
+                    b.Property<string>("ReporterWorker")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reporter_worker");
+
                     b.Property<int>("ReturnCount")
                         .HasColumnType("integer")
                         .HasColumnName("return_count");
@@ -457,6 +470,10 @@ namespace SpatialGrid.Api.Data.Migrations
                     b.HasIndex("RedAt")
                         .HasDatabaseName("ix_cases_red_at")
                         .HasFilter("red_at IS NOT NULL");
+
+                    b.HasIndex("ReporterWorker")
+                        .HasDatabaseName("ix_cases_reporter_worker")
+                        .HasFilter("reporter_worker IS NOT NULL");
 
                     b.HasIndex("YellowAt")
                         .HasDatabaseName("ix_cases_yellow_at")
