@@ -33,9 +33,14 @@ public static partial class PatrolFixFiles
         GpxFile gpx;
         try
         {
-            using var reader = XmlReader.Create(file.FullName, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-            reader.MoveToContent();
-            if (reader.LocalName != "gpx") return new([], [$"{file.Name} is not a GPX file: its root element is <{reader.LocalName}>, not <gpx>"]);
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit };
+            using (var sniff = XmlReader.Create(file.FullName, settings))
+            {
+                sniff.MoveToContent();
+                if (sniff.LocalName != "gpx") return new([], [$"{file.Name} is not a GPX file: its root element is <{sniff.LocalName}>, not <gpx>"]);
+            }
+            // A reader of its own: GpxFile.ReadFrom expects one that has not reached the root element yet.
+            using var reader = XmlReader.Create(file.FullName, settings);
             gpx = GpxFile.ReadFrom(reader, new GpxReaderSettings { IgnoreVersionAttribute = true });
         }
         catch (Exception e) when (e is XmlException or InvalidDataException or FormatException or ArgumentException or InvalidOperationException)
