@@ -53,6 +53,10 @@ if [ "$(curl -fs "$URL/api/components?pageSize=1" | sed -n 's/.*"total":\([0-9]*
   log "loading the demo city's components (gis-data/demo)"
   dotnet "$cli_dll" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson"
 fi
+if [ "$(curl -fs -H "X-Api-Key: $KEY" "$URL/api/patrols/workers?pageSize=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" = "0" ]; then
+  log "loading a week of patrols on the demo city (gis-data/demo/patrols: GeoLife trajectories moved into Huangpu)"
+  dotnet "$cli_dll" demo patrols --tracks "$SG_ROOT/gis-data/demo/patrols/geolife" --days 7
+fi
 
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
 # alerts can be tried at once; its credentials stay in $DATA/demo-fleet.json.

@@ -62,6 +62,13 @@ public static class Findings
     public static void Print(JsonElement list, string title)
     {
         if (list.GetArrayLength() == 0) return;
+        if (list.EnumerateArray().All(f => f.ValueKind == JsonValueKind.String))
+        {
+            // Patrols name their problems as sentences.
+            foreach (var f in list.EnumerateArray().Take(20)) AnsiConsole.MarkupLineInterpolated($"  {f.GetString()}");
+            if (list.GetArrayLength() > 20) AnsiConsole.MarkupLineInterpolated($"  … and {list.GetArrayLength() - 20:N0} more");
+            return;
+        }
         var table = new Table().Title(title).AddColumns("feature", "code", "kind", "message", "m²");
         foreach (var f in list.EnumerateArray())
         {

@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace SpatialGrid.Cli;
 
-/// <summary><c>sgrid demo build</c>: regenerates gis-data/demo from the real source data (see gis-data/README.md).</summary>
+/// <summary>
+/// <c>sgrid demo build</c>: regenerates gis-data/demo from the real source data (see gis-data/README.md);
+/// <c>sgrid demo patrols</c>: loads a week of patrols on the demo city (see gis-data/demo/patrols/README.md).
+/// </summary>
 public static class DemoCommands
 {
     public static Command Create()
@@ -13,6 +16,7 @@ public static class DemoCommands
         var build = new Command("build", "Build the demo city's grids from the real district polygons and road network") { source, output };
         build.SetAction(parse => DemoCityBuilder.Run(parse.GetValue(source)!, parse.GetValue(output)!));
         demo.Subcommands.Add(build);
+        demo.Subcommands.Add(DemoPatrolsCommand.Create());
         return demo;
     }
 }

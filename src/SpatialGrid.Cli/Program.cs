@@ -4,12 +4,13 @@ using SpatialGrid.Cli;
 // sgrid: the command line of SpatialGrid. Everything but `demo build` talks to the API over HTTP
 // (SGRID_API, default http://127.0.0.1:5080; key in SGRID_KEY or --key).
 SpatialGrid.Core.Geo.GeometryFactories.UseEverywhere();
-var root = new RootCommand("sgrid — import, export and check SpatialGrid's grids and components, register gateways, build the demo city")
+var root = new RootCommand("sgrid — import, export and check SpatialGrid's grids and components, register gateways, import patrol tracks, build the demo city")
 {
     GridsCommands.Create(),
     ComponentsCommands.Create(),
     KeysCommands.Create(),
     GatewaysCommands.Create(),
+    PatrolsCommands.Create(),
     DemoCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

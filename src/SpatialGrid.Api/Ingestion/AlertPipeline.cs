@@ -190,7 +190,8 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
     }
 
     /// <summary>The database refused the data itself (a value, a constraint): retrying the same rows cannot help.</summary>
-    public static bool IsDataError(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
+    public static bool IsDataError(PostgresException e) =>
+        e.SqlState.StartsWith("21", StringComparison.Ordinal) || e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
     /// <summary>Lost connections, a restarting or closed database, timeouts: worth waiting for.</summary>
     public static bool IsTransient(Exception e) => e switch

@@ -34,15 +34,19 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
         var batch = new NpgsqlBatch(conn);
         if (_visits.Count > 0)
         {
+            // One row per key, the last state walked winning: a visit that closes the instant it opened (a walk that
+            // starts on a border and leaves at once) shares its entered_at with the next, and one INSERT … ON CONFLICT
+            // may not touch a row twice (SQLSTATE 21000), which would stop the writer.
+            var visits = _visits.GroupBy(v => (v.District, v.Worker, v.Visit.EnteredAt.UtcTicks)).Select(g => g.Last()).ToList();
             var c = new NpgsqlBatchCommand(SqlFiles.Get("Patrols/Sql/upsert_visits.sql"));
-            c.Parameters.AddWithValue("district", _visits.Select(v => v.District).ToArray());
-            c.Parameters.AddWithValue("worker", _visits.Select(v => v.Worker).ToArray());
-            c.Parameters.AddWithValue("grid", _visits.Select(v => v.Visit.GridCode).ToArray());
-            c.Parameters.AddWithValue("entered", _visits.Select(v => v.Visit.EnteredAt.ToUniversalTime()).ToArray());
-            c.Parameters.AddWithValue("left", _visits.Select(v => v.Visit.LeftAt?.ToUniversalTime()).ToArray());
-            c.Parameters.AddWithValue("last", _visits.Select(v => v.Last.ToUniversalTime()).ToArray());
-            c.Parameters.AddWithValue("seconds", _visits.Select(v => v.Visit.Seconds).ToArray());
-            c.Parameters.AddWithValue("metres", _visits.Select(v => v.Visit.Metres).ToArray());
+            c.Parameters.AddWithValue("district", visits.Select(v => v.District).ToArray());
+            c.Parameters.AddWithValue("worker", visits.Select(v => v.Worker).ToArray());
+            c.Parameters.AddWithValue("grid", visits.Select(v => v.Visit.GridCode).ToArray());
+            c.Parameters.AddWithValue("entered", visits.Select(v => v.Visit.EnteredAt.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("left", visits.Select(v => v.Visit.LeftAt?.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("last", visits.Select(v => v.Last.ToUniversalTime()).ToArray());
+            c.Parameters.AddWithValue("seconds", visits.Select(v => v.Visit.Seconds).ToArray());
+            c.Parameters.AddWithValue("metres", visits.Select(v => v.Visit.Metres).ToArray());
             batch.BatchCommands.Add(c);
         }
         if (_daily.Count > 0)

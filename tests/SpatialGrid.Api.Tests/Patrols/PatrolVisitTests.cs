@@ -123,4 +123,17 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
         var unknown = await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "0102", description = "x", lon = CentreOf(East), lat = Lat, worker = "nobody" });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task Coverage_of_a_day_lists_the_walked_grids_and_a_shift_narrows_it_to_its_own()
+    {
+        Ok(await api.Dispatcher.PostAsJsonAsync("/api/patrols/shifts",
+            new { code = "s-west", name = "West day", district = District, starts = "08:00", ends = "17:00", grids = new[] { West } }));
+        await api.Post(Fix("w-10", 11, 30, CentreOf(West)), Fix("w-10", 11, 33, CentreOf(Middle)), Fix("w-10", 11, 36, CentreOf(Middle) + 0.001));
+
+        var all = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/coverage?date=2026-11-24"));
+        Assert.Contains(Middle, all.EnumerateArray().Select(g => g.GetProperty("grid").GetString()));
+        var west = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/coverage?date=2026-11-24&shift=s-west"));
+        Assert.Equal([West], west.EnumerateArray().Select(g => g.GetProperty("grid").GetString()));
+    }
 }

@@ -8,6 +8,6 @@ WHERE d.day = @day
   AND (cardinality(@scope::text[]) = 0 OR d.district_code = ANY(@scope))
   AND (@grid::text IS NULL OR starts_with(d.grid_code, @grid))
   AND (@team::text IS NULL OR w.team_id = @team)
-  AND (@shift::text IS NULL OR d.grid_code = ANY((SELECT grids FROM patrol_shifts WHERE code = @shift)))
+  AND (@shift::text IS NULL OR d.grid_code = ANY(ARRAY(SELECT unnest(grids) FROM patrol_shifts WHERE code = @shift)))
 GROUP BY d.grid_code, g.name
 ORDER BY d.grid_code;
