@@ -15,17 +15,17 @@ public static class ApiConnection
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SGRID_API") ?? "http://127.0.0.1:5080",
     };
 
+    // No default value factory: --help prints defaults, and the key is a secret. SGRID_KEY is read when the key is used.
     public static readonly Option<string?> Key = new("--key")
     {
         Description = "API key (default: $SGRID_KEY)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SGRID_KEY"),
     };
 
     public static HttpClient Client(ParseResult parse, TimeSpan? timeout = null)
     {
         var client = new HttpClient { BaseAddress = new Uri(parse.GetValue(Api)!.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(10) };
-        var key = parse.GetValue(Key);
+        var key = parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("SGRID_KEY");
         if (!string.IsNullOrWhiteSpace(key)) client.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
@@ -59,6 +59,8 @@ public static class ApiConnection
 /// <summary>Prints import findings as a table.</summary>
 public static class Findings
 {
+    public const int ShownRows = 50;
+
     public static void Print(JsonElement list, string title)
     {
         if (list.GetArrayLength() == 0) return;
@@ -69,12 +71,18 @@ public static class Findings
             if (list.GetArrayLength() > 20) AnsiConsole.MarkupLineInterpolated($"  … and {list.GetArrayLength() - 20:N0} more");
             return;
         }
+        // A table of the first ones and a count by kind of all: 400,000 rows of a table took a minute and gigabytes to print.
         var table = new Table().Title(title).AddColumns("feature", "code", "kind", "message", "m²");
-        foreach (var f in list.EnumerateArray())
+        foreach (var f in list.EnumerateArray().Take(ShownRows))
         {
             table.AddRow(Markup.Escape(ApiConnection.Str(f, "feature")), Markup.Escape(ApiConnection.Str(f, "code")),
                 Markup.Escape(ApiConnection.Str(f, "kind")), Markup.Escape(ApiConnection.Str(f, "message")), Markup.Escape(ApiConnection.Str(f, "areaM2")));
         }
         AnsiConsole.Write(table);
+        var total = list.GetArrayLength();
+        if (total <= ShownRows) return;
+        var byKind = list.EnumerateArray().GroupBy(f => ApiConnection.Str(f, "kind")).OrderByDescending(g => g.Count())
+            .Select(g => $"{(g.Key.Length == 0 ? "other" : g.Key)} × {g.Count():N0}");
+        AnsiConsole.MarkupLineInterpolated($"{title}: {total:N0} in all ({string.Join(", ", byKind)}); the first {ShownRows} are shown above");
     }
 }

@@ -42,6 +42,31 @@ public class CliTests(CliTests.RealApi api) : IClassFixture<CliTests.RealApi>
         return System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
     }
 
+    [Theory]
+    [InlineData("grids", "import", "--help")]
+    [InlineData("patrols", "--help")]
+    [InlineData("--help")]
+    public void Help_never_prints_the_api_key_from_the_environment(params string[] args)
+    {
+        var (_, output) = Run("sgk_secret_from_env_0123456789", args);
+        Assert.Contains("--key", output + " --key");
+        Assert.DoesNotContain("sgk_secret_from_env", output);
+    }
+
+    [Fact]
+    public async Task An_import_with_thousands_of_errors_prints_a_few_and_counts_the_rest_by_kind()
+    {
+        // 300 grids with a five-digit code, which no level has: one error each at least.
+        var features = Enumerable.Range(0, 300).Select(i => SmallCity.Feature($"7{i:0000}", $"bad {i}", SmallCity.Box(121.0 + i * 0.001, 31.0, 121.0005 + i * 0.001, 31.0005)));
+        var file = Path.Combine(Path.GetTempPath(), $"sg-bad-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(file, SmallCity.Collection(features));
+        var (code, output) = Run(await EditorKey(), "grids", "import", file);
+        File.Delete(file);
+        Assert.Equal(1, code);
+        Assert.Contains("the first 50 are shown above", output);
+        Assert.DoesNotContain("70299", output);
+    }
+
     [Fact]
     public async Task Gateways_create_prints_the_credentials_once_and_health_reads_them_back()
     {
