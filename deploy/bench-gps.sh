@@ -9,15 +9,17 @@
 #     directly (same run);
 #  d. the baseline: binary COPY of the same rows into a table like gps_points, batches of the pipeline's mean size;
 #  e. the writer's C# work per fix (parse, clean, walk into visits) on one core, in the benchmark process.
-# Own cluster (port 55471, fsync on: a fix is durable when acknowledged) and ports (API 5095, MQTT 18851).
+# Own cluster (port 55471, fsync on: a fix is durable when acknowledged) and ports (API 5073, MQTT 18893; the machine is
+# shared, so a port already taken stops the run at once rather than after the build).
 # Called by bench.sh (SG_BENCH_ONLY=gps runs it alone); runs alone too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PORT=${SG_BENCH_GPS_PG_PORT:-55471}
 DATA=${SG_DATA:-$SG_ROOT/.data}
-API=http://127.0.0.1:${SG_BENCH_GPS_API_PORT:-5095}
-MQTT=${SG_BENCH_GPS_MQTT_PORT:-18851}
+API_PORT=${SG_BENCH_GPS_API_PORT:-5073}
+API=http://127.0.0.1:$API_PORT
+MQTT=${SG_BENCH_GPS_MQTT_PORT:-18893}
 FIXES=${SG_BENCH_GPS_FIXES:-10000000}
 WORKERS=2000
 GATEWAYS=${SG_BENCH_GPS_GATEWAYS:-20}
@@ -27,6 +29,9 @@ INFLIGHT=${SG_BENCH_GPS_INFLIGHT:-128}
 MAX_BATCHES=${SG_BENCH_GPS_MAX_BATCHES:-2500}
 need_dotnet
 need_packages
+for p in "$API_PORT" "$MQTT"; do
+  ss -Hltn "sport = :$p" | grep -q . && die "port $p is taken (SG_BENCH_GPS_API_PORT / SG_BENCH_GPS_MQTT_PORT choose others)"
+done
 # pg_stat_statements: where PostgreSQL's share of the writer's time goes, statement by statement.
 PG_TUNING="$PG_TUNING -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
   PG_FSYNC=${SG_BENCH_FSYNC:-on} pg_start "$DATA/bench-gps-pg" "$PORT"
