@@ -4,8 +4,9 @@
 #  1. point → grid lookups: in-memory GridIndex vs PostGIS ST_Covers + GiST (BenchmarkDotNet, same run);
 #  2. end to end: import and full validation of 10,000 grid polygons through the API (sgrid), against
 #     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run);
-#  3.–7. components, re-linking, tiles, cases, the colour sweep, alerts over MQTT (deploy/bench-alerts.sh).
-# SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the MQTT one.
+#  3.–8. components, re-linking, tiles, cases, the colour sweep, alerts over MQTT (deploy/bench-alerts.sh), patrol GPS
+#  fixes over MQTT (deploy/bench-gps.sh).
+# SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the alerts over MQTT; SG_BENCH_ONLY=gps the GPS one.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -15,6 +16,7 @@ API_URL=http://127.0.0.1:${SG_BENCH_API_PORT:-5091}
 need_dotnet
 need_packages
 if [ "${SG_BENCH_ONLY:-}" = alerts ]; then exec "$SG_ROOT/deploy/bench-alerts.sh"; fi
+if [ "${SG_BENCH_ONLY:-}" = gps ]; then exec "$SG_ROOT/deploy/bench-gps.sh"; fi
 PG_FSYNC=off pg_start "$DATA/bench-pg" "$PORT"
 api=""
 trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/bench-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
@@ -118,3 +120,6 @@ dotnet "$bench" case-sweep 1000000 "Host=127.0.0.1;Port=$PORT;Username=postgres;
 
 log "7. alerts over MQTT (deploy/bench-alerts.sh)"
 "$SG_ROOT/deploy/bench-alerts.sh"
+
+log "8. patrol GPS fixes over MQTT (deploy/bench-gps.sh)"
+"$SG_ROOT/deploy/bench-gps.sh"

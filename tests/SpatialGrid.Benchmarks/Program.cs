@@ -4,6 +4,9 @@ using SpatialGrid.Benchmarks;
 // dotnet run -c Release --project tests/SpatialGrid.Benchmarks -- --filter '*'       BenchmarkDotNet runs
 // dotnet run -c Release --project tests/SpatialGrid.Benchmarks -- synthetic-grids N FILE   a grid file for the import run
 // dotnet run … -- synthetic-components N GRIDS FILE | copy-baseline FILE CONNECTION   the component import run
+// dotnet run … -- gps-setup API KEY WORKERS GATEWAYS STATE | gps-load STATE HOST:PORT CONNECTION DATE FIXES BATCH INFLIGHT
+//   | gps-copy CONNECTION DATE WORKERS FIXES BATCH GATEWAY_PREFIX | gps-reports API KEY CONNECTION SQL_FOLDER DATE WORKERS N
+//   | gps-cpu DATE WORKERS FIXES BATCH GROUP                       patrol GPS ingestion and reports (deploy/bench-gps.sh)
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
 switch (args)
 {
@@ -33,6 +36,21 @@ switch (args)
         return;
     case ["alert-stored", var connection, var since]:
         await AlertLoad.StoredLatencyAsync(connection, since);
+        return;
+    case ["gps-setup", var api, var key, var workers, var gateways, var state]:
+        await GpsLoad.SetupAsync(api, key, int.Parse(workers), int.Parse(gateways), state);
+        return;
+    case ["gps-load", var state, var broker, var connection, var date, var fixes, var batch, var inFlight]:
+        await GpsLoad.RunAsync(state, broker, connection, DateOnly.Parse(date), int.Parse(fixes), int.Parse(batch), int.Parse(inFlight));
+        return;
+    case ["gps-copy", var connection, var date, var workers, var fixes, var batch, var prefix]:
+        await GpsLoad.CopyAsync(connection, DateOnly.Parse(date), int.Parse(workers), int.Parse(fixes), int.Parse(batch), prefix);
+        return;
+    case ["gps-reports", var api, var key, var connection, var sqlFolder, var date, var workers, var n]:
+        await GpsLoad.ReportsAsync(api, key, connection, sqlFolder, DateOnly.Parse(date), int.Parse(workers), int.Parse(n));
+        return;
+    case ["gps-cpu", var date, var workers, var fixes, var batch, var group]:
+        GpsLoad.Cpu(DateOnly.Parse(date), int.Parse(workers), int.Parse(fixes), int.Parse(batch), int.Parse(group));
         return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));

@@ -11,13 +11,14 @@ namespace SpatialGrid.Api.Patrols;
 public sealed class PatrolVisitBatch(TimeSpan utcOffset)
 {
     private readonly List<(string Worker, string District, GridVisit Visit, DateTimeOffset Last)> _visits = [];
+    private readonly Dictionary<(string District, string Worker, DateTimeOffset Entered), int> _visitAt = [];
     private readonly Dictionary<(DateOnly Day, string District, string Grid, string Worker), (double Seconds, double Metres, DateTimeOffset First, DateTimeOffset Last)> _daily = [];
     private readonly List<(string Worker, string District, VisitState State)> _trackers = [];
     public void Add(string worker, string district, VisitStep step, VisitState? next, OpenVisit? before)
     {
-        foreach (var v in step.Closed) _visits.Add((worker, district, v, v.LeftAt ?? v.EnteredAt));
+        foreach (var v in step.Closed) AddVisit(worker, district, v, v.LeftAt ?? v.EnteredAt);
         if (next?.Open is { } open && open != before)
-            _visits.Add((worker, district, new GridVisit(open.GridCode, open.EnteredAt, null, open.Seconds, open.Metres), open.LastAt));
+            AddVisit(worker, district, new GridVisit(open.GridCode, open.EnteredAt, null, open.Seconds, open.Metres), open.LastAt);
         foreach (var p in step.Pieces)
         {
             var day = DateOnly.FromDateTime(p.From.ToOffset(utcOffset).DateTime);
@@ -27,6 +28,22 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
                 : (p.Seconds, p.Metres, p.From, p.To);
         }
         if (next is not null) _trackers.Add((worker, district, next));
+    }
+
+    /// <summary>
+    /// One row per key of patrol_visits (district, worker, entry time): a visit closed at the instant it began and the
+    /// next one entered at that instant share it. Written one walk at a time, the later upsert replaced the earlier; in
+    /// one statement PostgreSQL refuses the pair (21000, "cannot affect row a second time"), so the later one is kept here.
+    /// </summary>
+    private void AddVisit(string worker, string district, GridVisit visit, DateTimeOffset last)
+    {
+        var key = (district, worker, visit.EnteredAt);
+        if (_visitAt.TryGetValue(key, out var i)) _visits[i] = (worker, district, visit, last);
+        else
+        {
+            _visitAt[key] = _visits.Count;
+            _visits.Add((worker, district, visit, last));
+        }
     }
 
     public async Task WriteAsync(NpgsqlConnection conn, PatrolCells cells, CancellationToken ct)

@@ -23,6 +23,20 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
     }
 
     [Fact]
+    public async Task A_walk_that_starts_on_a_border_and_leaves_the_grid_at_once_is_stored_in_one_write()
+    {
+        // The first fix lies on the border of West and Middle (located in West, the smaller code); walking away into
+        // Middle, the visit of West closes at the instant it began and Middle's is entered at that instant: two visits
+        // with one key of patrol_visits in one write (found by the GPS benchmark: the write failed, and was retried forever).
+        const double border = 121.466667; // the edge of both boxes (PatrolFixture)
+        var answer = await api.Post(Fix("w-9", 11, 0, border), Fix("w-9", 11, 1, border + 0.0012), Fix("w-9", 11, 2, border + 0.0024),
+            Fix("w-7", 11, 0, border), Fix("w-7", 11, 1, border - 0.0012), Fix("w-7", 11, 2, border - 0.0024));
+        Assert.Equal(6, answer.GetProperty("stored").GetInt32());
+        Assert.True((await api.Coverage("w-9")).ContainsKey(Middle));
+        Assert.True((await api.Coverage("w-7")).ContainsKey(West));
+    }
+
+    [Fact]
     public async Task A_batch_sent_again_is_absorbed_and_walked_once()
     {
         var fixes = new[] { Fix("w-2", 9, 0, CentreOf(West)), Fix("w-2", 9, 4, CentreOf(West) + 0.002), Fix("w-2", 9, 8, CentreOf(Middle)) };
