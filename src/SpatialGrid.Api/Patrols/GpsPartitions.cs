@@ -14,9 +14,14 @@ public sealed class GpsPartitions
 
     public static string NameOf(DateOnly day) => $"gps_points_p{day:yyyyMMdd}";
 
-    /// <summary>Creates the partitions of the days given that this instance has not seen yet (inside the caller's transaction).</summary>
-    public async Task EnsureAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct)
+    /// <summary>
+    /// Creates the partitions of the days given that this instance has not seen yet, inside the caller's transaction;
+    /// returns them, for <see cref="Committed"/> once that transaction has committed (a rolled-back CREATE must be tried
+    /// again, not taken for done: every later fix of its day would find no partition).
+    /// </summary>
+    public async Task<List<DateOnly>> EnsureAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct)
     {
+        var created = new List<DateOnly>();
         foreach (var day in days.Distinct())
         {
             if (_known.ContainsKey(day)) continue;
@@ -26,8 +31,15 @@ public sealed class GpsPartitions
             await using var cmd = new NpgsqlCommand(
                 $"CREATE TABLE IF NOT EXISTS {NameOf(day)} PARTITION OF gps_points FOR VALUES FROM ('{from} 00:00+00') TO ('{to} 00:00+00')", conn);
             await cmd.ExecuteNonQueryAsync(ct);
-            _known[day] = true;
+            created.Add(day);
         }
+        return created;
+    }
+
+    /// <summary>Remembers partitions whose creating transaction committed.</summary>
+    public void Committed(IEnumerable<DateOnly> days)
+    {
+        foreach (var day in days) _known[day] = true;
     }
 
     /// <summary>Drops the partitions whose whole day lies before <paramref name="keepFrom"/>; returns their names.</summary>

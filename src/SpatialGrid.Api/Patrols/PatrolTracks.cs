@@ -32,8 +32,11 @@ public static partial class PatrolReports
             return Problems.BadRequest("bad-request", "tolerance must be between 0 and 1000 metres");
         if (!await WorkerInScopeAsync(db, user, worker, ct)) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(worker)}'");
 
-        await using var cmd = db.CreateCommand(
-            "SELECT t, lon, lat FROM gps_points WHERE worker_id = @w AND t >= @from AND t < @to AND flags = 0 ORDER BY t LIMIT @max");
+        // With the worker's district the key (district, worker, t) finds the range; without it every day's index is read whole.
+        await using var cmd = db.CreateCommand("""
+            SELECT p.t, p.lon, p.lat FROM gps_points p JOIN patrol_workers w ON w.id = @w AND p.district_code = w.district_code
+            WHERE p.worker_id = @w AND p.t >= @from AND p.t < @to AND p.flags = 0 ORDER BY p.t LIMIT @max
+            """);
         cmd.Parameters.AddWithValue("w", worker);
         cmd.Parameters.AddWithValue("from", from.Value.ToUniversalTime());
         cmd.Parameters.AddWithValue("to", to.Value.ToUniversalTime());

@@ -14,6 +14,7 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
     private readonly Dictionary<(string District, string Worker, DateTimeOffset Entered), int> _visitAt = [];
     private readonly Dictionary<(DateOnly Day, string District, string Grid, string Worker), (double Seconds, double Metres, DateTimeOffset First, DateTimeOffset Last)> _daily = [];
     private readonly List<(string Worker, string District, VisitState State)> _trackers = [];
+
     public void Add(string worker, string district, VisitStep step, VisitState? next, OpenVisit? before)
     {
         foreach (var v in step.Closed) AddVisit(worker, district, v, v.LeftAt ?? v.EnteredAt);
@@ -51,10 +52,8 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
         var batch = new NpgsqlBatch(conn);
         if (_visits.Count > 0)
         {
-            // One row per key, the last state walked winning: a visit that closes the instant it opened (a walk that
-            // starts on a border and leaves at once) shares its entered_at with the next, and one INSERT … ON CONFLICT
-            // may not touch a row twice (SQLSTATE 21000), which would stop the writer.
-            var visits = _visits.GroupBy(v => (v.District, v.Worker, v.Visit.EnteredAt.UtcTicks)).Select(g => g.Last()).ToList();
+            // One row per key already (AddVisit): one INSERT … ON CONFLICT may not touch a row twice (SQLSTATE 21000).
+            var visits = _visits;
             var c = new NpgsqlBatchCommand(SqlFiles.Get("Patrols/Sql/upsert_visits.sql"));
             c.Parameters.AddWithValue("district", visits.Select(v => v.District).ToArray());
             c.Parameters.AddWithValue("worker", visits.Select(v => v.Worker).ToArray());

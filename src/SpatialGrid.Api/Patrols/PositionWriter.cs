@@ -76,7 +76,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         }
 
         // Raw fixes: binary COPY into the staging table, then one insert that absorbs repeats across batches.
-        await partitions.EnsureAsync(conn, rows.Select(r => DateOnly.FromDateTime(r.Fix.T.UtcDateTime)), ct);
+        var newDays = await partitions.EnsureAsync(conn, rows.Select(r => DateOnly.FromDateTime(r.Fix.T.UtcDateTime)), ct);
         var stored = await CopyAndInsertAsync(conn, rows, batches, ct);
 
         // Visits and the daily roll-up from the clean fixes that were stored now (a repeat was walked when it first came).
@@ -119,6 +119,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         }
         await PositionDeadLetters.WriteAsync(conn, batches, outcomes, ct);
         await tx.CommitAsync(ct);
+        partitions.Committed(newDays);
         return (outcomes, notices);
     }
 
