@@ -26,6 +26,9 @@ public static class GridImport
         var problems = new List<GridProblem>();
         var crs = ResolveCrs(file.DeclaredCrs, request.Crs);
         var drafts = new List<GridDraft>(file.Features.Count);
+        // Duplicate codes are found here, over every feature with a code, not only those whose geometry passed: a
+        // duplicate of an invalid polygon is an error of its own, listed in the same answer (it was found only with fix).
+        var firstWithCode = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var f in file.Features)
         {
             var rawCode = request.Mapping.CodeOf(f.Properties);
@@ -36,6 +39,11 @@ public static class GridImport
             if (!GridCode.TryParse(rawCode, out var code, out var codeError)) { Error(GridProblemKinds.BadCode, codeError!); continue; }
             if (rawCode.Length == 14)
                 problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed, $"legacy 14-digit code {rawCode} converted to {code}", f.Index, code.Value));
+            if (!firstWithCode.TryAdd(code.Value, f.Index))
+            {
+                Error(GridProblemKinds.DuplicateCode, $"code {code} is also used by feature {firstWithCode[code.Value]}");
+                continue;
+            }
 
             var levelText = request.Mapping.LevelOf(f.Properties);
             if (levelText is not null && (!GridLevels.TryParse(levelText, out var level) || level != code.Level))

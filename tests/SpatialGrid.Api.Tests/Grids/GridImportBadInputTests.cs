@@ -127,6 +127,19 @@ public class GridImportBadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_duplicate_code_is_listed_beside_the_invalid_polygon_it_duplicates_without_fix()
+    {
+        // Feature 4 is an invalid bow tie; feature 5 uses its code again: both errors in one answer.
+        var bowTie = SmallCity.Polygon((121.45, 31.22), (121.46, 31.24), (121.46, 31.22), (121.45, 31.24), (121.45, 31.22));
+        var features = City.Features();
+        features[4] = SmallCity.Feature(City.EastGrid, "East grid", bowTie);
+        features.Add(SmallCity.Feature(City.EastGrid, "East grid again", SmallCity.Box(City.Lon + 0.01, City.Lat, City.Lon + 0.02, City.Lat + 0.02)));
+        var errors = (await ImportExpectingErrors(SmallCity.Collection(features))).Errors;
+        Assert.Contains(errors, e => e.Kind == "invalid-geometry" && e.Feature == 4);
+        Assert.Contains(errors, e => e.Kind == "duplicate-code" && e.Feature == 5);
+    }
+
+    [Fact]
     public async Task Overlapping_grids_are_refused_with_the_overlap()
     {
         var wide = WithEastGrid(SmallCity.Box(121.445, 31.22, 121.46, 31.24));
