@@ -57,6 +57,9 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   export SGRID_API="http://127.0.0.1:$WEB_PORT" SGRID_KEY; SGRID_KEY=$(cat "$DATA/web-admin.key")
   dotnet "$cli" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > "$DATA/web-load.log"
   dotnet "$cli" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" >> "$DATA/web-load.log"
+  # Patrols for the map's coverage layers: two days, as one would be empty between midnight and the 08:00 shift. The
+  # tests post their own worker for what must be live now (the demo's shifts leave nobody out at night).
+  dotnet "$cli" demo patrols --tracks "$SG_ROOT/gis-data/demo/patrols/geolife" --days 2 >> "$DATA/web-load.log"
   web_key=$(dotnet "$cli" keys create --name browser-test --role dispatcher | tail -n 1)
   (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   set +e
