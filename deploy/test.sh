@@ -71,7 +71,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   [ "$web_rc" -ne 0 ] && rc=1
   [ -z "$web_passed" ] && { echo "the browser tests did not run (see $results/web.tap and $DATA/web-api.log)"; rc=1; web_passed=0; web_failed=1; }
   kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
-  log "map screenshots: $results/map.png, $results/map-with-case.png"
+  log "map screenshots: $results/map.png, $results/map-with-case.png, $results/map-patrols.png, $results/map-replay.png"
 fi
 # The first command exactly as a newcomer runs it: deploy/up.sh on an empty data folder (its own ports, so a running
 # demo and the other tests never meet), its closing message, the fleet command it prints, cases opening, deploy/down.sh.
