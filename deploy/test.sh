@@ -57,6 +57,9 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   export SGRID_API="http://127.0.0.1:$WEB_PORT" SGRID_KEY; SGRID_KEY=$(cat "$DATA/web-admin.key")
   dotnet "$cli" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > "$DATA/web-load.log"
   dotnet "$cli" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" >> "$DATA/web-load.log"
+  # Patrols for the map's coverage layers: two days, as one would be empty between midnight and the 08:00 shift. The
+  # tests post their own worker for what must be live now (the demo's shifts leave nobody out at night).
+  dotnet "$cli" demo patrols --tracks "$SG_ROOT/gis-data/demo/patrols/geolife" --days 2 >> "$DATA/web-load.log"
   web_key=$(dotnet "$cli" keys create --name browser-test --role dispatcher | tail -n 1)
   (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   set +e
@@ -68,7 +71,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   [ "$web_rc" -ne 0 ] && rc=1
   [ -z "$web_passed" ] && { echo "the browser tests did not run (see $results/web.tap and $DATA/web-api.log)"; rc=1; web_passed=0; web_failed=1; }
   kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
-  log "map screenshots: $results/map.png, $results/map-with-case.png"
+  log "map screenshots: $results/map.png, $results/map-with-case.png, $results/map-patrols.png, $results/map-replay.png"
 fi
 # The first command exactly as a newcomer runs it: deploy/up.sh on an empty data folder (its own ports, so a running
 # demo and the other tests never meet), its closing message, the fleet command it prints, cases opening, deploy/down.sh.

@@ -2,35 +2,13 @@
 // SG_WEB_URL: the service; SG_WEB_KEY: a dispatcher key; SG_WEB_SHOTS: where the screenshot goes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { base, key, shots, openMap } from './open-map.mjs';
 
-const base = process.env.SG_WEB_URL ?? 'http://127.0.0.1:5099';
-const key = process.env.SG_WEB_KEY ?? '';
-const shots = process.env.SG_WEB_SHOTS ?? '.';
-let browser, page;
-const errors = [];
-const outside = [];
+let browser, page, errors, outside, rendered, settle;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => { const u = new URL(r.url()); if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol.startsWith('http')) outside.push(r.url()); });
-  // The key is in place before the page's first script runs, as after "Save" in the page.
-  await page.addInitScript((k) => localStorage.setItem('sg-key', k), key);
-  await page.goto(base + '/');
-  await page.waitForFunction(() => window.sgMap && window.sgMap.getLayer('cases') && window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 60000 });
-});
+before(async () => { ({ browser, page, errors, outside, rendered, settle } = await openMap()); });
 
 after(async () => { await browser?.close(); });
-
-const rendered = (layer) => page.evaluate((l) => window.sgMap.queryRenderedFeatures({ layers: [l] }).length, layer);
-const settle = () => page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 30000 });
 
 test('the page loads with no console errors and no request leaving the machine', async () => {
   assert.deepEqual(errors, []);

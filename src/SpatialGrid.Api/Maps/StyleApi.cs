@@ -5,14 +5,15 @@ namespace SpatialGrid.Api.Maps;
 /// <summary>
 /// <c>/styles/default.json</c>: a MapLibre style over the tile layers: roads as the base map (the machine is
 /// offline, nothing comes from the internet), grids by level, components by class, open cases by colour. It
-/// draws no text, so it needs no glyphs; labels are the web map's business (local CJK fonts).
+/// draws no text, so it needs no glyphs; labels are the web map's business (local CJK fonts). The patrol layers
+/// (coverage, unvisited grids, tracks, live workers) start hidden: the web map's layer toggles show them.
 /// </summary>
 public static class StyleApi
 {
     public static IEndpointRouteBuilder MapStyles(this IEndpointRouteBuilder app)
     {
         app.MapGet("/styles/default.json", Default).WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy)
-            .WithSummary("The default MapLibre style: roads, grids by level, components, open cases coloured green/yellow/red");
+            .WithSummary("The default MapLibre style: roads, grids by level, components, open cases coloured green/yellow/red, patrols (hidden at first)");
         return app;
     }
 
@@ -25,11 +26,22 @@ public static class StyleApi
             new() { ["id"] = "background", ["type"] = "background", ["paint"] = new Dictionary<string, object> { ["background-color"] = "#f4f1ea" } },
             Layer("roads", "line", "roads", "roads", new() { ["line-color"] = "#b9b2a6", ["line-width"] = new object[] { "interpolate", new[] { "linear" }, new[] { "zoom" }, 12, 0.5, 17, 4 } }),
             Layer("grids-fill", "fill", "grids", "grids", new() { ["fill-color"] = new object[] { "match", new[] { "get", "kind" }, "dedicated", "#e9a23b", "#5b8def" }, ["fill-opacity"] = 0.08 }),
+            // Patrol coverage under the grid lines: the more minutes walked in 24 hours, the stronger the green; a grid
+            // nobody walked gets a faint fill and a dashed outline in the warning colour.
+            Hidden(Layer("patrols-coverage", "fill", "patrols", "coverage", new()
+            {
+                ["fill-color"] = new object[] { "interpolate", new[] { "linear" }, new[] { "get", "minutes" }, 1, "#d8f3dc", 30, "#74c69d", 120, "#1b7a43" },
+                ["fill-opacity"] = 0.55,
+            })),
+            Hidden(Layer("patrols-unvisited", "fill", "patrols", "unvisited", new() { ["fill-color"] = "#e4572e", ["fill-opacity"] = 0.1 })),
+            Hidden(Layer("patrols-unvisited-line", "line", "patrols", "unvisited",
+                new() { ["line-color"] = "#e4572e", ["line-width"] = 2, ["line-dasharray"] = new[] { 2, 1.5 } })),
             Layer("grids-line", "line", "grids", "grids", new() { ["line-color"] = "#5b8def", ["line-width"] = 1 }),
             Layer("communities-line", "line", "grids", "communities", new() { ["line-color"] = "#2f5fb3", ["line-width"] = 2 }),
             Layer("subdistricts-line", "line", "grids", "subdistricts", new() { ["line-color"] = "#1d3f7a", ["line-width"] = 3 }),
             Layer("districts-line", "line", "grids", "districts", new() { ["line-color"] = "#0b1f44", ["line-width"] = 3, ["line-dasharray"] = new[] { 3, 2 } }),
             Layer("components", "circle", "components", "components", new() { ["circle-radius"] = 3, ["circle-color"] = "#6d6d6d", ["circle-stroke-color"] = "#ffffff", ["circle-stroke-width"] = 1 }),
+            Hidden(Layer("patrols-tracks", "line", "patrols", "tracks", new() { ["line-color"] = "#7b2cbf", ["line-width"] = 1.5, ["line-opacity"] = 0.7 })),
             Layer("cases", "circle", "cases", "cases", new()
             {
                 ["circle-radius"] = 7,
@@ -37,6 +49,14 @@ public static class StyleApi
                 ["circle-stroke-color"] = "#ffffff",
                 ["circle-stroke-width"] = 2,
             }),
+            // Live workers on top, coloured by the age of their last fix: fresh (under 2 minutes), lagging (under 10), stale.
+            Hidden(Layer("patrols-live", "circle", "patrols", "live", new()
+            {
+                ["circle-radius"] = 6,
+                ["circle-color"] = new object[] { "step", new[] { "get", "age_s" }, "#1f8a70", 120, "#f2a541", 600, "#8d99ae" },
+                ["circle-stroke-color"] = "#ffffff",
+                ["circle-stroke-width"] = 2,
+            })),
         };
         return Results.Json(new Dictionary<string, object>
         {
@@ -44,7 +64,8 @@ public static class StyleApi
             ["name"] = "SpatialGrid default",
             ["center"] = new[] { 121.4737, 31.2304 },
             ["zoom"] = 14,
-            ["sources"] = new Dictionary<string, object> { ["roads"] = Source("roads"), ["grids"] = Source("grids"), ["components"] = Source("components"), ["cases"] = Source("cases") },
+            ["sources"] = new Dictionary<string, object> { ["roads"] = Source("roads"), ["grids"] = Source("grids"), ["components"] = Source("components"),
+                ["cases"] = Source("cases"), ["patrols"] = Source("patrols") },
             ["layers"] = layers,
         });
     }
@@ -53,4 +74,10 @@ public static class StyleApi
     {
         ["id"] = id, ["type"] = type, ["source"] = source, ["source-layer"] = sourceLayer, ["paint"] = paint,
     };
+
+    private static Dictionary<string, object> Hidden(Dictionary<string, object> layer)
+    {
+        layer["layout"] = new Dictionary<string, object> { ["visibility"] = "none" };
+        return layer;
+    }
 }

@@ -1,5 +1,6 @@
 // The SpatialGrid web map: MapLibre over the service's own tiles (/styles/default.json), a panel for the clicked
 // grid or case, a search box, and live case events. Everything comes from this server: the page works offline.
+// patrols.js, loaded after this script, adds the patrol panel and replay through window.sg.
 (() => {
   const keyOf = () => localStorage.getItem('sg-key') || '';
   const headers = () => (keyOf() ? { 'X-Api-Key': keyOf() } : {});
@@ -11,6 +12,9 @@
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const panel = document.getElementById('panel');
   const failed = (err) => { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; };
+  const keyed = ['cases', 'patrols'];
+  // Layers other scripts make clickable ({ layer, open(feature) }), asked before cases and grids.
+  const pickers = [];
 
   const map = new maplibregl.Map({
     container: 'map',
@@ -19,26 +23,30 @@
     zoom: 15.5,
     // Chinese labels, if a style adds them, are drawn from the local system fonts, never fetched.
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
-    // The cases layer needs a key; the browser sends it as a header, never in the URL.
-    transformRequest: (url) => (url.includes('/tiles/cases') && keyOf() ? { url, headers: { 'X-Api-Key': keyOf() } } : { url }),
+    // The cases and patrols layers need a key; the browser sends it as a header, never in the URL.
+    transformRequest: (url) => (keyed.some((s) => url.includes(`/tiles/${s}`)) && keyOf() ? { url, headers: { 'X-Api-Key': keyOf() } } : { url }),
   });
   window.sgMap = map;
-  // Without a key the cases layer would only answer 401: leave it out of the style until a key is saved.
+  // Without a key these layers would only answer 401: leave them out of the style until a key is saved.
   fetch('/styles/default.json').then((r) => r.json()).then((style) => {
     if (!keyOf()) {
-      delete style.sources.cases;
-      style.layers = style.layers.filter((l) => l.source !== 'cases');
+      for (const s of keyed) delete style.sources[s];
+      style.layers = style.layers.filter((l) => !keyed.includes(l.source));
     }
     map.setStyle(style);
   });
   map.addControl(new maplibregl.NavigationControl(), 'top-left');
 
-  // Layer toggles.
-  document.querySelectorAll('#layers input').forEach((box) => box.addEventListener('change', () => {
+  window.sg = { map, api, esc, panel, failed, keyOf, pickers };
+
+  // Layer toggles; the boxes rule once the style is in (the browser may have kept a box's state over a reload).
+  const toggle = (box) => {
     for (const id of box.dataset.layers.split(',')) {
       if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
     }
-  }));
+  };
+  document.querySelectorAll('input[data-layers]').forEach((box) => box.addEventListener('change', () => toggle(box)));
+  map.on('style.load', () => document.querySelectorAll('input[data-layers]').forEach(toggle));
 
   // Panels.
   // others: the other grids under the same click (a dedicated grid lies over a comprehensive one), offered as links.
@@ -69,8 +77,15 @@
       <h3>History 流程</h3><ol>${c.history.map((e) => `<li>${new Date(e.at).toLocaleString()} ${esc(e.action)} — ${esc(e.by)} ${esc(e.note || '')}</li>`).join('')}</ol>`;
   }
 
+  const shown = (l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none';
   map.on('click', async (e) => {
-    const hits = map.queryRenderedFeatures(e.point, { layers: ['cases', 'grids-fill'].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, 'visibility') !== 'none') });
+    // Small symbols are hard to hit: a few pixels around the click count.
+    const near = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
+    for (const p of pickers.filter((p) => shown(p.layer))) {
+      const f = map.queryRenderedFeatures(near, { layers: [p.layer] })[0];
+      if (f) { try { await p.open(f); } catch (err) { failed(err); } return; }
+    }
+    const hits = map.queryRenderedFeatures(e.point, { layers: ['cases', 'grids-fill'].filter(shown) });
     const hit = hits.find((f) => f.layer.id === 'cases');
     // Each grid once (a grid cut by tile edges comes in pieces); a dedicated grid, the more specific, first.
     const grids = [...new Map(hits.filter((f) => f.layer.id === 'grids-fill').map((f) => [f.properties.code, f.properties])).values()]
@@ -155,7 +170,7 @@
   }
   map.on('idle', () => { if (!labels.length || labels.length && map.getZoom() < 16) relabel(); });
   map.on('moveend', relabel);
-  document.querySelectorAll('#layers input').forEach((box) => box.addEventListener('change', () => setTimeout(relabel, 0)));
+  document.querySelectorAll('input[data-layers]').forEach((box) => box.addEventListener('change', () => setTimeout(relabel, 0)));
 
   // Live: case events arrive on a stream read with fetch (so the key travels as a header); each one refreshes the cases tiles.
   function refreshCases() {

@@ -146,10 +146,15 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     {
         var style = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/styles/default.json")).RootElement;
         Assert.Equal(8, style.GetProperty("version").GetInt32());
-        foreach (var source in new[] { "roads", "grids", "components", "cases" })
+        foreach (var source in new[] { "roads", "grids", "components", "cases", "patrols" })
             Assert.EndsWith($"/tiles/{source}.json", style.GetProperty("sources").GetProperty(source).GetProperty("url").GetString());
-        var cases = style.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("id").GetString() == "cases");
+        var layers = style.GetProperty("layers").EnumerateArray().ToList();
+        var cases = layers.Single(l => l.GetProperty("id").GetString() == "cases");
         Assert.Contains("\"red\"", cases.GetProperty("paint").GetProperty("circle-color").GetRawText());
+        // Every patrol source layer is drawn, hidden until the map's toggles show it.
+        var patrols = layers.Where(l => l.TryGetProperty("source", out var s) && s.GetString() == "patrols").ToList();
+        Assert.Equal(["coverage", "live", "tracks", "unvisited"], patrols.Select(l => l.GetProperty("source-layer").GetString()).Distinct().Order());
+        Assert.All(patrols, l => Assert.Equal("none", l.GetProperty("layout").GetProperty("visibility").GetString()));
         Assert.False(style.TryGetProperty("glyphs", out _));
     }
 
