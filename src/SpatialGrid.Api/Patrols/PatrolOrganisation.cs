@@ -81,6 +81,8 @@ public static partial class PatrolOrganisation
             if (t.SubDistrict is { } s && (s.Length != 9 || !s.All(char.IsAsciiDigit) || !s.StartsWith(t.District ?? "-")))
                 errors.Add($"{at}: subDistrict must be a 9-digit code under the district");
         }
+        foreach (var id in await OthersAsync(db, "patrol_teams", "id", teams.Select(t => t.Id), user, ct))
+            errors.Add($"team '{Clip(id)}' exists in a district outside your scopes");
         if (Refuse(errors, "teams") is { } refused) return refused;
         await using var cmd = db.CreateCommand("""
             INSERT INTO patrol_teams (id, name, district_code, sub_district_code)
@@ -115,6 +117,8 @@ public static partial class PatrolOrganisation
         }
         foreach (var dup in workers.Where(w => w.DeviceId is not null).GroupBy(w => w.DeviceId).Where(g => g.Count() > 1))
             errors.Add($"deviceId '{Clip(dup.Key)}' is given to {dup.Count()} workers");
+        foreach (var id in await OthersAsync(db, "patrol_workers", "id", workers.Select(w => w.Id), user, ct))
+            errors.Add($"worker '{Clip(id)}' exists in a district outside your scopes");
         if (Refuse(errors, "workers") is { } refused) return refused;
         await using var cmd = db.CreateCommand("""
             INSERT INTO patrol_workers (id, name, team_id, role, device_id, district_code, active)
@@ -146,6 +150,20 @@ public static partial class PatrolOrganisation
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("d", Districts(user));
         return await cmd.ExecuteNonQueryAsync(ct) == 0 ? Problems.NotFound("worker-not-found", $"no worker '{Clip(id)}'") : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The ids among those given that already exist in a district outside the caller's scopes: a put must not take
+    /// another district's team, worker or shift over by reusing its id.
+    /// </summary>
+    internal static async Task<HashSet<string>> OthersAsync(NpgsqlDataSource db, string table, string key, IEnumerable<string?> ids,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        var scope = Districts(user);
+        if (scope.Length == 0) return [];
+        // table and key are constants of this file, never a caller's text.
+        return await KnownAsync(db, $"SELECT {key} FROM {table} WHERE {key} = ANY(@ids) AND NOT (district_code = ANY(@scope))",
+            ids.Where(i => i is not null).Select(i => i!), ct, scope);
     }
 
     internal static async Task<HashSet<string>> KnownAsync(NpgsqlDataSource db, string sql, IEnumerable<string> ids, CancellationToken ct,

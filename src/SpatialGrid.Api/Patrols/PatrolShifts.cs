@@ -36,6 +36,8 @@ public static partial class PatrolOrganisation
                     errors.Add($"{at}: grid {g} is not in district {s.District}");
             }
         }
+        foreach (var code in await OthersAsync(db, "patrol_shifts", "code", shifts.Select(x => x.Code), user, ct))
+            errors.Add($"shift '{Clip(code)}' exists in a district outside your scopes");
         if (Refuse(errors, "shifts") is { } refused) return refused;
         await using var cmd = db.CreateCommand("""
             INSERT INTO patrol_shifts (code, name, district_code, starts, ends, grids)

@@ -106,4 +106,18 @@ public sealed class PatrolBadInputTests(PatrolFixture api) : IClassFixture<Patro
         Assert.Contains(errors, e => e.Contains("team 'no-team' does not exist"));
         Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM patrol_workers WHERE id = 'ok-1'"));
     }
+
+    [Fact]
+    public async Task A_scoped_dispatcher_cannot_take_over_another_districts_worker_by_its_id()
+    {
+        var created = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "xuhui desk", roles = new[] { "dispatcher" }, scopes = new[] { "310104" } });
+        PatrolFixture.Ok(created);
+        using var xuhui = api.WithKey(System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!);
+        var response = await xuhui.PostAsJsonAsync("/api/patrols/workers", new { id = "w-6", name = "taken", role = "grid-worker", district = "310104" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("outside your scopes", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM patrol_workers WHERE id = 'w-6' AND district_code = '310101'"));
+        // Its own district's worker it may create.
+        PatrolFixture.Ok(await xuhui.PostAsJsonAsync("/api/patrols/workers", new { id = "xh-1", name = "徐汇网格员", role = "grid-worker", district = "310104" }));
+    }
 }
