@@ -84,6 +84,7 @@ cat <<MSG
         dotnet $sim_dll run --api $URL --key $KEY --state $DATA/demo-fleet.json --broker 127.0.0.1:$MQTT_PORT --count 300 --rate 20
           (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
+        curl -H "X-Api-Key: $KEY" '$URL/api/patrols/live'   (the demo week of patrols: also /coverage?date=, /unvisited?date=)
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
 

@@ -37,8 +37,10 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
     public long WriteTicks;
     public int LargestBatch;
 
+    private readonly StoreRetry _retry = new("Alert ingestion", log);
+
     /// <summary>True while the database is unreachable and ingestion waits.</summary>
-    public bool Paused { get; private set; }
+    public bool Paused => _retry.Paused;
 
     public int Queued => _queue.Reader.Count;
 
@@ -108,43 +110,22 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
         {
             batch.Clear();
             while (batch.Count < max && _queue.Reader.TryRead(out var m)) batch.Add(m);
-            var delay = TimeSpan.FromMilliseconds(100);
-            while (true)
+            var stored = await _retry.UntilStoredAsync(async () =>
             {
-                try
-                {
-                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    var (results, opened) = await WriteAsync(batch, stoppingToken);
-                    Interlocked.Add(ref WriteTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
-                    if (batch.Count > LargestBatch) LargestBatch = batch.Count;
-                    if (Paused) log.LogInformation("Alert ingestion resumed");
-                    Paused = false;
-                    Interlocked.Increment(ref Batches);
-                    Interlocked.Add(ref Written, batch.Count);
-                    Complete(batch, results);
-                    await AnnounceAsync(batch, results, opened, stoppingToken);
-                    break;
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // Shutting down: what is not committed is not acknowledged; the devices send it again.
-                    foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
-                    return;
-                }
-                catch (Exception e)
-                {
-                    // Whatever went wrong, the batch is kept and tried again: nothing is acknowledged that is not stored.
-                    if (IsTransient(e)) log.LogWarning("Alert ingestion paused: a batch of {Count} could not be written ({Error}); retrying in {Delay} ms", batch.Count, e.Message, delay.TotalMilliseconds);
-                    else log.LogError(e, "Alert ingestion paused by an unexpected error on a batch of {Count}; retrying in {Delay} ms", batch.Count, delay.TotalMilliseconds);
-                    Paused = true;
-                    await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
-                    if (stoppingToken.IsCancellationRequested)
-                    {
-                        foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
-                        return;
-                    }
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-                }
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var (results, opened) = await WriteAsync(batch, stoppingToken);
+                Interlocked.Add(ref WriteTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+                if (batch.Count > LargestBatch) LargestBatch = batch.Count;
+                Interlocked.Increment(ref Batches);
+                Interlocked.Add(ref Written, batch.Count);
+                Complete(batch, results);
+                await AnnounceAsync(batch, results, opened, stoppingToken);
+            }, batch.Count, stoppingToken);
+            if (!stored)
+            {
+                // Shutting down: what is not committed is not acknowledged; the devices send it again.
+                foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
+                return;
             }
         }
     }

@@ -26,7 +26,8 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
     /// <summary>Writes, fixes stored, and whether the database is away (for GET /api/ingestion and health).</summary>
     public long Writes;
     public long Stored;
-    public bool Paused { get; private set; }
+    private readonly StoreRetry _retry = new("Position ingestion", log);
+    public bool Paused => _retry.Paused;
     public int Queued => _queue.Reader.Count;
 
     public GpsLimits Limits()
@@ -80,38 +81,17 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
             var fixes = 0;
             // Up to MaxBatches batches, and no more fixes than one COPY should carry.
             while (batch.Count < max && fixes < 100_000 && _queue.Reader.TryRead(out var b)) { batch.Add(b); fixes += b.Parsed.Fixes.Count; }
-            var delay = TimeSpan.FromMilliseconds(100);
-            while (true)
+            var stored = await _retry.UntilStoredAsync(async () =>
             {
-                try
-                {
-                    var (outcomes, notices) = await WriteAsync(batch, stoppingToken);
-                    if (Paused) log.LogInformation("Position ingestion resumed");
-                    Paused = false;
-                    Interlocked.Increment(ref Writes);
-                    for (var i = 0; i < batch.Count; i++) Complete(batch[i], outcomes[i]);
-                    await AnnounceAsync(batch, outcomes, notices, stoppingToken);
-                    break;
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
-                    return;
-                }
-                catch (Exception e)
-                {
-                    // The batch is kept and tried again: nothing is acknowledged that is not stored.
-                    if (AlertPipeline.IsTransient(e)) log.LogWarning("Position ingestion paused: {Count} batch(es) could not be written ({Error}); retrying in {Delay} ms", batch.Count, e.Message, delay.TotalMilliseconds);
-                    else log.LogError(e, "Position ingestion paused by an unexpected error on {Count} batch(es); retrying in {Delay} ms", batch.Count, delay.TotalMilliseconds);
-                    Paused = true;
-                    await Task.Delay(delay, stoppingToken).ContinueWith(_ => { });
-                    if (stoppingToken.IsCancellationRequested)
-                    {
-                        foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
-                        return;
-                    }
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-                }
+                var (outcomes, notices) = await WriteAsync(batch, stoppingToken);
+                Interlocked.Increment(ref Writes);
+                for (var i = 0; i < batch.Count; i++) Complete(batch[i], outcomes[i]);
+                await AnnounceAsync(batch, outcomes, notices, stoppingToken);
+            }, fixes, stoppingToken);
+            if (!stored)
+            {
+                foreach (var m in batch) m.Done.TrySetCanceled(stoppingToken);
+                return;
             }
         }
     }
