@@ -16,7 +16,7 @@ namespace SpatialGrid.Api.Patrols;
 public static partial class PatrolOrganisation
 {
     public sealed record Team(string Id, string Name, string District, string? SubDistrict);
-    public sealed record Worker(string Id, string Name, string? Team, string Role, string? DeviceId, string District, bool Active = true);
+    public sealed record Worker(string Id, string Name, string? Team, string? Role, string? DeviceId, string District, bool Active = true);
     public sealed record Shift(string Code, string Name, string District, string Starts, string Ends, string[] Grids);
     public sealed record RosterEntry(string Day, string Worker, string Shift);
     public sealed record Saved(int Count);
@@ -54,6 +54,13 @@ public static partial class PatrolOrganisation
         return (items, null);
     }
 
+    /// <summary>An id given twice in one put is an error (one statement cannot write a row twice, and which one would win?).</summary>
+    private static void CheckUnique(List<string> errors, IEnumerable<string?> ids, string what)
+    {
+        foreach (var g in ids.Where(i => i is not null).GroupBy(i => i, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            errors.Add($"{what} '{Clip(g.Key)}' is given {g.Count()} times");
+    }
+
     private static ProblemHttpResult? Refuse(List<string> errors, string what) => errors.Count == 0 ? null
         : Problems.Unprocessable($"invalid-{what}", $"{errors.Count} problem(s): {string.Join("; ", errors.Take(20))}",
             new Dictionary<string, object?> { ["errors"] = errors });
@@ -81,6 +88,7 @@ public static partial class PatrolOrganisation
             if (t.SubDistrict is { } s && (s.Length != 9 || !s.All(char.IsAsciiDigit) || !s.StartsWith(t.District ?? "-")))
                 errors.Add($"{at}: subDistrict must be a 9-digit code under the district");
         }
+        CheckUnique(errors, teams.Select(t => t.Id), "team id");
         foreach (var id in await OthersAsync(db, "patrol_teams", "id", teams.Select(t => t.Id), user, ct))
             errors.Add($"team '{Clip(id)}' exists in a district outside your scopes");
         if (Refuse(errors, "teams") is { } refused) return refused;
@@ -102,21 +110,33 @@ public static partial class PatrolOrganisation
         var (workers, problem) = Items(body, e => e.Deserialize<Worker>(JsonOptions), "worker");
         if (problem is not null) return problem;
         var errors = new List<string>();
-        var teams = await KnownAsync(db, "SELECT id FROM patrol_teams WHERE id = ANY(@ids)", workers!.Where(w => w.Team is not null).Select(w => w.Team!), ct);
+        // A team is one district's: its id with the district it belongs to.
+        var teams = await KnownAsync(db, "SELECT id || '@' || district_code FROM patrol_teams WHERE id = ANY(@ids)",
+            workers!.Where(w => w.Team is not null).Select(w => w.Team!), ct);
+        var districts = await KnownAsync(db, "SELECT code FROM grids WHERE code = ANY(@ids) AND level = 1 AND valid_from IS NOT NULL AND valid_to IS NULL",
+            workers.Where(w => w.District is not null).Select(w => w.District), ct);
         for (var i = 0; i < workers.Count; i++)
         {
             var w = workers[i];
             var at = $"[{i}] {Clip(w.Id)}";
             if (w.Id is null || !IdPattern().IsMatch(w.Id)) errors.Add($"{at}: id must be 1-64 letters, digits, '.', '_' or '-'");
             CheckText(errors, at, "name", w.Name, 100);
-            if (w.Role is null || !WorkerRoles.Contains(w.Role)) errors.Add($"{at}: role must be one of {string.Join(", ", WorkerRoles)}");
+            if (w.Role is not null && !WorkerRoles.Contains(w.Role)) errors.Add($"{at}: role must be one of {string.Join(", ", WorkerRoles)} (default grid-worker)");
             if (w.District is null || !DistrictPattern().IsMatch(w.District)) errors.Add($"{at}: district must be a 6-digit code");
             else if (!InScope(user, w.District)) errors.Add($"{at}: district {w.District} is outside your scopes");
-            if (w.Team is not null && !teams.Contains(w.Team)) errors.Add($"{at}: team '{Clip(w.Team)}' does not exist (POST /api/patrols/teams)");
+            else if (!districts.Contains(w.District)) errors.Add($"{at}: district {w.District} is not a current district of the grid registry");
+            if (w.Team is not null && !teams.Any(t => t.StartsWith(w.Team + "@", StringComparison.Ordinal)))
+                errors.Add($"{at}: team '{Clip(w.Team)}' does not exist (POST /api/patrols/teams)");
+            else if (w.Team is not null && !teams.Contains($"{w.Team}@{w.District}"))
+                errors.Add($"{at}: team '{Clip(w.Team)}' belongs to another district than {w.District}");
             CheckText(errors, at, "deviceId", w.DeviceId, 64, required: false);
         }
         foreach (var dup in workers.Where(w => w.DeviceId is not null).GroupBy(w => w.DeviceId).Where(g => g.Count() > 1))
             errors.Add($"deviceId '{Clip(dup.Key)}' is given to {dup.Count()} workers");
+        CheckUnique(errors, workers.Select(w => w.Id), "worker id");
+        foreach (var taken in await KnownAsync(db, "SELECT device_id || ' (worker ' || id || ')' FROM patrol_workers WHERE device_id = ANY(@ids) AND NOT (id = ANY(@scope))",
+                     workers.Where(w => w.DeviceId is not null).Select(w => w.DeviceId!), ct, workers.Select(w => w.Id).ToArray()))
+            errors.Add($"deviceId {taken} is already another worker's");
         foreach (var id in await OthersAsync(db, "patrol_workers", "id", workers.Select(w => w.Id), user, ct))
             errors.Add($"worker '{Clip(id)}' exists in a district outside your scopes");
         if (Refuse(errors, "workers") is { } refused) return refused;
@@ -129,7 +149,7 @@ public static partial class PatrolOrganisation
         cmd.Parameters.AddWithValue("id", workers.Select(w => w.Id).ToArray());
         cmd.Parameters.AddWithValue("name", workers.Select(w => w.Name.Trim()).ToArray());
         cmd.Parameters.AddWithValue("team", workers.Select(w => w.Team).ToArray());
-        cmd.Parameters.AddWithValue("role", workers.Select(w => w.Role).ToArray());
+        cmd.Parameters.AddWithValue("role", workers.Select(w => w.Role ?? "grid-worker").ToArray());
         cmd.Parameters.AddWithValue("device", workers.Select(w => w.DeviceId).ToArray());
         cmd.Parameters.AddWithValue("district", workers.Select(w => w.District).ToArray());
         cmd.Parameters.AddWithValue("active", workers.Select(w => w.Active).ToArray());
@@ -139,7 +159,7 @@ public static partial class PatrolOrganisation
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            return Problems.Conflict("device-taken", $"a deviceId is already another worker's ({e.Detail})");
+            return Problems.Conflict("device-taken", "a deviceId was given to another worker at the same moment; send the workers again");
         }
         return TypedResults.Ok(new Saved(workers.Count));
     }

@@ -36,6 +36,7 @@ public static partial class PatrolOrganisation
                     errors.Add($"{at}: grid {g} is not in district {s.District}");
             }
         }
+        CheckUnique(errors, shifts.Select(x => x.Code), "shift code");
         foreach (var code in await OthersAsync(db, "patrol_shifts", "code", shifts.Select(x => x.Code), user, ct))
             errors.Add($"shift '{Clip(code)}' exists in a district outside your scopes");
         if (Refuse(errors, "shifts") is { } refused) return refused;
@@ -77,13 +78,13 @@ public static partial class PatrolOrganisation
         if (Refuse(errors, "roster") is { } refused) return refused;
         await using var cmd = db.CreateCommand("""
             INSERT INTO patrol_roster (day, worker_id, shift_code)
-            SELECT * FROM unnest(@day::date[], @worker::text[], @shift::text[]) ON CONFLICT DO NOTHING
+            SELECT DISTINCT * FROM unnest(@day::date[], @worker::text[], @shift::text[]) ON CONFLICT DO NOTHING
             """);
         cmd.Parameters.AddWithValue("day", entries.Select(e => DateOnly.ParseExact(e.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray());
         cmd.Parameters.AddWithValue("worker", entries.Select(e => e.Worker).ToArray());
         cmd.Parameters.AddWithValue("shift", entries.Select(e => e.Shift).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
-        return TypedResults.Ok(new Saved(entries.Count));
+        // The count is of the entries new to the roster: one given twice, or already there, is there once.
+        return TypedResults.Ok(new Saved(await cmd.ExecuteNonQueryAsync(ct)));
     }
 
     /// <summary>Limits a statement to the districts of the @scope parameter (empty: every district).</summary>

@@ -137,7 +137,16 @@ public static class GpsBatchParser
     private static string Describe(int i, JsonException e)
     {
         var path = e.Path is { Length: > 1 } p && p.StartsWith('$') ? p[1..] : "";
-        if (e.InnerException is InvalidOperationException) return $"fixes[{i}]{path} holds {StorableText.LoneSurrogate}";
+        // The reader's InvalidOperationException is either an escaped surrogate without its pair or a value of the
+        // wrong JSON type ("lon":"121.47", "worker":5): only the first is about Unicode.
+        if (e.InnerException is InvalidOperationException inner)
+        {
+            if (inner.Message.Contains("UTF-16", StringComparison.Ordinal) || inner.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+                return $"fixes[{i}]{path} holds {StorableText.LoneSurrogate}";
+            return path is ".lon" or ".lat" or ".accuracy" or ".speed" or ".heading" or ".battery"
+                ? $"fixes[{i}]{path} must be a JSON number, not {TokenOf(inner.Message)}"
+                : $"fixes[{i}]{path} must be a JSON string, not {TokenOf(inner.Message)}";
+        }
         var message = e.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
@@ -145,6 +154,14 @@ public static class GpsBatchParser
         if (path is ".lon" or ".lat" or ".accuracy" or ".speed" or ".heading" or ".battery")
             return $"fixes[{i}]{path} must be a finite JSON number ({message.TrimEnd('.')})";
         return $"fixes[{i}]{path}: {message.TrimEnd('.')}";
+    }
+
+    /// <summary>"Cannot get the value of a token type 'String' as a number." → "a string".</summary>
+    private static string TokenOf(string readerMessage)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(readerMessage, "token type '([A-Za-z]+)'");
+        return m.Success ? m.Groups[1].Value switch { "String" => "a string", "Number" => "a number", "True" or "False" => "true or false",
+            "StartObject" => "an object", "StartArray" => "an array", "Null" => "null", var t => t } : "that value";
     }
 
     private static string Age(TimeSpan age) => age.TotalDays >= 1 ? Invariant($"{age.TotalDays:0.#} days") : Invariant($"{age.TotalHours:0.#} hours");

@@ -184,6 +184,8 @@ public sealed class ExternalBrokerTests
         try
         {
             using var admin = api.Client(api.AdminKey);
+            // Workers belong to a district of the grid registry.
+            (await admin.PostAsync("/api/grids/imports", Upload.GeoJson(new Grids.SmallCity("310101", 121.46, 31.22).GeoJson(), ("publish", "true")))).EnsureSuccessStatusCode();
             (await admin.PostAsJsonAsync("/api/patrols/workers", new { id = "ext-w1", name = "外部网格员", role = "grid-worker", district = "310101" })).EnsureSuccessStatusCode();
             var created = await admin.PostAsJsonAsync("/api/gateways", new { id = $"{group}-gw", name = "Patrol phones via Mosquitto" });
             created.EnsureSuccessStatusCode();

@@ -120,4 +120,33 @@ public sealed class PatrolBadInputTests(PatrolFixture api) : IClassFixture<Patro
         // Its own district's worker it may create.
         PatrolFixture.Ok(await xuhui.PostAsJsonAsync("/api/patrols/workers", new { id = "xh-1", name = "徐汇网格员", role = "grid-worker", district = "310104" }));
     }
+
+    [Fact]
+    public async Task An_id_given_twice_in_one_put_is_named_not_a_server_error()
+    {
+        var worker = new { id = "twice-1", name = "两次", role = "grid-worker", district = District };
+        var response = await api.Dispatcher.PostAsJsonAsync("/api/patrols/workers", new[] { worker, worker });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var detail = (await ComponentFiles.Json(response)).GetProperty("detail").GetString();
+        Assert.Contains("worker id 'twice-1' is given 2 times", detail);
+        var team = new { id = "twice-t", name = "两次", district = District };
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.Dispatcher.PostAsJsonAsync("/api/patrols/teams", new[] { team, team })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_worker_in_a_district_the_registry_does_not_have_or_in_another_districts_team_is_refused()
+    {
+        var response = await api.Dispatcher.PostAsJsonAsync("/api/patrols/workers", new object[]
+        {
+            new { id = "nowhere-1", name = "x", district = "999999" },
+            new { id = "xteam-1", name = "y", district = "310104", team = "t-street" },
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("district 999999 is not a current district", text);
+        Assert.Contains("belongs to another district", text);
+        // Without a role a worker is a grid worker.
+        PatrolFixture.Ok(await api.Dispatcher.PostAsJsonAsync("/api/patrols/workers", new { id = "norole-1", name = "z", district = District }));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM patrol_workers WHERE id = 'norole-1' AND role = 'grid-worker'"));
+    }
 }

@@ -49,6 +49,8 @@ public sealed class PatrolFixture : ApiFixture
             SmallCity.Feature(West, "West grid", Box(121.46, 121.466667)),
             SmallCity.Feature(Middle, "Middle grid", Box(121.466667, 121.473333)),
             SmallCity.Feature(East, "East grid", Box(121.473333, 121.48)),
+            // A second district beside it, for the scope tests.
+            SmallCity.Feature("310104", "Neighbour district", Box(121.48, 121.50)),
         ]);
         var published = await Editor.PostAsync("/api/grids/imports", Upload.GeoJson(city, ("publish", "true")));
         Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());

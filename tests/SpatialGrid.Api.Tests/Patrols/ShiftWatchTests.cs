@@ -53,4 +53,17 @@ public sealed class ShiftWatchTests(PatrolFixture api) : IClassFixture<PatrolFix
     {
         lock (list) return list.ToList();
     }
+
+    [Fact]
+    public async Task Walking_a_night_shift_after_midnight_counts_as_in_the_shift_on_the_next_day()
+    {
+        // Fixture day is 2026-11-24; the night shift of the 23rd runs 17:00-01:00, into the 24th.
+        Ok(await api.Dispatcher.PostAsJsonAsync("/api/patrols/shifts",
+            new { code = "night-east", name = "夜班 东", district = District, starts = "17:00", ends = "01:00", grids = new[] { East } }));
+        Ok(await api.Dispatcher.PostAsJsonAsync("/api/patrols/roster", new[] { new { day = "2026-11-23", worker = "w-2", shift = "night-east" } }));
+        await api.Post(Fix("w-2", 0, 10, CentreOf(East)), Fix("w-2", 0, 13, CentreOf(East) + 0.001), Fix("w-2", 0, 16, CentreOf(East) + 0.002));
+        var day = await Components.ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/workers/w-2/day?date=2026-11-24"));
+        Assert.True(day.GetProperty("minutesInShiftGrids").GetDouble() > 5);
+        Assert.True(day.GetProperty("grids").EnumerateArray().Single().GetProperty("inShift").GetBoolean());
+    }
 }

@@ -66,6 +66,8 @@ public sealed class GpsBatchParserTests
     [InlineData("""{"worker":"a\uD800","t":"2026-11-24T01:59:00Z","lon":121.4,"lat":31.2}""", RejectReasons.Schema, "surrogate")]
     [InlineData("""{"worker":"","t":"2026-11-24T01:59:00Z","lon":121.4,"lat":31.2}""", RejectReasons.Schema, "worker")]
     [InlineData("""{"worker":7,"t":"2026-11-24T01:59:00Z","lon":121.4,"lat":31.2}""", RejectReasons.Schema, "worker")]
+    [InlineData("""{"worker":"w","t":"2026-11-24T01:59:00Z","lon":"121.4","lat":31.2}""", RejectReasons.Schema, "lon must be a JSON number, not a string")]
+    [InlineData("""{"worker":"w","t":1732000000,"lon":121.4,"lat":31.2}""", RejectReasons.Schema, "t must be a JSON string, not a number")]
     [InlineData("""null""", RejectReasons.Schema, "fix object")]
     [InlineData("""[1]""", RejectReasons.Schema, "fixes[1]")]
     public void A_bad_fix_is_refused_by_index_with_the_rule_it_breaks_and_the_good_ones_are_kept(string bad, string reason, string detailMentions)
