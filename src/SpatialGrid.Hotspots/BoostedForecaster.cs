@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
@@ -38,8 +39,9 @@ public sealed record BoostedOptions
 
 /// <summary>
 /// The model: gradient-boosted trees (ML.NET) on the expected count per cell over the horizon, refitted at each origin on
-/// the rows before it, with the trainer and settings chosen on the validation days before the origin by Poisson
-/// deviance. Rows are cell-days whose outcome window ends before the origin: nothing judged is trained on.
+/// the rows before it, with the trainer, its settings and a shrinkage weight toward the cell's long-run rate chosen on the
+/// validation days before the origin by Poisson deviance (the long-run rate is a strong forecast of a cell's intensity;
+/// the trees add what the recent days, the neighbours and the calendar tell beyond it). Rows are cell-days whose outcome window ends before the origin: nothing judged is trained on.
 /// </summary>
 public sealed class BoostedForecaster : IForecaster
 {
@@ -72,28 +74,36 @@ public sealed class BoostedForecaster : IForecaster
         features ??= new FeatureBuilder(data, options.PatrolEffort);
         if (origin < MinimumOrigin(horizon))
             throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on)");
-        if (fits++ % Math.Max(1, options.SelectEvery) == 0 && options.Settings.Count > 1)
+        if (fits++ % Math.Max(1, options.SelectEvery) == 0)
         {
+            // Trainer, settings and the weight of the long-run rate, all chosen on the validation days before the origin,
+            // with models trained on the rows before those days.
             var validationFirst = origin - horizon - options.ValidationDays + 1;
             var train = Rows(data, validationFirst - horizon + 1, horizon);
             var devs = new double[options.Settings.Count];
-            var bestAt = 0;
+            var best = (Setting: 0, Alpha: 1.0, Deviance: double.PositiveInfinity);
+            var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
+            var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
+            var longRun = days.Select(d => { var r = new double[data.Cells.Count]; LongRun(data, d, horizon, r); return r; }).ToArray();
             for (var s = 0; s < options.Settings.Count; s++)
             {
                 var candidate = Train(train, options.Settings[s]);
-                double dev = 0; var n = 0;
-                var expected = new double[data.Cells.Count];
-                for (var d = validationFirst; d <= origin - horizon; d++)
+                var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
+                devs[s] = double.PositiveInfinity;
+                foreach (var alpha in Alphas)
                 {
-                    Predict(candidate, data, d, expected);
-                    for (var c = 0; c < expected.Length; c++) dev += Metrics.PoissonDeviance(data.Counts.Outcome(d, horizon, c), expected[c]);
-                    n += expected.Length;
+                    double dev = 0; var n = 0;
+                    for (var i = 0; i < days.Length; i++)
+                        for (var c = 0; c < data.Cells.Count; c++, n++)
+                            dev += Metrics.PoissonDeviance(outcome[i][c], alpha * predicted[i][c] + (1 - alpha) * longRun[i][c]);
+                    dev /= Math.Max(1, n);
+                    devs[s] = Math.Min(devs[s], dev);
+                    if (dev < best.Deviance - 1e-12) best = (s, alpha, dev);
                 }
-                devs[s] = dev / Math.Max(1, n);
-                if (devs[s] < devs[bestAt]) bestAt = s;
             }
-            Chosen = options.Settings[bestAt];
-            Choices.Add((origin, Chosen.Name, devs));
+            Chosen = options.Settings[best.Setting];
+            Alpha = best.Alpha;
+            Choices.Add((origin, $"{Chosen.Name} α={Alpha:0.0}", devs));
         }
         model = Train(Rows(data, origin - horizon + 1, horizon), Chosen);
     }
@@ -102,6 +112,53 @@ public sealed class BoostedForecaster : IForecaster
     {
         if (model is null) throw new InvalidOperationException("the model is predicted before it is fitted");
         Predict(model, data, day, expected);
+        if (Alpha >= 1) return;
+        var longRun = new double[expected.Length];
+        LongRun(data, day, horizon, longRun);
+        for (var c = 0; c < expected.Length; c++) expected[c] = Alpha * expected[c] + (1 - Alpha) * longRun[c];
+    }
+
+    /// <summary>Weights of the trees' forecast against the cell's long-run rate tried on validation days (1 = trees alone).</summary>
+    public static readonly double[] Alphas = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0];
+
+    /// <summary>The weight of the trees in the forecast; the rest is the cell's long-run rate (shrinkage toward it).</summary>
+    public double Alpha { get; private set; } = 1;
+
+    /// <summary>The cell's mean daily count over the year before the day (or the history there is) × horizon.</summary>
+    private static void LongRun(HotspotData data, int day, int horizon, double[] into) => YearMean.Predict(data, day, horizon, into);
+
+    private static readonly WindowMean YearMean = new(365, "d_counts_365d");
+
+    /// <summary>
+    /// Why each cell's forecast is what it is: the features that raise it most (tree-path contributions, ML.NET's
+    /// FeatureContributionCalculator), with the cell's value of each. Empty lists when the model cannot say.
+    /// </summary>
+    public List<Contribution>[] Explain(HotspotData data, int day, int top = 3)
+    {
+        var result = new List<Contribution>[data.Cells.Count];
+        for (var c = 0; c < result.Length; c++) result[c] = [];
+        if (model is not ISingleFeaturePredictionTransformer<ICalculateFeatureContribution> trees) return result;
+        var fb = features!;
+        var rows = Enumerable.Range(0, data.Cells.Count).Select(c => { var r = new Row { Features = new float[fb.Count] }; fb.Fill(day, c, r.Features); return r; }).ToArray();
+        var view = ml.Data.LoadFromEnumerable(rows, Schema());
+        var calculator = ml.Transforms.CalculateFeatureContribution(trees, numberOfPositiveContributions: top, numberOfNegativeContributions: 0, normalize: false).Fit(view);
+        var i = 0;
+        foreach (var contributions in calculator.Transform(view).GetColumn<float[]>("FeatureContributions"))
+        {
+            result[i] = contributions.Select((w, k) => (w, k)).Where(p => p.w > 0).OrderByDescending(p => p.w).Take(top)
+                .Select(p => new Contribution(fb.Features[p.k], rows[i].Features[p.k], p.w)).ToList();
+            i++;
+        }
+        return result;
+    }
+
+    /// <summary>The trained model as ML.NET's zip, to keep beside its version.</summary>
+    public byte[] Save()
+    {
+        if (model is null || schema is null) throw new InvalidOperationException("nothing is fitted yet");
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, schema, stream);
+        return stream.ToArray();
     }
 
     private sealed class Row

@@ -3,6 +3,16 @@ namespace SpatialGrid.Hotspots;
 /// <summary>One input of the model: its name, a sentence for explanations, and its group (for ablation: "patrol" is effort, not risk).</summary>
 public sealed record FeatureInfo(string Name, string Sentence, string Group);
 
+/// <summary>A feature that raises a cell's forecast: its value in the cell and its weight in the trees' score.</summary>
+public sealed record Contribution(FeatureInfo Feature, double Value, double Weight)
+{
+    /// <summary>"28-day count of litter is high (0.43 a day; 0.05 in the median cell)".</summary>
+    public string Describe(double median) =>
+        Feature.Group is "history" or "neighbours" or "alerts" or "patrol"
+            ? $"{Feature.Sentence} is {(Value > median ? "high" : "low")} ({Value:0.###} a day; {median:0.###} in the median cell)"
+            : $"{Feature.Sentence}: {Value:0.###}";
+}
+
 /// <summary>
 /// The model's inputs for a cell on a day, every one known before that day: counts by class over the last 1, 7, 14, 28,
 /// 91 and 365 days (as daily rates over the history there is, so a short history is not read as a quiet cell), the whole
