@@ -181,8 +181,8 @@ public static class GatewaysApi
             pipeline.Paused, pipeline.Queued));
     }
 
-    private static async Task<Results<Ok<PagedList<AlertView>>, ProblemHttpResult>> Alerts(SpatialGridDb db, string? gateway, string? device, string? @case,
-        string? outcome, DateTimeOffset? from, long? afterId, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<AlertView>>, ProblemHttpResult>> Alerts(SpatialGridDb db, ClaimsPrincipal user, string? gateway, string? device,
+        string? @case, string? outcome, DateTimeOffset? from, long? afterId, int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
         AlertOutcome? wanted = outcome switch
@@ -191,14 +191,16 @@ public static class GatewaysApi
             "unmapped" => AlertOutcome.Unmapped, _ => (AlertOutcome)0,
         };
         if (wanted == 0) return Problems.BadRequest("bad-outcome", "outcome is opened, joined, below-threshold or unmapped");
-        var q = db.Alerts.AsNoTracking();
+        var scope = CallerScope.Of(user);
+        var q = scope.Alerts(db.Alerts.AsNoTracking());
         if (gateway is not null) q = q.Where(a => a.GatewayId == gateway);
         if (device is not null) q = q.Where(a => a.DeviceId == device);
         if (wanted is { } w) q = q.Where(a => a.Outcome == w);
         if (from is { } since) q = q.Where(a => a.ReceivedAt >= since.ToUniversalTime());
         if (@case is not null)
         {
-            var caseId = await db.Cases.Where(c => c.Number == @case).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+            // A case of another district is answered as one that does not exist.
+            var caseId = await scope.Cases(db.Cases).Where(c => c.Number == @case).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
             if (caseId is null) return Problems.NotFound("case-not-found", $"no case '{Clip(@case)}'");
             q = q.Where(a => a.CaseId == caseId);
         }
