@@ -93,7 +93,7 @@ public static class SecuritySetup
                 (context.Resource as HttpContext)?.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReads == true))
             .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin))
+            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.CaseWorkers))
             .AddPolicy(PatrolManagerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Admin))
             // Cases carry residents' reports: reading them needs a key, whatever Security:AnonymousReads says.
             .AddPolicy(CaseReaderPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Planner, Roles.Gateway, Roles.Admin));
