@@ -52,7 +52,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return (null, "the API key is unknown or revoked");
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(client.Scopes.Select(c => new Claim(CaseScope.ClaimType, c)));
+        claims.AddRange(client.Scopes.Select(c => new Claim(CallerScope.ClaimType, c)));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
     }
 

@@ -50,11 +50,17 @@ public sealed class CallerScope
         return IsCityWide || _prefixes.Any(p => where.StartsWith(p, StringComparison.Ordinal));
     }
 
-    /// <summary>Whether the whole of a district is the caller's (a sub-district prefix is not the whole district).</summary>
-    public bool SeesWholeDistrict(string district) => IsCityWide || _prefixes.Contains(district);
+    /// <summary>Whether what is kept per district (patrol teams, workers, shifts) of this district is the caller's.</summary>
+    public bool ReachesDistrict(string district) => IsCityWide || Districts.Contains(district);
 
-    /// <summary>Whether a gateway serving these districts (none: any) is the caller's, with its devices, health and dead letters.</summary>
-    public bool SeesGateway(string[] gatewayDistricts) => IsCityWide || (gatewayDistricts.Length > 0 && gatewayDistricts.All(SeesWholeDistrict));
+    /// <summary>Whether the whole of a district is the caller's (a sub-district prefix is not the whole district).</summary>
+    public bool SeesWholeDistrict(string district) => Covers([district]);
+
+    /// <summary>
+    /// Whether everything of these district or sub-district codes is the caller's: what a scoped caller sets up (a key's
+    /// scopes, a gateway's districts, a district's overrides) stays within its own scope; none given means the whole city.
+    /// </summary>
+    public bool Covers(string[] codes) => IsCityWide || (codes.Length > 0 && codes.All(c => _prefixes.Any(p => c.StartsWith(p, StringComparison.Ordinal))));
 
     /// <summary>Limits a case query to the caller's scope.</summary>
     public IQueryable<Case> Cases(IQueryable<Case> query)

@@ -1,12 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using MQTTnet;
-using MQTTnet.Protocol;
-using SpatialGrid.Api.Tests.Components;
-using SpatialGrid.Api.Tests.Infrastructure;
-using SpatialGrid.Api.Tests.Ingestion;
 
 namespace SpatialGrid.Api.Tests.Security;
 
