@@ -77,6 +77,8 @@ public static class GatewaysApi
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200) return Problems.BadRequest("bad-name", "name is required and at most 200 characters");
         var districts = request.Districts ?? [];
         if (districts.Any(d => d is not { Length: 6 } || !d.All(char.IsAsciiDigit))) return Problems.BadRequest("bad-districts", "districts are 6-digit district codes");
+        if (!CallerScope.Of(user).Covers(districts))
+            return Problems.Create(403, "out-of-scope", "Forbidden", "a scoped key registers gateways only for districts of its own scopes, and names them");
         if (await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.Conflict("gateway-exists", $"gateway '{id}' exists; rotate its secret with POST /api/gateways/{id}/secret");
         var (secret, hash) = NewSecret();
         var g = new Gateway { Id = id, Name = request.Name.Trim(), SecretHash = hash, MosquittoHash = MosquittoFiles.Hash(secret), Districts = districts.Distinct().ToArray(), CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity?.Name ?? "admin" };
