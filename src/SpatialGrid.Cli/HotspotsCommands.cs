@@ -40,10 +40,11 @@ public static class HotspotsCommands
         var classCol = new Option<string?>("--class-column") { Description = "The class column (default: class, category, primary_type, type…)" };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Leave out rows with a bad date or place (counted) instead of stopping" };
         var noModel = new Option<bool>("--baselines-only") { Description = "Only the baselines and the ceiling (fast)" };
+        var validation = new Option<int>("--validation-days") { Description = "Days before each origin on which the model's trainer, settings and shrinkage are chosen", DefaultValueFactory = _ => new BoostedOptions().ValidationDays };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the report as JSON (table, test days, choices)" };
         var cmd = new Command("backtest", "Rolling-origin back-test of the model against yesterday's counts, window means, KDEs, prospective hotspotting and the intensity ceiling: hit rate, PAI and PEI at 1, 5 and 10 % of area")
         {
-            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, output,
+            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, validation, output,
         };
         cmd.SetAction(parse =>
         {
@@ -70,6 +71,7 @@ public static class HotspotsCommands
                 {
                     TestDays = parse.GetValue(testDays), Horizon = parse.GetValue(horizon), RefitEveryDays = parse.GetValue(refit),
                     IncludeModel = !parse.GetValue(noModel),
+                    Model = new BoostedOptions { ValidationDays = parse.GetValue(validation) },
                 };
                 BacktestReport? report = null;
                 AnsiConsole.Progress().AutoClear(false)
@@ -119,8 +121,8 @@ public static class HotspotsCommands
         AnsiConsole.MarkupLineInterpolated($"best baseline by PAI@5%: {r.BestBaseline}; by deviance: {r.BestDevianceBaseline}");
         if (r.PaiRatioToBest is { } ratio)
         {
-            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / best baseline: {ratio:0.000} (95% day-block bootstrap {r.PaiRatioInterval?.Low:0.000}–{r.PaiRatioInterval?.High:0.000})");
-            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / intensity ceiling: {r.PaiRatioToCeiling:0.000}; deviance / best baseline: {r.DevianceRatioToBest:0.000}");
+            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / best baseline: {ratio:0.0000} (95% day-block bootstrap {r.PaiRatioInterval?.Low:0.000}–{r.PaiRatioInterval?.High:0.000})");
+            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / intensity ceiling: {r.PaiRatioToCeiling:0.0000}; deviance / best baseline: {r.DevianceRatioToBest:0.0000}");
         }
         foreach (var n in r.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{n}[/]");
     }

@@ -67,6 +67,8 @@ public static class Backtest
     {
         if (o.Horizon is < 1 or > 28) throw new HotspotInputException($"the horizon must be 1 to 28 days, not {o.Horizon}");
         if (o.TestDays < 1) throw new HotspotInputException("at least one test day is needed");
+        if (o.RefitEveryDays is < 1 or > 365) throw new HotspotInputException($"refit every 1 to 365 days, not {o.RefitEveryDays}");
+        if (o.Model.ValidationDays is < 1 or > 180) throw new HotspotInputException($"the validation days must be 1 to 180, not {o.Model.ValidationDays}");
         var methods = Baselines(o).ToList();
         BoostedForecaster? model = null;
         if (o.IncludeModel)

@@ -145,13 +145,13 @@ public static class HotspotsApi
             FROM risk_scores s
             LEFT JOIN grids g ON g.code = s.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
             WHERE s.day = @day AND s.model_version = @model
-              AND (cardinality(@scope) = 0 OR EXISTS (SELECT 1 FROM unnest(@scope) p WHERE starts_with(s.grid_code, p)))
+              AND s.grid_code LIKE ANY (@scope::text[])
               AND (@district::text IS NULL OR s.district_code = @district)
             ORDER BY s.rank LIMIT @l OFFSET @o
             """);
         cmd.Parameters.AddWithValue("day", day);
         cmd.Parameters.AddWithValue("model", model.Value);
-        cmd.Parameters.AddWithValue("scope", CaseScope.Of(user));
+        cmd.Parameters.AddWithValue("scope", CallerScope.Of(user).Patterns);
         cmd.Parameters.AddWithValue("district", (object?)district ?? DBNull.Value);
         cmd.Parameters.AddWithValue("l", l);
         cmd.Parameters.AddWithValue("o", o);

@@ -48,12 +48,12 @@ public static class Recommendations
         var (shares, cityShare, shiftProblem) = await ShiftShares.ForAsync(db, user, shift, day, offset, ct);
         if (shiftProblem is not null) return (null, shiftProblem);
 
-        var scope = CaseScope.Of(user);
+        var scope = CallerScope.Of(user).Patterns;
         var teams = new List<TeamRow>();
         await using (var cmd = db.CreateCommand("""
             SELECT id, name, district_code, coalesce(sub_district_code, district_code) FROM patrol_teams
             WHERE (@team::text IS NULL OR id = @team)
-              AND (cardinality(@scope) = 0 OR EXISTS (SELECT 1 FROM unnest(@scope) p WHERE starts_with(coalesce(sub_district_code, district_code), p) OR starts_with(p, district_code)))
+              AND coalesce(sub_district_code, district_code) LIKE ANY (@scope::text[])
             ORDER BY id LIMIT 200
             """))
         {
@@ -76,7 +76,7 @@ public static class Recommendations
                 FROM risk_scores s
                 LEFT JOIN grids g ON g.code = s.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
                 WHERE s.day = @day AND s.model_version = @model AND starts_with(s.grid_code, @area)
-                  AND (cardinality(@scope) = 0 OR EXISTS (SELECT 1 FROM unnest(@scope) p WHERE starts_with(s.grid_code, p)))
+                  AND s.grid_code LIKE ANY (@scope::text[])
                 ORDER BY s.grid_code
                 """))
             {

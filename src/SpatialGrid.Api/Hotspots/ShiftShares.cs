@@ -26,8 +26,7 @@ public static class ShiftShares
         {
             find.Parameters.AddWithValue("code", shift);
             await using var r = await find.ExecuteReaderAsync(ct);
-            var scope = CaseScope.Of(user);
-            if (!await r.ReadAsync(ct) || (scope.Length > 0 && !scope.Any(s => s.StartsWith(r.GetString(2), StringComparison.Ordinal) || r.GetString(2).StartsWith(s, StringComparison.Ordinal))))
+            if (!await r.ReadAsync(ct) || !CallerScope.Of(user).ReachesDistrict(r.GetString(2)))
                 return (null, 1, Problems.NotFound("not-found", $"there is no shift '{HotspotsApi.Clip(shift)}' in your districts (GET /api/patrols/shifts lists them)"));
             starts = r.GetFieldValue<TimeOnly>(0);
             ends = r.GetFieldValue<TimeOnly>(1);

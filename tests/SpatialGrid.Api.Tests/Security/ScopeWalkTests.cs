@@ -17,8 +17,11 @@ namespace SpatialGrid.Api.Tests.Security;
 [Collection(ScopeFixture.Collection)]
 public sealed class ScopeWalkTests(ScopeFixture api)
 {
-    /// <summary>Public by design for every caller: geography (grids, components, taxonomy, the map's style) and Open311's reads (GeoReport v2 shows requests to anyone, without reporters).</summary>
-    private static readonly string[] Public = ["/api/grids", "/api/components", "/api/taxonomy", "/open311/", "/styles/", "/openapi/", "/health"];
+    /// <summary>
+    /// Public by design for every caller: geography (grids, components, taxonomy, the map's style) and Open311's reads (GeoReport v2 shows requests to anyone, without reporters);
+    /// and the hotspot models, which hold city-wide figures only (the back-test table, settings, features; no grid, case or person of any district: their scores are walked).
+    /// </summary>
+    private static readonly string[] Public = ["/api/grids", "/api/components", "/api/taxonomy", "/open311/", "/styles/", "/openapi/", "/health", "/api/hotspots/models"];
 
     /// <summary>OGC collections of public geography; any other collection must be decided here before the walk passes.</summary>
     private static readonly string[] PublicCollections = ["grids", "components"];
