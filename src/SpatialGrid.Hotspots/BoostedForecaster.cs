@@ -15,8 +15,8 @@ public sealed record TrainerSetting(string Name, string Family, int Leaves, int 
 public sealed record BoostedOptions
 {
     /// <summary>Days just before each origin on which the trainer and settings are chosen (never the days judged).</summary>
-    public int ValidationDays { get; init; } = 14;
-    /// <summary>Choose among the settings again every this many refits (1 = every origin).</summary>
+    public int ValidationDays { get; init; } = 28;
+    /// <summary>Choose among the settings again every this many refits (1 = every origin); the shrinkage weight is chosen at every refit.</summary>
     public int SelectEvery { get; init; } = 4;
     /// <summary>Days of rows trained on, the most recent before the origin.</summary>
     public int MaxTrainDays { get; init; } = 365;
@@ -74,20 +74,21 @@ public sealed class BoostedForecaster : IForecaster
         features ??= new FeatureBuilder(data, options.PatrolEffort);
         if (origin < MinimumOrigin(horizon))
             throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on)");
-        if (fits++ % Math.Max(1, options.SelectEvery) == 0)
+        // Trainer and settings every few refits; the weight of the long-run rate at every refit (one extra training).
+        var candidates = fits++ % Math.Max(1, options.SelectEvery) == 0 ? options.Settings : [Chosen];
         {
             // Trainer, settings and the weight of the long-run rate, all chosen on the validation days before the origin,
             // with models trained on the rows before those days.
             var validationFirst = origin - horizon - options.ValidationDays + 1;
             var train = Rows(data, validationFirst - horizon + 1, horizon);
-            var devs = new double[options.Settings.Count];
+            var devs = new double[candidates.Count];
             var best = (Setting: 0, Alpha: 1.0, Deviance: double.PositiveInfinity);
             var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
             var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
             var longRun = days.Select(d => { var r = new double[data.Cells.Count]; LongRun(data, d, horizon, r); return r; }).ToArray();
-            for (var s = 0; s < options.Settings.Count; s++)
+            for (var s = 0; s < candidates.Count; s++)
             {
-                var candidate = Train(train, options.Settings[s]);
+                var candidate = Train(train, candidates[s]);
                 var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
                 devs[s] = double.PositiveInfinity;
                 foreach (var alpha in Alphas)
@@ -101,7 +102,7 @@ public sealed class BoostedForecaster : IForecaster
                     if (dev < best.Deviance - 1e-12) best = (s, alpha, dev);
                 }
             }
-            Chosen = options.Settings[best.Setting];
+            Chosen = candidates[best.Setting];
             Alpha = best.Alpha;
             Choices.Add((origin, $"{Chosen.Name} α={Alpha:0.0}", devs));
         }

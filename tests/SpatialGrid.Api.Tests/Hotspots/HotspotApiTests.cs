@@ -45,9 +45,9 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Contains("z_intensity_ceiling", methods);
         Assert.Contains("model", methods);
         Assert.Contains("model_without_patrol", methods);
-        // 100 days of history; the model needs 51 before its first test day.
-        Assert.Equal(49, backtest.GetProperty("testDays").GetArrayLength());
-        Assert.Contains("49 test days", model.GetProperty("model").GetProperty("backtestNote").GetString());
+        // 100 days of history; the model needs 65 before its first test day (28 of warm-up, 7 to learn from, 28 to validate on, 2).
+        Assert.Equal(35, backtest.GetProperty("testDays").GetArrayLength());
+        Assert.Contains("35 test days", model.GetProperty("model").GetProperty("backtestNote").GetString());
         Assert.True(backtest.GetProperty("paiRatioToIntensityCeiling").GetDouble() > 0.8);
         Assert.Equal("2026-11-23", model.GetProperty("model").GetProperty("historyTo").GetString());
         var listed = await Json(await api.DeskA.GetAsync("/api/hotspots/models?limit=5"));
