@@ -22,7 +22,9 @@ public static class DemoCasesCommand
         var perDay = new Option<double>("--per-day") { Description = "Mean cases a day over the district's grids", DefaultValueFactory = _ => 15 };
         var district = new Option<string>("--district") { Description = "The district whose responsibility grids get the history", DefaultValueFactory = _ => "310101" };
         var train = new Option<bool>("--train") { Description = "Train and score hotspot risk for today afterwards", DefaultValueFactory = _ => true };
-        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train };
+        var csv = new Option<FileInfo?>("--csv") { Description = "Write the generated history to this CSV (date,time,lon,lat,class,grid) instead of loading it: for sgrid hotspots backtest" };
+        var gridFile = new Option<FileInfo?>("--grids") { Description = "With --csv: take the responsibility grids from this GeoJSON (e.g. gis-data/demo/shanghai-grids.geojson) instead of the API, and write them beside the CSV as FILE.cells.geojson" };
+        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile };
         cmd.Options.Add(ApiConnection.Api);
         cmd.Options.Add(ApiConnection.Key);
         cmd.SetAction(async (parse, ct) =>
@@ -31,16 +33,41 @@ public static class DemoCasesCommand
             if (parse.GetValue(days) is < 1 or > 400) { AnsiConsole.MarkupLine("[red]--days must be 1 to 400[/]"); return 2; }
             if (parse.GetValue(perDay) is not (> 0 and <= 1000)) { AnsiConsole.MarkupLine("[red]--per-day must be above 0 and at most 1000[/]"); return 2; }
             using var client = ApiConnection.Client(parse);
-            var export = await client.GetAsync($"api/grids/export?prefix={Uri.EscapeDataString(parse.GetValue(district)!)}&level=grid", ct);
-            if (!export.IsSuccessStatusCode) return await ApiConnection.ReportFailure(export, ct);
             var options = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory(GeometryFactories.Wgs84) } };
-            var grids = (await JsonSerializer.DeserializeAsync<FeatureCollection>(await export.Content.ReadAsStreamAsync(ct), options, ct))!
-                .Where(f => f.Attributes["code"]?.ToString() is { Length: 15 }).Select(f => (f.Attributes["code"].ToString()!, f.Geometry)).ToList();
+            FeatureCollection collection;
+            if (parse.GetValue(gridFile) is { } source)
+            {
+                if (parse.GetValue(csv) is null) { AnsiConsole.MarkupLine("[red]--grids goes with --csv[/] (loading through the API takes the API's grids)"); return 2; }
+                if (!source.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {source.FullName}"); return 2; }
+                await using var stream = source.OpenRead();
+                collection = (await JsonSerializer.DeserializeAsync<FeatureCollection>(stream, options, ct))!;
+            }
+            else
+            {
+                var export = await client.GetAsync($"api/grids/export?prefix={Uri.EscapeDataString(parse.GetValue(district)!)}&level=grid", ct);
+                if (!export.IsSuccessStatusCode) return await ApiConnection.ReportFailure(export, ct);
+                collection = (await JsonSerializer.DeserializeAsync<FeatureCollection>(await export.Content.ReadAsStreamAsync(ct), options, ct))!;
+            }
+            var prefix = parse.GetValue(district)!;
+            var kept = collection.Where(f => f.Attributes["code"]?.ToString() is { Length: 15 } code && code.StartsWith(prefix, StringComparison.Ordinal)
+                && f.Attributes.GetOptionalValue("kind")?.ToString() is null or "comprehensive").ToList();
+            var grids = kept.Select(f => (f.Attributes["code"].ToString()!, f.Geometry)).ToList();
             if (grids.Count == 0) { AnsiConsole.MarkupLineInterpolated($"[red]no responsibility grids under {parse.GetValue(district)}[/]: load the demo city first"); return 1; }
 
             var offset = TimeSpan.FromHours(8);
             var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);
             var history = DemoCaseHistory.Build(grids, parse.GetValue(days), parse.GetValue(perDay), today, offset);
+            if (parse.GetValue(csv) is { } file)
+            {
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                await File.WriteAllLinesAsync(file.FullName, ["date,time,lon,lat,class,grid", .. history.Select(c =>
+                    string.Create(inv, $"{c.ReportedAt:yyyy-MM-dd},{c.ReportedAt:HH:mm:ss},{c.Lon},{c.Lat},{c.ClassCode},{c.Grid}"))], ct);
+                var cells = new FeatureCollection();
+                foreach (var f in kept) cells.Add(new Feature(f.Geometry, new AttributesTable { { "code", f.Attributes["code"] } }));
+                await File.WriteAllTextAsync(file.FullName + ".cells.geojson", JsonSerializer.Serialize(cells, options), ct);
+                AnsiConsole.MarkupLineInterpolated($"{history.Count:N0} generated cases over {parse.GetValue(days)} days in {grids.Count} grids written to {file.FullName} (cells: {file.Name}.cells.geojson)");
+                return 0;
+            }
             var failures = new List<string>();
             var done = 0;
             await AnsiConsole.Progress().AutoClear(false)
