@@ -54,6 +54,10 @@ public static class HotspotsApi
 
     private static async Task<Results<Created<TrainResult>, ProblemHttpResult>> Train(HotspotTraining training, ClaimsPrincipal user, string? date, bool? backtest, CancellationToken ct)
     {
+        // A model is trained on every district's cases and scores every district's grids: only a key of the whole city.
+        if (!CallerScope.Of(user).IsCityWide)
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Forbidden",
+                "training covers every district's cases and grids: it needs a planner or admin key of the whole city (no scopes)");
         var today = training.Today();
         DateOnly day = today;
         if (date is not null && ParseDay(date) is not { } d) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{Clip(date)}'");

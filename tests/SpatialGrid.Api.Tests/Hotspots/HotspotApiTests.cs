@@ -137,6 +137,15 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
     }
 
     [Fact]
+    public async Task A_planner_of_one_district_cannot_train_the_city_wide_model()
+    {
+        var created = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "planner A", roles = new[] { "planner" }, scopes = new[] { HotspotFixture.A } });
+        var key = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+        var p = await Problem.ExpectAsync(await api.WithKey(key).PostAsync("/api/hotspots/train", null), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Contains("whole city", p.Detail);
+    }
+
+    [Fact]
     public async Task Unknown_or_foreign_teams_and_shifts_are_not_found()
     {
         await api.TrainedAsync();

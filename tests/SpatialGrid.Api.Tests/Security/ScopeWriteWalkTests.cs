@@ -56,6 +56,7 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
             }),
             "POST /api/patrols/roster" => new("/api/patrols/roster", null, new JsonArray(new JsonObject { ["day"] = today, ["worker"] = ScopeFixture.WorkerB, ["shift"] = "s-south" })),
             "POST /open311/v2/requests.json" => new("/open311/v2/requests.json", null, null),
+            "POST /api/hotspots/train" => new("/api/hotspots/train", null, null),
             _ => null,
         };
     }
@@ -76,6 +77,7 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
                      "SELECT count(*)::text FROM patrol_roster r JOIN patrol_workers w ON w.id = r.worker_id WHERE w.district_code = '310104'",
                      "SELECT count(*)::text FROM gps_points WHERE district_code = '310104'",
                      "SELECT count(*)::text FROM taxonomy_overrides WHERE district_code = '310104'",
+                     "SELECT count(*)::text FROM risk_scores WHERE district_code = '310104'",
                      "SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM api_clients WHERE cardinality(scopes) = 0 OR NOT scopes <@ ARRAY['310101']",
                  })
         {
