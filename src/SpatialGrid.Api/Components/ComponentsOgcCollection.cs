@@ -25,11 +25,7 @@ public sealed class ComponentsOgcCollection : IOgcCollection
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
     {
         var query = db.Components.AsNoTracking().Where(c => c.Status != ComponentStatus.Removed);
-        if (q.Bbox is { } env)
-        {
-            var box = GeometryFactories.Wgs84.ToGeometry(env);
-            query = query.Where(c => c.Geometry.Intersects(box));
-        }
+        if (q.Bbox is { } box) query = query.Where(c => c.Geometry.Intersects(box));
         if (q.Filters.TryGetValue("class", out var cls)) query = query.Where(c => c.ClassCode == cls);
         if (q.Filters.TryGetValue("major", out var major)) query = query.Where(c => c.ClassCode.StartsWith(major));
         if (q.Filters.TryGetValue("status", out var status))

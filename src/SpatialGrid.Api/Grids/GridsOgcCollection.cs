@@ -25,11 +25,7 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
         query = q.HasDatetime
             ? query.Where(g => g.ValidFrom != null && (q.To == null || g.ValidFrom <= q.To) && (g.ValidTo == null || q.From == null || g.ValidTo > q.From))
             : query.Where(g => g.ValidFrom != null && g.ValidTo == null);
-        if (q.Bbox is { } env)
-        {
-            var box = GeometryFactories.Wgs84.ToGeometry(env);
-            query = query.Where(g => g.Geometry.Intersects(box));
-        }
+        if (q.Bbox is { } box) query = query.Where(g => g.Geometry.Intersects(box));
         if (q.Filters.TryGetValue("level", out var level))
         {
             if (!GridLevels.TryParse(level, out var l)) throw new OgcException("bad-level", $"level '{level}' is not one of district, subdistrict, community, grid");

@@ -4,8 +4,8 @@ using SpatialGrid.Api.Data;
 
 namespace SpatialGrid.Api.Ogc;
 
-/// <summary>A parsed items request: bbox already in WGS 84, datetime as an interval, paging, output CRS, property filters.</summary>
-public sealed record OgcQuery(Envelope? Bbox, bool HasDatetime, DateTimeOffset? From, DateTimeOffset? To, int Limit, int Offset, string Crs,
+/// <summary>A parsed items request: bbox already a WGS 84 geometry, datetime as an interval, paging, output CRS, property filters.</summary>
+public sealed record OgcQuery(Geometry? Bbox, bool HasDatetime, DateTimeOffset? From, DateTimeOffset? To, int Limit, int Offset, string Crs,
     IReadOnlyDictionary<string, string> Filters);
 
 /// <summary>One feature collection of the OGC API: a new layer is one more implementation registered in DI.</summary>

@@ -222,16 +222,15 @@ public static class OgcApi
         var offset = 0;
         if (q["offset"].FirstOrDefault() is { } os && (!int.TryParse(os, out offset) || offset < 0))
             throw new OgcException("bad-offset", "offset must be a non-negative integer");
-        NetTopologySuite.Geometries.Envelope? bbox = null;
+        NetTopologySuite.Geometries.Geometry? bbox = null;
         if (q["bbox"].FirstOrDefault() is { } text)
         {
             var parts = text.Split(',');
             var v = new double[parts.Length];
             if (parts.Length != 4 || parts.Select((p, i) => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) && double.IsFinite(v[i])).Any(ok => !ok))
                 throw new OgcException("bad-bbox", "bbox must be four numbers: minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)");
-            var (x1, y1) = OgcCrs.ToWgs84(v[0], v[1], bboxCrs);
-            var (x2, y2) = OgcCrs.ToWgs84(v[2], v[3], bboxCrs);
-            bbox = new NetTopologySuite.Geometries.Envelope(x1, x2, y1, y2);
+            bbox = OgcCrs.BoxToWgs84(v[0], v[1], v[2], v[3], bboxCrs)
+                ?? throw new OgcException("bad-bbox", $"bbox {text} in {bboxCrs} is empty or lies partly outside the CRS's area of use");
         }
         DateTimeOffset? from = null, to = null;
         var hasDatetime = q["datetime"].FirstOrDefault() is { } dt;

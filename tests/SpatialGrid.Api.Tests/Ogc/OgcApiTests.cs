@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Tests.Grids;
 using SpatialGrid.Api.Tests.Infrastructure;
 
@@ -20,12 +21,60 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
         }
     }
 
+    private static readonly SemaphoreSlim Loading = new(1, 1);
+
+    /// <summary>The demo city's grids and components (5,425 points and 796 lines), loaded once per fixture.</summary>
     private async Task EnsureDemoCity()
     {
-        if (await api.ScalarAsync("SELECT count(*) FROM grids") > 0) return;
-        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
-        var response = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await Loading.WaitAsync();
+        try
+        {
+            if (await api.ScalarAsync("SELECT count(*) FROM components") > 0) return;
+            if (await api.ScalarAsync("SELECT count(*) FROM grids") == 0)
+            {
+                var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
+                var response = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            }
+            var components = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-components.geojson");
+            var imported = await api.Editor.PostAsync("/api/components/imports", Upload.File(await File.ReadAllBytesAsync(components), "shanghai-components.geojson"));
+            Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            Loading.Release();
+        }
+    }
+
+    private const string Gk4549 = "http://www.opengis.net/def/crs/EPSG/0/4549";
+
+    private static IEnumerable<(string Id, Geometry Geometry)> Features(JsonElement collection) =>
+        collection.GetProperty("features").EnumerateArray().Select(f =>
+            (f.GetProperty("id").GetString()!, JsonSerializer.Deserialize<Geometry>(f.GetProperty("geometry").GetRawText(), GeoJson)!));
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
+
+    [Theory]
+    [InlineData("grids", "level=grid")]
+    [InlineData("components", "major=02")]
+    public async Task Bbox_in_gauss_kruger_selects_exactly_the_features_that_meet_the_projected_box(string collection, string filter)
+    {
+        await EnsureDemoCity();
+        // Every feature in EPSG:4549 (northing, easting), and a box over the middle of their extent in the same CRS:
+        // the projected box is turned against the meridians (by ~1° here), so its two corners alone are not the box.
+        var all = Features(await Get($"/ogc/collections/{collection}/items?{filter}&limit=10000&crs={Uri.EscapeDataString(Gk4549)}")).ToList();
+        var extent = new Envelope();
+        foreach (var (_, g) in all) extent.ExpandToInclude(g.EnvelopeInternal);
+        var box = new Envelope(extent.MinX + extent.Width * 0.3, extent.MaxX - extent.Width * 0.3, extent.MinY + extent.Height * 0.3, extent.MaxY - extent.Height * 0.3);
+        var boxPolygon = new GeometryFactory().ToGeometry(box);
+        var expected = all.Where(f => f.Geometry.Intersects(boxPolygon)).Select(f => f.Id).Order().ToList();
+        Assert.InRange(expected.Count, 10, all.Count - 10);
+
+        var bbox = string.Join(',', new[] { box.MinX, box.MinY, box.MaxX, box.MaxY }.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        var page = await Get($"/ogc/collections/{collection}/items?{filter}&limit=10000&bbox-crs={Uri.EscapeDataString(Gk4549)}&bbox={bbox}");
+        var got = Features(page).Select(f => f.Id).Order().ToList();
+        Assert.Equal(expected.Count, page.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(expected, got);
     }
 
     private async Task<JsonElement> Get(string url)
