@@ -15,9 +15,27 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
     public string Title => "Management grids";
     public string Description => "Districts, sub-districts, communities and responsibility grids (comprehensive and dedicated) of the current version";
     public IReadOnlyCollection<string> Filters { get; } = ["level", "kind", "parent", "code", "name"];
+    public string GeometryFormat => "geometry-multipolygon";
+    public bool HasTime => true;
 
-    // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON.
-    public Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct) => Task.FromResult(new Envelope(registry.Current.Extent));
+    public IReadOnlyList<OgcProperty> Properties { get; } =
+    [
+        new("code", "string", "Grid code (6 to 15 digits)", Role: "id"),
+        new("name", "string", "Name"),
+        new("level", "string", "Tier of the net", Enum: ["district", "subdistrict", "community", "grid"]),
+        new("kind", "string", "Comprehensive or dedicated", Enum: ["comprehensive", "dedicated"]),
+        new("parent", "string", "Code of the grid one tier up"),
+        new("leader", "string", "Grid leader"),
+        new("area_m2", "number", "Area in square metres"),
+        new("generated", "boolean", "Generated geometry (the demo city), not surveyed"),
+        new("version", "integer", "Grid version (import) the polygon belongs to"),
+        new("valid_from", "string", "Valid since (the version's publication)", Format: "date-time"),
+    ];
+
+    // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON; the
+    // time extent begins with the oldest version still on record, as datetime reaches back to it.
+    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CancellationToken ct) =>
+        new(new Envelope(registry.Current.Extent), await db.Grids.Where(g => g.ValidFrom != null).MinAsync(g => g.ValidFrom, ct));
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
     {
