@@ -4,6 +4,7 @@ using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Core.Geo;
+using SpatialGrid.Core.Ogc;
 
 namespace SpatialGrid.Api.Components;
 
@@ -46,16 +47,17 @@ public sealed class ComponentsOgcCollection : IOgcCollection
 
     public IReadOnlyList<OgcProperty> Properties { get; } =
     [
-        new("code", "string", "Component code (16 or 17 digits)", Role: "id"),
-        new("class", "string", "Class code (major and minor class)"),
-        new("name", "string", "Name"),
-        new("status", "string", "Status", Enum: ComponentStatuses.Names),
-        new("dept_in_charge", "string", "Department in charge"),
-        new("owner", "string", "Owner"),
-        new("maintainer", "string", "Maintainer"),
-        new("install_date", "string", "Installed on", Format: "date"),
-        new("outside", "boolean", "Lies in no current grid"),
-        new("generated", "boolean", "Generated geometry (the demo city), not surveyed"),
+        new("code", "string", "Component code (16 or 17 digits)", Role: "id", Sql: "code", Sort: nameof(Component.Code)),
+        new("class", "string", "Class code (major and minor class)", Sql: "class_code", Sort: nameof(Component.ClassCode)),
+        new("name", "string", "Name", Sql: "name", Sort: nameof(Component.Name)),
+        new("status", "string", "Status", Enum: ComponentStatuses.Names,
+            Sql: "(CASE status WHEN 1 THEN 'intact' WHEN 2 THEN 'damaged' WHEN 3 THEN 'lost' WHEN 4 THEN 'abandoned' ELSE 'removed' END)", Sort: nameof(Component.Status)),
+        new("dept_in_charge", "string", "Department in charge", Sql: "dept_in_charge", Sort: nameof(Component.DeptInCharge)),
+        new("owner", "string", "Owner", Sql: "owner", Sort: nameof(Component.Owner)),
+        new("maintainer", "string", "Maintainer", Sql: "maintainer", Sort: nameof(Component.Maintainer)),
+        new("install_date", "string", "Installed on", Format: "date", Sql: "install_date", Sort: nameof(Component.InstallDate)),
+        new("outside", "boolean", "Lies in no current grid", Sql: "outside"),
+        new("generated", "boolean", "Generated geometry (the demo city), not surveyed", Sql: "generated"),
         new("attributes", "object", "Free attributes"),
     ];
 
@@ -70,12 +72,16 @@ public sealed class ComponentsOgcCollection : IOgcCollection
         return new(env is { Length: 4 } && !double.IsNaN(env[0]) ? new Envelope(env[0], env[2], env[1], env[3]) : new Envelope(), null);
     }
 
-    private IQueryable<Component> Source(SpatialGridDb db) =>
-        (_types.Length == 0 ? db.Components : db.Components.FromSqlRaw("SELECT * FROM components WHERE true" + TypeCondition)).AsNoTracking();
+    // The filter's SQL holds only the queryables' own SQL and parameters (Cql2Sql).
+    private IQueryable<Component> Source(SpatialGridDb db, Cql2Where? where = null) =>
+        (_types.Length == 0 && where is null
+            ? db.Components
+            : db.Components.FromSqlRaw("SELECT * FROM components WHERE true" + TypeCondition + (where is null ? "" : $" AND {where.Sql}"),
+                where is null ? [] : OgcFilter.Parameters(where))).AsNoTracking();
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
     {
-        var query = Source(db).Where(c => c.Status != ComponentStatus.Removed);
+        var query = Source(db, q.Where).Where(c => c.Status != ComponentStatus.Removed);
         if (q.Bbox is { } box) query = query.Where(c => c.Geometry.Intersects(box));
         if (q.Filters.TryGetValue("class", out var cls)) query = query.Where(c => c.ClassCode == cls);
         if (q.Filters.TryGetValue("major", out var major)) query = query.Where(c => c.ClassCode.StartsWith(major));
@@ -88,7 +94,8 @@ public sealed class ComponentsOgcCollection : IOgcCollection
         if (q.Filters.TryGetValue("code", out var code)) query = query.Where(c => c.Code == code);
         if (q.Filters.TryGetValue("name", out var name)) query = query.Where(c => c.Name == name);
         var matched = await query.CountAsync(ct);
-        var items = await query.OrderBy(c => c.Code).Skip(q.Offset).Take(q.Limit).ToListAsync(ct);
+        var ordered = OgcFilter.Sort(query, q.SortBy, Properties) is { } sorted ? sorted.ThenBy(c => c.Code) : query.OrderBy(c => c.Code);
+        var items = await ordered.Skip(q.Offset).Take(q.Limit).ToListAsync(ct);
         return (matched, items.Select(c => Writer(c, q.Crs)).ToList());
     }
 

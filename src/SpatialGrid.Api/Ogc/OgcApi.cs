@@ -9,9 +9,12 @@ using SpatialGrid.Api.ServiceDefaults;
 namespace SpatialGrid.Api.Ogc;
 
 /// <summary>A request the OGC API refuses; <see cref="Kind"/> is the problem type.</summary>
-public sealed class OgcException(string kind, string message) : Exception(message)
+public sealed class OgcException(string kind, string message, IDictionary<string, object?>? extensions = null) : Exception(message)
 {
     public string Kind { get; } = kind;
+
+    /// <summary>Members of the problem beyond its detail (a filter's position and token).</summary>
+    public IDictionary<string, object?>? Extensions { get; } = extensions;
 }
 
 /// <summary>A link of an OGC API document; a link without a title has no <c>title</c> member (never <c>null</c>).</summary>
@@ -37,6 +40,14 @@ public static class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
     ];
 
     private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
@@ -63,6 +74,8 @@ public static class OgcApi
         ogc.MapMethods("/collections/{collectionId}", ReadMethods, Collection).WithSummary("One feature collection").DocumentsFormat();
         ogc.MapMethods("/collections/{collectionId}/schema", ReadMethods, OgcSchema.Schema)
             .WithSummary("The JSON Schema of a collection's features: each property's type and the geometry type").DocumentsFormat();
+        ogc.MapMethods("/collections/{collectionId}/queryables", ReadMethods, OgcSchema.Queryables)
+            .WithSummary("The properties a filter (CQL2) may name, with their types").DocumentsFormat();
         ogc.MapMethods("/collections/{collectionId}/items", ReadMethods, OgcItems.Items)
             .WithSummary("Features of a collection: bbox, bbox-crs, crs, datetime, limit, offset and the collection's property filters")
             .AddOpenApiOperationTransformer(OgcItems.DescribeParameters);
@@ -146,6 +159,7 @@ public static class OgcApi
                 new OgcLink($"{b}/items", "items", "application/geo+json", c.Title),
                 new OgcLink($"{b}/schema", "describedby", "application/schema+json", $"the schema of {c.Id}"),
                 new OgcLink($"{b}/schema", "http://www.opengis.net/def/rel/ogc/1.0/schema", "application/schema+json", $"the schema of {c.Id}"),
+                new OgcLink($"{b}/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", $"what a filter on {c.Id} may name"),
             },
         };
     }

@@ -13,7 +13,7 @@ public static class OgcItems
     /// <summary>The largest page; a larger <c>limit</c> is taken as this one, as Part 1 asks (not refused).</summary>
     public const int MaxLimit = 10_000;
 
-    private static readonly string[] CommonParameters = ["bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "f"];
+    private static readonly string[] CommonParameters = ["bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "f", "filter", "filter-lang", "filter-crs", "sortby"];
 
     internal static readonly string CrsDescription = $"the CRS of the answer's coordinates: {string.Join(", ", OgcCrs.Supported)}";
 
@@ -35,6 +35,11 @@ public static class OgcItems
         operation.Parameters.Add(OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}"));
         operation.Parameters.Add(OpenApiForms.Query("offset", JsonSchemaType.Integer, "features to skip (default 0); the answer's next link carries it"));
         operation.Parameters.Add(OpenApiForms.Query("f", JsonSchemaType.String, OgcApi.FormatDescription));
+        operation.Parameters.Add(OpenApiForms.Query("filter", JsonSchemaType.String,
+            "a CQL2 filter over the collection's queryables (/queryables): comparisons, AND/OR/NOT, LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS, T_INTERSECTS"));
+        operation.Parameters.Add(OpenApiForms.Query("filter-lang", JsonSchemaType.String, $"{OgcFilter.Text} (default) or {OgcFilter.Json}"));
+        operation.Parameters.Add(OpenApiForms.Query("filter-crs", JsonSchemaType.String, $"the CRS of the filter's geometries: {OgcCrs.Crs84} only"));
+        operation.Parameters.Add(OpenApiForms.Query("sortby", JsonSchemaType.String, "sort keys: queryables with + (ascending, default) or - (descending), e.g. -area_m2,name"));
         var collections = context.ApplicationServices.GetServices<IOgcCollection>().ToList();
         foreach (var filter in collections.SelectMany(c => c.Filters).Distinct())
         {
@@ -57,7 +62,7 @@ public static class OgcItems
         }
         catch (OgcException e)
         {
-            return Problems.BadRequest(e.Kind, e.Message);
+            return Problems.BadRequest(e.Kind, e.Message, e.Extensions);
         }
         var q = request.Query;
         var self = $"{OgcApi.Base(request)}/collections/{collection.Id}/items";
@@ -153,7 +158,8 @@ public static class OgcItems
         if (hasDatetime && !TryInterval(q["datetime"]!, out from, out to))
             throw new OgcException("bad-datetime", $"datetime '{q["datetime"]}' is not an RFC 3339 instant or interval (a/b, with .. for open ends)");
         var filters = collection.Filters.Where(f => q.ContainsKey(f)).ToDictionary(f => f, f => q[f].ToString());
-        return new OgcQuery(bbox, hasDatetime, from, to, limit, offset, crs, filters);
+        var (where, sortBy) = OgcFilter.Read(q, collection);
+        return new OgcQuery(bbox, hasDatetime, from, to, limit, offset, crs, filters, where, sortBy);
     }
 
     private static bool TryInterval(string text, out DateTimeOffset? from, out DateTimeOffset? to)

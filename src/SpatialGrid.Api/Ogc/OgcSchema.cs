@@ -9,21 +9,30 @@ namespace SpatialGrid.Api.Ogc;
 /// </summary>
 public static class OgcSchema
 {
-    internal static IResult Schema(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections)
+    internal static IResult Schema(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections) =>
+        OgcApi.Find(collections, collectionId) is { } c ? Write(c, request, "schema", c.Properties, null) : OgcApi.UnknownCollection(collectionId, collections);
+
+    /// <summary>The queryables (OGC API – Features Part 3): the properties a CQL2 filter may name; no others are allowed.</summary>
+    internal static IResult Queryables(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections) =>
+        OgcApi.Find(collections, collectionId) is { } c
+            ? Write(c, request, "queryables", c.Properties.Where(p => p.Sql is not null).ToList(), false)
+            : OgcApi.UnknownCollection(collectionId, collections);
+
+    private static IResult Write(IOgcCollection c, HttpRequest request, string name, IEnumerable<OgcProperty> described, bool? additional)
     {
-        if (OgcApi.Find(collections, collectionId) is not { } c) return OgcApi.UnknownCollection(collectionId, collections);
         var properties = new JsonObject();
-        foreach (var p in c.Properties) properties[p.Name] = Describe(p);
+        foreach (var p in described) properties[p.Name] = Describe(p);
         properties["geometry"] = new JsonObject { ["format"] = c.GeometryFormat, ["x-ogc-role"] = "primary-geometry" };
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = $"{OgcApi.Base(request)}/collections/{c.Id}/schema",
+            ["$id"] = $"{OgcApi.Base(request)}/collections/{c.Id}/{name}",
             ["title"] = c.Title,
             ["description"] = c.Description,
             ["type"] = "object",
             ["properties"] = properties,
         };
+        if (additional is { } a) schema["additionalProperties"] = a;
         return TypedResults.Text(schema.ToJsonString(), "application/schema+json");
     }
 

@@ -13,38 +13,33 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
     {
         protected override bool RealServer => true;
 
-        public int DemoFeatures { get; private set; }
+        private readonly SemaphoreSlim _loading = new(1, 1);
 
-        public new async Task InitializeAsync()
+        /// <summary>The demo city's grids and components (5,425 points and 796 lines), loaded once per fixture.</summary>
+        public async Task EnsureDemoCity()
         {
-            await base.InitializeAsync();
-        }
-    }
-
-    private static readonly SemaphoreSlim Loading = new(1, 1);
-
-    /// <summary>The demo city's grids and components (5,425 points and 796 lines), loaded once per fixture.</summary>
-    private async Task EnsureDemoCity()
-    {
-        await Loading.WaitAsync();
-        try
-        {
-            if (await api.ScalarAsync("SELECT count(*) FROM components") > 0) return;
-            if (await api.ScalarAsync("SELECT count(*) FROM grids") == 0)
+            await _loading.WaitAsync();
+            try
             {
-                var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
-                var response = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
-                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                if (await ScalarAsync("SELECT count(*) FROM components") > 0) return;
+                if (await ScalarAsync("SELECT count(*) FROM grids") == 0)
+                {
+                    var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
+                    var response = await Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
+                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                }
+                var components = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-components.geojson");
+                var imported = await Editor.PostAsync("/api/components/imports", Upload.File(await File.ReadAllBytesAsync(components), "shanghai-components.geojson"));
+                Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
             }
-            var components = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-components.geojson");
-            var imported = await api.Editor.PostAsync("/api/components/imports", Upload.File(await File.ReadAllBytesAsync(components), "shanghai-components.geojson"));
-            Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
-        }
-        finally
-        {
-            Loading.Release();
+            finally
+            {
+                _loading.Release();
+            }
         }
     }
+
+    private Task EnsureDemoCity() => api.EnsureDemoCity();
 
     private const string Gk4549 = "http://www.opengis.net/def/crs/EPSG/0/4549";
 
