@@ -32,7 +32,10 @@ public static class OgcItems
         operation.Parameters.Add(OpenApiForms.Query("crs", JsonSchemaType.String, CrsDescription));
         operation.Parameters.Add(OpenApiForms.Query("datetime", JsonSchemaType.String,
             "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then; collections without time refuse it"));
-        operation.Parameters.Add(OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}"));
+        // The bounds in the schema, where clients look for them: GDAL pages by the maximum instead of 10 at a time.
+        var limit = OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}");
+        limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture), Default = 100 };
+        operation.Parameters.Add(limit);
         operation.Parameters.Add(OpenApiForms.Query("offset", JsonSchemaType.Integer, "features to skip (default 0); the answer's next link carries it"));
         operation.Parameters.Add(OpenApiForms.Query("f", JsonSchemaType.String, OgcApi.FormatDescription));
         operation.Parameters.Add(OpenApiForms.Query("filter", JsonSchemaType.String,
