@@ -8,14 +8,14 @@ using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ogc;
 
-/// <summary>A request the OGC API refuses; <see cref="Kind"/> is the problem type.</summary>
-public sealed class OgcException(string kind, string message, IDictionary<string, object?>? extensions = null) : Exception(message)
+/// <summary>A value a collection's own property filter does not know; <see cref="Kind"/> is the problem type.</summary>
+public sealed class OgcException(string kind, string message) : Exception(message)
 {
     public string Kind { get; } = kind;
-
-    /// <summary>Members of the problem beyond its detail (a filter's position and token).</summary>
-    public IDictionary<string, object?>? Extensions { get; } = extensions;
 }
+
+/// <summary>Why the OGC API refuses a request: the problem type, its detail, and members beyond it (a filter's position and token).</summary>
+public sealed record OgcRefusal(string Kind, string Detail, IDictionary<string, object?>? Members = null);
 
 /// <summary>A link of an OGC API document; a link without a title has no <c>title</c> member (never <c>null</c>).</summary>
 public sealed record OgcLink(

@@ -17,36 +17,36 @@ public static class OgcFilter
     public static IReadOnlyList<Cql2Queryable> Queryables(IOgcCollection c) =>
         [.. c.Properties.Where(p => p.Sql is not null).Select(p => new Cql2Queryable(p.Name, p.Cql2Type, p.Sql!)), new("geometry", Cql2Type.Geometry, "geometry")];
 
-    /// <summary>The filter and sort keys of a query string, or the refusal (position and token in the problem's members).</summary>
-    internal static (Cql2Where? Where, IReadOnlyList<SortKey>? SortBy) Read(IQueryCollection q, IOgcCollection collection)
+    /// <summary>The filter and sort keys of a query string, or why they are refused (the position and token as the problem's members).</summary>
+    internal static OgcRefusal? TryRead(IQueryCollection q, IOgcCollection collection, out Cql2Where? where, out IReadOnlyList<SortKey>? sortBy)
     {
-        Cql2Where? where = null;
+        where = null;
+        sortBy = null;
         if (q["filter"].FirstOrDefault() is { } filter)
         {
             var lang = q["filter-lang"].FirstOrDefault() ?? Text;
-            if (lang is not (Text or Json)) throw new OgcException("bad-filter-lang", $"filter-lang is {Text} (the default) or {Json}");
+            if (lang is not (Text or Json)) return new OgcRefusal("bad-filter-lang", $"filter-lang is {Text} (the default) or {Json}");
             if (q["filter-crs"].FirstOrDefault() is { } crs && crs != OgcCrs.Crs84)
-                throw new OgcException("unsupported-crs", $"filter-crs must be {OgcCrs.Crs84}: the geometries of a filter are lon/lat");
+                return new OgcRefusal("unsupported-crs", $"filter-crs must be {OgcCrs.Crs84}: the geometries of a filter are lon/lat");
             Cql2Expression? expression;
             Cql2Error? error;
             var ok = lang == Json ? Cql2Json.TryParse(filter, out expression, out error) : Cql2Text.TryParse(filter, out expression, out error);
-            if (!ok || !Cql2Sql.TryTranslate(expression!, Queryables(collection), out where, out error)) throw Refusal("bad-filter", $"filter ({lang})", error!);
+            if (!ok || !Cql2Sql.TryTranslate(expression!, Queryables(collection), out where, out error)) return Refusal("bad-filter", $"filter ({lang})", error!);
         }
         else if (q.ContainsKey("filter-lang") || q.ContainsKey("filter-crs"))
         {
-            throw new OgcException("bad-filter", "filter-lang and filter-crs qualify a filter: give filter too, or leave them out");
+            return new OgcRefusal("bad-filter", "filter-lang and filter-crs qualify a filter: give filter too, or leave them out");
         }
-        IReadOnlyList<SortKey>? sortBy = null;
         if (q["sortby"].FirstOrDefault() is { } text)
         {
             var sortable = collection.Properties.Where(p => p.Sort is not null).Select(p => p.Name).ToList();
-            if (!SortBy.TryParse(text, sortable, out var keys, out var error)) throw Refusal("bad-sortby", "sortby", error!);
+            if (!SortBy.TryParse(text, sortable, out var keys, out var error)) return Refusal("bad-sortby", "sortby", error!);
             sortBy = keys;
         }
-        return (where, sortBy);
+        return null;
     }
 
-    private static OgcException Refusal(string kind, string what, Cql2Error error)
+    private static OgcRefusal Refusal(string kind, string what, Cql2Error error)
     {
         var members = new Dictionary<string, object?> { ["token"] = error.Token };
         if (error.Position is { } position) members["position"] = position;

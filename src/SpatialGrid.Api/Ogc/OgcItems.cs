@@ -55,17 +55,17 @@ public static class OgcItems
     internal static async Task<IResult> Items(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections, SpatialGridDb db, TimeProvider clock, CancellationToken ct)
     {
         if (OgcApi.Find(collections, collectionId) is not { } collection) return OgcApi.UnknownCollection(collectionId, collections);
-        OgcQuery query;
+        if (TryParse(request.Query, collection, out var query) is { } refusal) return Problems.BadRequest(refusal.Kind, refusal.Detail, refusal.Members);
         int matched;
         IReadOnlyList<Action<Utf8JsonWriter>> features;
         try
         {
-            query = Parse(request.Query, collection);
             (matched, features) = await collection.ItemsAsync(db, query, ct);
         }
         catch (OgcException e)
         {
-            return Problems.BadRequest(e.Kind, e.Message, e.Extensions);
+            // A collection's own property filter (level, status, …) with a value it does not know.
+            return Problems.BadRequest(e.Kind, e.Message);
         }
         var q = request.Query;
         var self = $"{OgcApi.Base(request)}/collections/{collection.Id}/items";
@@ -123,46 +123,49 @@ public static class OgcItems
         return TypedResults.Stream(stream, "application/geo+json");
     }
 
-    private static OgcQuery Parse(IQueryCollection q, IOgcCollection collection)
+    /// <summary>The query, or why it is refused.</summary>
+    private static OgcRefusal? TryParse(IQueryCollection q, IOgcCollection collection, out OgcQuery query)
     {
+        query = null!;
         var unknown = q.Keys.Where(k => !CommonParameters.Contains(k) && !collection.Filters.Contains(k)).ToList();
         if (unknown.Count > 0)
-            throw new OgcException("unknown-parameter", $"unknown query parameter(s): {string.Join(", ", unknown)}; known: {string.Join(", ", CommonParameters.Concat(collection.Filters))}");
+            return new OgcRefusal("unknown-parameter", $"unknown query parameter(s): {string.Join(", ", unknown)}; known: {string.Join(", ", CommonParameters.Concat(collection.Filters))}");
         var crs = q["crs"].FirstOrDefault() ?? OgcCrs.Crs84;
-        if (!OgcCrs.IsSupported(crs)) throw new OgcException("unsupported-crs", $"crs '{crs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
+        if (!OgcCrs.IsSupported(crs)) return new OgcRefusal("unsupported-crs", $"crs '{crs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
         var bboxCrs = q["bbox-crs"].FirstOrDefault() ?? OgcCrs.Crs84;
-        if (!OgcCrs.IsSupported(bboxCrs)) throw new OgcException("unsupported-crs", $"bbox-crs '{bboxCrs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
+        if (!OgcCrs.IsSupported(bboxCrs)) return new OgcRefusal("unsupported-crs", $"bbox-crs '{bboxCrs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
         var limit = 100;
         if (q["limit"].FirstOrDefault() is { } ls)
         {
             // Digits beyond int's range are still "above the maximum", not malformed.
             if (ls.Length > 0 && ls.All(char.IsAsciiDigit) && !int.TryParse(ls, out _)) limit = MaxLimit;
             else if (!int.TryParse(ls, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1)
-                throw new OgcException("bad-limit", $"limit must be a whole number from 1 (larger than {MaxLimit} is taken as {MaxLimit})");
+                return new OgcRefusal("bad-limit", $"limit must be a whole number from 1 (larger than {MaxLimit} is taken as {MaxLimit})");
             limit = Math.Min(limit, MaxLimit);
         }
         var offset = 0;
         if (q["offset"].FirstOrDefault() is { } os && (!int.TryParse(os, out offset) || offset < 0))
-            throw new OgcException("bad-offset", "offset must be a non-negative integer");
+            return new OgcRefusal("bad-offset", "offset must be a non-negative integer");
         NetTopologySuite.Geometries.Geometry? bbox = null;
         if (q["bbox"].FirstOrDefault() is { } text)
         {
             var parts = text.Split(',');
             var v = new double[parts.Length];
             if (parts.Length != 4 || parts.Select((p, i) => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) && double.IsFinite(v[i])).Any(ok => !ok))
-                throw new OgcException("bad-bbox", "bbox must be four numbers: minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)");
-            bbox = OgcCrs.BoxToWgs84(v[0], v[1], v[2], v[3], bboxCrs)
-                ?? throw new OgcException("bad-bbox", $"bbox {text} in {bboxCrs} is empty or lies partly outside the CRS's area of use");
+                return new OgcRefusal("bad-bbox", "bbox must be four numbers: minx,miny,maxx,maxy in bbox-crs (default CRS84: lon,lat)");
+            bbox = OgcCrs.BoxToWgs84(v[0], v[1], v[2], v[3], bboxCrs);
+            if (bbox is null) return new OgcRefusal("bad-bbox", $"bbox {text} in {bboxCrs} is empty or lies partly outside the CRS's area of use");
         }
         DateTimeOffset? from = null, to = null;
         var hasDatetime = q["datetime"].FirstOrDefault() is not null;
         if (hasDatetime && !collection.HasTime)
-            throw new OgcException("datetime-not-supported", $"collection {collection.Id} has no time property, so datetime cannot select its features; leave it out");
+            return new OgcRefusal("datetime-not-supported", $"collection {collection.Id} has no time property, so datetime cannot select its features; leave it out");
         if (hasDatetime && !TryInterval(q["datetime"]!, out from, out to))
-            throw new OgcException("bad-datetime", $"datetime '{q["datetime"]}' is not an RFC 3339 instant or interval (a/b, with .. for open ends)");
+            return new OgcRefusal("bad-datetime", $"datetime '{q["datetime"]}' is not an RFC 3339 instant or interval (a/b, with .. for open ends)");
         var filters = collection.Filters.Where(f => q.ContainsKey(f)).ToDictionary(f => f, f => q[f].ToString());
-        var (where, sortBy) = OgcFilter.Read(q, collection);
-        return new OgcQuery(bbox, hasDatetime, from, to, limit, offset, crs, filters, where, sortBy);
+        if (OgcFilter.TryRead(q, collection, out var where, out var sortBy) is { } refusal) return refusal;
+        query = new OgcQuery(bbox, hasDatetime, from, to, limit, offset, crs, filters, where, sortBy);
+        return null;
     }
 
     private static bool TryInterval(string text, out DateTimeOffset? from, out DateTimeOffset? to)
