@@ -6,7 +6,7 @@
 #     GDAL's ogr2ogr loading the same file into PostGIS without any validation (a peer tool, same run);
 #  3.–8. components, re-linking, tiles, cases, the colour sweep, alerts over MQTT (deploy/bench-alerts.sh), patrol GPS
 #  fixes over MQTT (deploy/bench-gps.sh).
-# SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the alerts over MQTT; SG_BENCH_ONLY=gps the GPS one.
+# SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the alerts over MQTT; SG_BENCH_ONLY=gps the GPS one; SG_BENCH_ONLY=hotspots the hotspot back-test and training.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -17,6 +17,7 @@ need_dotnet
 need_packages
 if [ "${SG_BENCH_ONLY:-}" = alerts ]; then exec "$SG_ROOT/deploy/bench-alerts.sh"; fi
 if [ "${SG_BENCH_ONLY:-}" = gps ]; then exec "$SG_ROOT/deploy/bench-gps.sh"; fi
+if [ "${SG_BENCH_ONLY:-}" = hotspots ]; then exec "$SG_ROOT/deploy/bench-hotspots.sh"; fi
 PG_FSYNC=off pg_start "$DATA/bench-pg" "$PORT"
 api=""
 trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/bench-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
@@ -123,3 +124,6 @@ log "7. alerts over MQTT (deploy/bench-alerts.sh)"
 
 log "8. patrol GPS fixes over MQTT (deploy/bench-gps.sh)"
 "$SG_ROOT/deploy/bench-gps.sh"
+
+log "9. hotspot risk: the Chicago back-test and training at city scale (deploy/bench-hotspots.sh)"
+"$SG_ROOT/deploy/bench-hotspots.sh"

@@ -50,7 +50,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
   cli="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
   (cd "$(dirname "$api_dll")" && Urls="http://127.0.0.1:$WEB_PORT" Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_web" \
-    Security__BootstrapAdminKeyFile="$DATA/web-admin.key" Ingestion__Port="${SG_TEST_MQTT_PORT:-18839}" Ingestion__BindAddress=127.0.0.1 \
+    Security__BootstrapAdminKeyFile="$DATA/web-admin.key" Ingestion__Port="${SG_TEST_MQTT_PORT:-18839}" Ingestion__BindAddress=127.0.0.1 Cases__MaxBackdateDays=120 \
     Logging__LogLevel__Default=Warning exec dotnet "$api_dll") > "$DATA/web-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -60,6 +60,8 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   # Patrols for the map's coverage layers: two days, as one would be empty between midnight and the 08:00 shift. The
   # tests post their own worker for what must be live now (the demo's shifts leave nobody out at night).
   dotnet "$cli" demo patrols --tracks "$SG_ROOT/gis-data/demo/patrols/geolife" --days 2 >> "$DATA/web-load.log"
+  # A short generated case history and a hotspot model trained on it, for the risk layer and the patrol plans.
+  dotnet "$cli" demo cases --days 70 --per-day 8 >> "$DATA/web-load.log"
   web_key=$(dotnet "$cli" keys create --name browser-test --role dispatcher | tail -n 1)
   (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   set +e
@@ -71,7 +73,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   [ "$web_rc" -ne 0 ] && rc=1
   [ -z "$web_passed" ] && { echo "the browser tests did not run (see $results/web.tap and $DATA/web-api.log)"; rc=1; web_passed=0; web_failed=1; }
   kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
-  log "map screenshots: $results/map.png, $results/map-with-case.png, $results/map-patrols.png, $results/map-replay.png"
+  log "map screenshots: $results/map.png, $results/map-with-case.png, $results/map-patrols.png, $results/map-replay.png, $results/map-risk.png"
 fi
 # The first command exactly as a newcomer runs it: deploy/up.sh on an empty data folder (its own ports, so a running
 # demo and the other tests never meet), its closing message, the fleet command it prints, cases opening, deploy/down.sh.

@@ -25,6 +25,8 @@ export Urls=$URL
 export Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$DB"
 export Security__BootstrapAdminKeyFile="$DATA/admin.key"
 export Ingestion__Port=$MQTT_PORT
+# The demo's case history is loaded with its past report times (deploy/up.sh, below).
+export Cases__MaxBackdateDays=${Cases__MaxBackdateDays:-120}
 api_dll="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll"
 cli_dll="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
 
@@ -57,6 +59,10 @@ if [ "$(curl -fs -H "X-Api-Key: $KEY" "$URL/api/patrols/workers?pageSize=1" | se
   log "loading a week of patrols on the demo city (gis-data/demo/patrols: GeoLife trajectories moved into Huangpu)"
   dotnet "$cli_dll" demo patrols --tracks "$SG_ROOT/gis-data/demo/patrols/geolife" --days 7
 fi
+if [ "$(curl -fs -H "X-Api-Key: $KEY" "$URL/api/hotspots/models?limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" = "0" ]; then
+  log "loading 90 days of generated case history on the demo city and training hotspot risk on it"
+  dotnet "$cli_dll" demo cases --days 90 --per-day 15
+fi
 
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
 # alerts can be tried at once; its credentials stay in $DATA/demo-fleet.json.
@@ -85,6 +91,7 @@ cat <<MSG
           (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
         curl -H "X-Api-Key: $KEY" '$URL/api/patrols/live'   (the demo week of patrols: also /coverage?date=, /unvisited?date=)
+        curl -H "X-Api-Key: $KEY" '$URL/api/hotspots/scores?limit=5'   (today's hotspot risk per grid, with reasons; also /recommendations?team=)
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
 

@@ -1,5 +1,6 @@
 using Coravel;
 using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.Hotspots;
 using SpatialGrid.Api.Patrols;
 
 namespace SpatialGrid.Api;
@@ -19,11 +20,14 @@ public static class Schedules
     public static void UseSchedules(this WebApplication app)
     {
         var cases = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CasesOptions>>().Value;
+        var hotspots = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotspotsOptions>>().Value;
         app.Services.UseScheduler(s =>
         {
             if (cases.ColourSweepEnabled) s.Schedule<ColourSweep>().EveryMinute().PreventOverlapping(nameof(ColourSweep));
             // Raw fixes past their retention go by the day, at a quiet hour (UTC 19:00 is 03:00 in the city).
             s.Schedule<GpsRetention>().DailyAtHour(19).PreventOverlapping(nameof(GpsRetention));
+            // Hotspot risk for the new day, once the day before is complete.
+            if (hotspots.NightlyEnabled) s.Schedule<HotspotNightly>().DailyAtHour(hotspots.NightlyHourUtc).PreventOverlapping(nameof(HotspotNightly));
         });
     }
 }

@@ -17,6 +17,7 @@ public static class DemoCommands
         build.SetAction(parse => DemoCityBuilder.Run(parse.GetValue(source)!, parse.GetValue(output)!));
         demo.Subcommands.Add(build);
         demo.Subcommands.Add(DemoPatrolsCommand.Create());
+        demo.Subcommands.Add(DemoCasesCommand.Create());
         return demo;
     }
 }

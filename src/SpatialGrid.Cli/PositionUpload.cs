@@ -150,9 +150,9 @@ public static class PositionUpload
     }
 
     /// <summary>Prints a file's problems, the first ten of them, and how many more.</summary>
-    public static int PrintProblems(string what, List<string> problems)
+    public static int PrintProblems(string what, List<string> problems, string outcome = "nothing was sent")
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]{what}[/]: {problems.Count:N0} problem(s); nothing was sent");
+        AnsiConsole.MarkupLineInterpolated($"[red]{what}[/]: {problems.Count:N0} problem(s); {outcome}");
         foreach (var p in problems.Take(10)) AnsiConsole.MarkupLineInterpolated($"  {p}");
         if (problems.Count > 10) AnsiConsole.MarkupLineInterpolated($"  … and {problems.Count - 10:N0} more");
         return 1;

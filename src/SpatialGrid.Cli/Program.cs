@@ -11,6 +11,7 @@ var root = new RootCommand("sgrid — import, export and check SpatialGrid's gri
     KeysCommands.Create(),
     GatewaysCommands.Create(),
     PatrolsCommands.Create(),
+    HotspotsCommands.Create(),
     DemoCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

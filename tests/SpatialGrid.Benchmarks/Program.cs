@@ -7,6 +7,7 @@ using SpatialGrid.Benchmarks;
 // dotnet run … -- gps-setup API KEY WORKERS GATEWAYS STATE | gps-load STATE HOST:PORT CONNECTION DATE FIXES BATCH INFLIGHT
 //   | gps-copy CONNECTION DATE WORKERS FIXES BATCH GATEWAY_PREFIX | gps-reports API KEY CONNECTION SQL_FOLDER DATE WORKERS N
 //   | gps-cpu DATE WORKERS FIXES BATCH GROUP                       patrol GPS ingestion and reports (deploy/bench-gps.sh)
+// dotnet run … -- hotspot-train CELLS DAYS EVENTS_PER_DAY   the hotspot model's training and scoring at city scale (deploy/bench-hotspots.sh)
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
 switch (args)
 {
@@ -51,6 +52,9 @@ switch (args)
         return;
     case ["gps-cpu", var date, var workers, var fixes, var batch, var group]:
         GpsLoad.Cpu(DateOnly.Parse(date), int.Parse(workers), int.Parse(fixes), int.Parse(batch), int.Parse(group));
+        return;
+    case ["hotspot-train", var cells, var days, var perDay]:
+        HotspotLoad.Run(int.Parse(cells), int.Parse(days), double.Parse(perDay, System.Globalization.CultureInfo.InvariantCulture));
         return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));

@@ -36,7 +36,7 @@ public static class CaseActions
         if (attachments.Length > 20 || attachments.Any(a => string.IsNullOrWhiteSpace(a) || a.Length > 500))
             return Problems.BadRequest("bad-attachments", "at most 20 attachments, each a reference (URL or hash) of at most 500 characters");
 
-        var c = await CaseScope.Filter(db.Cases, user).FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CallerScope.Of(user).Cases(db.Cases).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
         // Patrols work on the street: they report, arrive, give feedback and verify; the centre does the rest.
         if (!user.IsInRole(Roles.Dispatcher) && !user.IsInRole(Roles.Admin) && action is not (CaseAction.Arrive or CaseAction.Feedback or CaseAction.Verify))

@@ -90,7 +90,7 @@ public static class CaseCreation
             componentCode = await nearest.ExecuteScalarAsync(ct) as string;
         }
 
-        if (!CaseScope.Allows(user, district, gridCode))
+        if (!CallerScope.Of(user).Sees(district, gridCode))
             return Problems.Create(403, "out-of-scope", "Forbidden", $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
 
         // Who reported it from the field: a registered patrol worker, and their fix nearest in time to the report.

@@ -40,7 +40,7 @@ public static class CasesApi
     private static async Task<Results<Ok<CaseViews.CaseDetail>, ProblemHttpResult>> Get(string number, SpatialGridDb db, CalendarProvider calendars, TimeProvider clock,
         System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var c = await CaseScope.Filter(db.Cases.AsNoTracking(), user).FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CallerScope.Of(user).Cases(db.Cases.AsNoTracking()).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(ct);
         return TypedResults.Ok(CaseViews.Detail(c, events, clock.GetUtcNow().ToUniversalTime(), calendars.Calendar));
@@ -53,7 +53,7 @@ public static class CasesApi
     {
         if (Paging.Check(page, pageSize) is { } pagingError) return Problems.BadRequest("bad-paging", pagingError);
         var now = clock.GetUtcNow().ToUniversalTime();
-        var query = CaseScope.Filter(db.Cases.AsNoTracking(), user);
+        var query = CallerScope.Of(user).Cases(db.Cases.AsNoTracking());
         if (state is not null)
         {
             if (state == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
@@ -103,7 +103,7 @@ public static class CasesApi
         System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUniversalTime();
-        var query = CaseScope.Filter(db.Cases.AsNoTracking(), user).Where(c => c.RedAt != null && c.RedAt <= now);
+        var query = CallerScope.Of(user).Cases(db.Cases.AsNoTracking()).Where(c => c.RedAt != null && c.RedAt <= now);
         if (grid is not null)
         {
             var district = grid.Length > 6 ? grid[..6] : grid;
@@ -115,7 +115,7 @@ public static class CasesApi
 
     private static async Task<Results<Ok<ChainCheck>, ProblemHttpResult>> Chain(string number, SpatialGridDb db, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var c = await CaseScope.Filter(db.Cases.AsNoTracking(), user).FirstOrDefaultAsync(x => x.Number == number, ct);
+        var c = await CallerScope.Of(user).Cases(db.Cases.AsNoTracking()).FirstOrDefaultAsync(x => x.Number == number, ct);
         if (c is null) return Problems.NotFound("case-not-found", $"no case '{(number.Length > 40 ? number[..40] : number)}'");
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseNumber == number).OrderBy(e => e.Sequence).ToListAsync(ct);
         var broken = CaseHistory.FirstBroken(events);

@@ -20,6 +20,7 @@ public static class EventsApi
             return Problems.BadRequest("bad-district", "district is a 6-digit county code");
         if (grid is not null && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-grid", "grid is a grid code prefix (digits)");
+        var scope = CallerScope.Of(user);
         using var subscription = notifier.Subscribe();
         var response = http.Response;
         response.ContentType = "text/event-stream";
@@ -45,7 +46,7 @@ public static class EventsApi
                     await response.Body.FlushAsync(ct);
                     continue;
                 }
-                if (!CaseScope.Allows(user, n.DistrictCode, n.GridCode)) continue;
+                if (!scope.Sees(n.DistrictCode, n.GridCode)) continue;
                 if (district is not null && n.DistrictCode != district) continue;
                 if (grid is not null && !(n.GridCode ?? n.DistrictCode).StartsWith(grid, StringComparison.Ordinal)) continue;
                 await response.WriteAsync($"event: {n.Kind}\ndata: {JsonSerializer.Serialize(n, JsonSerializerOptions.Web)}\n\n", ct);

@@ -43,7 +43,7 @@ public static class StatsApi
         cmd.Parameters.AddWithValue("from", start);
         cmd.Parameters.AddWithValue("to", end);
         cmd.Parameters.AddWithValue("now", now);
-        cmd.Parameters.AddWithValue("patterns", CaseScope.Of(user).Select(s => s + "%").ToArray());
+        cmd.Parameters.AddWithValue("scope", CallerScope.Of(user).Patterns);
         var rows = new List<Measures>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {

@@ -222,7 +222,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
             foreach (var c in opened)
             {
                 var payload = JsonSerializer.SerializeToUtf8Bytes(new { number = c.Number, district = c.DistrictCode, grid = c.GridCode, classCode = c.ClassCode });
-                await outbox.PublishAsync($"sg/v1/cases/{c.GridCode}/created", payload, ct);
+                await outbox.PublishAsync(Security.CallerScope.CaseTopic(c.DistrictCode, c.GridCode, "created"), payload, ct);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

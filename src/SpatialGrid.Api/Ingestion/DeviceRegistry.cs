@@ -55,7 +55,7 @@ public sealed class DeviceRegistry(NpgsqlDataSource dataSource, MosquittoFiles m
             }
             _snapshot = new Snapshot(gateways, devices);
             // An external Mosquitto learns the same gateways (every instance writes the same files).
-            if (mosquitto.Managed) await mosquitto.WriteAsync(gateways.Values.Where(g => !g.Disabled).Select(g => (g.Id, g.MosquittoHash)), ct);
+            if (mosquitto.Managed) await mosquitto.WriteAsync(gateways.Values.Where(g => !g.Disabled).Select(g => (g.Id, g.MosquittoHash, g.Districts)), ct);
             log.LogInformation("Device registry loaded: {Gateways} gateways, {Devices} devices", gateways.Count, devices.Count);
         }
         finally

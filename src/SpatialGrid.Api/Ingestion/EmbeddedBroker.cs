@@ -12,8 +12,8 @@ namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>
 /// The MQTT broker hosted in the API (MQTTnet server). Gateways connect with their id as user name and their
-/// secret as password, and may publish only under <c>sg/v1/gw/{their id}/</c> and subscribe only to that and to
-/// <c>sg/v1/cases/#</c> and <c>sg/v1/patrols/#</c>.
+/// secret as password, and may publish only under <c>sg/v1/gw/{their id}/</c> and subscribe only to that and to the
+/// case and patrol topics of their own districts (<see cref="Security.CallerScope.MaySubscribe"/>).
 /// <para>
 /// Effectively once: MQTTnet queues the PUBACK of a PUBLISH as soon as it has read it; this broker holds each
 /// PUBACK (and PUBREC) back in the outbound path until the message's transaction has committed. The receive
@@ -67,9 +67,9 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         _server.InterceptingSubscriptionAsync += e =>
         {
             var gw = e.SessionItems?[GatewayKey] as string;
-            var topic = e.TopicFilter.Topic ?? "";
-            if (gw is null || !(topic.StartsWith($"sg/v1/gw/{gw}/", StringComparison.Ordinal) || topic.StartsWith("sg/v1/cases/", StringComparison.Ordinal)
-                                || topic.StartsWith("sg/v1/patrols/", StringComparison.Ordinal)))
+            // A gateway removed or disabled since it connected reaches nothing beyond its own topics.
+            var scope = registry.Gateway(gw) is { Disabled: false } g ? Security.CallerScope.OfGateway(g.Districts) : null;
+            if (gw is null || scope is null || !scope.MaySubscribe(gw, e.TopicFilter.Topic ?? ""))
             {
                 e.ProcessSubscription = false;
                 e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;

@@ -12,7 +12,9 @@ namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>
 /// The registry of gateways and devices (admins create gateways and get their secret once; GIS staff register
-/// devices), each gateway's health, and the stored alerts and dead letters.
+/// devices), each gateway's health, and the stored alerts and dead letters. A scoped caller sees the alerts of its
+/// districts and the gateways (devices, health, dead letters) that serve only its districts (<see cref="CallerScope"/>);
+/// another gateway is answered 404, as if it did not exist.
 /// </summary>
 public static class GatewaysApi
 {
@@ -75,6 +77,8 @@ public static class GatewaysApi
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200) return Problems.BadRequest("bad-name", "name is required and at most 200 characters");
         var districts = request.Districts ?? [];
         if (districts.Any(d => d is not { Length: 6 } || !d.All(char.IsAsciiDigit))) return Problems.BadRequest("bad-districts", "districts are 6-digit district codes");
+        if (!CallerScope.Of(user).Covers(districts))
+            return Problems.Create(403, "out-of-scope", "Forbidden", "a scoped key registers gateways only for districts of its own scopes, and names them");
         if (await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.Conflict("gateway-exists", $"gateway '{id}' exists; rotate its secret with POST /api/gateways/{id}/secret");
         var (secret, hash) = NewSecret();
         var g = new Gateway { Id = id, Name = request.Name.Trim(), SecretHash = hash, MosquittoHash = MosquittoFiles.Hash(secret), Districts = districts.Distinct().ToArray(), CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity?.Name ?? "admin" };
@@ -84,9 +88,10 @@ public static class GatewaysApi
         return TypedResults.Created($"/api/gateways/{id}", new CreatedGateway(id, g.Name, g.Districts, id, secret, $"sg/v1/gw/{id}/alert", $"sg/v1/gw/{id}/rejects"));
     }
 
-    private static async Task<Results<Ok<CreatedGateway>, ProblemHttpResult>> Rotate(string id, SpatialGridDb db, DeviceRegistry registry, CancellationToken ct)
+    private static async Task<Results<Ok<CreatedGateway>, ProblemHttpResult>> Rotate(string id, SpatialGridDb db, DeviceRegistry registry, ClaimsPrincipal user,
+        CancellationToken ct)
     {
-        var g = await db.Gateways.FirstOrDefaultAsync(x => x.Id == id, ct);
+        var g = await CallerScope.Of(user).Gateways(db.Gateways).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (g is null) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
         var (secret, hash) = NewSecret();
         g.SecretHash = hash;
@@ -96,21 +101,21 @@ public static class GatewaysApi
         return TypedResults.Ok(new CreatedGateway(id, g.Name, g.Districts, id, secret, $"sg/v1/gw/{id}/alert", $"sg/v1/gw/{id}/rejects"));
     }
 
-    private static async Task<Ok<List<GatewayView>>> List(SpatialGridDb db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Gateways.OrderBy(g => g.Id)
+    private static async Task<Ok<List<GatewayView>>> List(SpatialGridDb db, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await CallerScope.Of(user).Gateways(db.Gateways).OrderBy(g => g.Id)
             .Select(g => new GatewayView(g.Id, g.Name, g.Districts, g.Disabled, g.CreatedAt, db.Devices.Count(d => d.GatewayId == g.Id))).ToListAsync(ct));
 
-    private static async Task<Results<Ok<GatewayView>, ProblemHttpResult>> Get(string id, SpatialGridDb db, CancellationToken ct)
+    private static async Task<Results<Ok<GatewayView>, ProblemHttpResult>> Get(string id, SpatialGridDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var g = await db.Gateways.Where(g => g.Id == id)
+        var g = await CallerScope.Of(user).Gateways(db.Gateways).Where(g => g.Id == id)
             .Select(g => new GatewayView(g.Id, g.Name, g.Districts, g.Disabled, g.CreatedAt, db.Devices.Count(d => d.GatewayId == g.Id))).FirstOrDefaultAsync(ct);
         return g is null ? Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'") : TypedResults.Ok(g);
     }
 
     private static async Task<Results<Ok<RegisteredDevices>, ProblemHttpResult>> RegisterDevices(string id, DeviceRequest[]? devices, SpatialGridDb db,
-        DeviceRegistry registry, TimeProvider clock, CancellationToken ct)
+        DeviceRegistry registry, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
+        if (!await Sees(db, user, id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
         if (devices is null || devices.Length == 0) return Problems.BadRequest("no-devices", "send a JSON array of devices: [{\"id\", \"kind\", \"componentCode\" or \"lon\"/\"lat\"}]");
         if (devices.Length > 10_000) return Problems.BadRequest("too-many", $"at most 10,000 devices a request, not {devices.Length:N0}");
         var problems = new List<DeviceProblem>();
@@ -130,7 +135,7 @@ public static class GatewaysApi
             if ((d.Lon is null) != (d.Lat is null)) { problems.Add(new(i, d.Id, "lon and lat come together")); continue; }
             if (d.Lon is { } x && d.Lat is { } y && (!double.IsFinite(x) || !double.IsFinite(y) || x is < -180 or > 180 || y is < -90 or > 90))
             { problems.Add(new(i, d.Id, $"({x}, {y}) is not a WGS 84 lon/lat")); continue; }
-            if (existing.TryGetValue(d.Id!, out var other) && other.GatewayId != id) { problems.Add(new(i, d.Id, $"registered under gateway '{other.GatewayId}'")); continue; }
+            if (existing.TryGetValue(d.Id!, out var other) && other.GatewayId != id) { problems.Add(new(i, d.Id, CallerScope.Of(user).IsCityWide ? $"registered under gateway '{other.GatewayId}'" : "registered under another gateway")); continue; }
         }
         if (problems.Count > 0)
             return Problems.BadRequest("bad-devices", $"{problems.Count} of {devices.Length} devices are not valid; none was registered",
@@ -157,10 +162,11 @@ public static class GatewaysApi
         return TypedResults.Ok(new RegisteredDevices(created, devices.Length - created));
     }
 
-    private static async Task<Results<Ok<PagedList<DeviceView>>, ProblemHttpResult>> Devices(string id, SpatialGridDb db, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<DeviceView>>, ProblemHttpResult>> Devices(string id, SpatialGridDb db, ClaimsPrincipal user, int? page,
+        int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
-        if (!await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
+        if (!await Sees(db, user, id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
         var p = page ?? 1;
         var size = pageSize ?? Paging.DefaultPageSize;
         var q = db.Devices.Where(d => d.GatewayId == id);
@@ -169,9 +175,10 @@ public static class GatewaysApi
         return TypedResults.Ok(new PagedList<DeviceView>(rows.Select(d => new DeviceView(d.Id, d.GatewayId, d.Kind, d.ComponentCode, d.Location?.X, d.Location?.Y, d.Name, d.AlarmCaseId)).ToList(), p, size, total));
     }
 
-    private static async Task<Results<Ok<Health>, ProblemHttpResult>> GetHealth(string id, SpatialGridDb db, GatewayStats stats, AlertPipeline pipeline, CancellationToken ct)
+    private static async Task<Results<Ok<Health>, ProblemHttpResult>> GetHealth(string id, SpatialGridDb db, ClaimsPrincipal user, GatewayStats stats,
+        AlertPipeline pipeline, CancellationToken ct)
     {
-        if (!await db.Gateways.AnyAsync(g => g.Id == id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
+        if (!await Sees(db, user, id, ct)) return Problems.NotFound("gateway-not-found", $"no gateway '{Clip(id)}'");
         var alerts = await db.Alerts.Where(a => a.GatewayId == id).GroupBy(_ => 1).Select(g => new { Count = g.LongCount(), Last = g.Max(a => (DateTimeOffset?)a.ReceivedAt) }).FirstOrDefaultAsync(ct);
         var dead = await db.DeadLetters.Where(d => d.GatewayId == id).GroupBy(d => d.Reason).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
         var c = stats.Find(id);
@@ -181,8 +188,8 @@ public static class GatewaysApi
             pipeline.Paused, pipeline.Queued));
     }
 
-    private static async Task<Results<Ok<PagedList<AlertView>>, ProblemHttpResult>> Alerts(SpatialGridDb db, string? gateway, string? device, string? @case,
-        string? outcome, DateTimeOffset? from, long? afterId, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<AlertView>>, ProblemHttpResult>> Alerts(SpatialGridDb db, ClaimsPrincipal user, string? gateway, string? device,
+        string? @case, string? outcome, DateTimeOffset? from, long? afterId, int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
         AlertOutcome? wanted = outcome switch
@@ -191,14 +198,16 @@ public static class GatewaysApi
             "unmapped" => AlertOutcome.Unmapped, _ => (AlertOutcome)0,
         };
         if (wanted == 0) return Problems.BadRequest("bad-outcome", "outcome is opened, joined, below-threshold or unmapped");
-        var q = db.Alerts.AsNoTracking();
+        var scope = CallerScope.Of(user);
+        var q = scope.Alerts(db.Alerts.AsNoTracking());
         if (gateway is not null) q = q.Where(a => a.GatewayId == gateway);
         if (device is not null) q = q.Where(a => a.DeviceId == device);
         if (wanted is { } w) q = q.Where(a => a.Outcome == w);
         if (from is { } since) q = q.Where(a => a.ReceivedAt >= since.ToUniversalTime());
         if (@case is not null)
         {
-            var caseId = await db.Cases.Where(c => c.Number == @case).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+            // A case of another district is answered as one that does not exist.
+            var caseId = await scope.Cases(db.Cases).Where(c => c.Number == @case).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
             if (caseId is null) return Problems.NotFound("case-not-found", $"no case '{Clip(@case)}'");
             q = q.Where(a => a.CaseId == caseId);
         }
@@ -214,11 +223,12 @@ public static class GatewaysApi
             Name(r.a.Outcome), r.Number)).ToList(), p, size, total));
     }
 
-    private static async Task<Results<Ok<PagedList<DeadLetterView>>, ProblemHttpResult>> DeadLetters(SpatialGridDb db, string? gateway, string? reason,
-        DateTimeOffset? from, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<DeadLetterView>>, ProblemHttpResult>> DeadLetters(SpatialGridDb db, ClaimsPrincipal user, string? gateway,
+        string? reason, DateTimeOffset? from, int? page, int? pageSize, CancellationToken ct)
     {
         if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
-        var q = db.DeadLetters.AsNoTracking();
+        // A payload is shown whole: only to callers whose districts cover every district its gateway serves.
+        var q = CallerScope.Of(user).DeadLetters(db.DeadLetters.AsNoTracking(), db.Gateways);
         if (gateway is not null) q = q.Where(d => d.GatewayId == gateway);
         if (reason is not null) q = q.Where(d => d.Reason == reason);
         if (from is { } since) q = q.Where(d => d.ReceivedAt >= since.ToUniversalTime());
@@ -230,6 +240,10 @@ public static class GatewaysApi
         return TypedResults.Ok(new PagedList<DeadLetterView>(rows.Select(d => new DeadLetterView(d.Id, d.GatewayId, d.Topic, d.MsgId, d.Reason, d.Detail, d.Size,
             d.ReceivedAt, Text(d.Payload))).ToList(), p, size, total));
     }
+
+    /// <summary>Whether the gateway exists and is the caller's.</summary>
+    private static Task<bool> Sees(SpatialGridDb db, ClaimsPrincipal user, string id, CancellationToken ct) =>
+        CallerScope.Of(user).Gateways(db.Gateways).AnyAsync(g => g.Id == id, ct);
 
     private static string Text(byte[] payload)
     {

@@ -13,7 +13,7 @@ public static class StyleApi
     public static IEndpointRouteBuilder MapStyles(this IEndpointRouteBuilder app)
     {
         app.MapGet("/styles/default.json", Default).WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy)
-            .WithSummary("The default MapLibre style: roads, grids by level, components, open cases coloured green/yellow/red, patrols (hidden at first)");
+            .WithSummary("The default MapLibre style: roads, grids by level, components, open cases coloured green/yellow/red, patrols and hotspot risk (hidden at first)");
         return app;
     }
 
@@ -36,6 +36,15 @@ public static class StyleApi
             Hidden(Layer("patrols-unvisited", "fill", "patrols", "unvisited", new() { ["fill-color"] = "#e4572e", ["fill-opacity"] = 0.1 })),
             Hidden(Layer("patrols-unvisited-line", "line", "patrols", "unvisited",
                 new() { ["line-color"] = "#e4572e", ["line-width"] = 2, ["line-dasharray"] = new[] { 2, 1.5 } })),
+            // Hotspot risk: expected cases per km² of the newest scoring, from pale yellow to dark red; the grids a team's
+            // plan sends more patrol to (and takes it from) are outlined by the web map through the layers' filters.
+            Hidden(Layer("risk-fill", "fill", "risk", "risk", new()
+            {
+                ["fill-color"] = new object[] { "interpolate", new[] { "linear" }, new[] { "get", "per_km2" }, 0, "#fff5d6", 5, "#fdae61", 20, "#e34a33", 80, "#7f0000" },
+                ["fill-opacity"] = 0.6,
+            })),
+            Hidden(Filtered(Layer("risk-more", "line", "risk", "risk", new() { ["line-color"] = "#1b7a43", ["line-width"] = 4 }))),
+            Hidden(Filtered(Layer("risk-less", "line", "risk", "risk", new() { ["line-color"] = "#6c757d", ["line-width"] = 3, ["line-dasharray"] = new[] { 1, 1 } }))),
             Layer("grids-line", "line", "grids", "grids", new() { ["line-color"] = "#5b8def", ["line-width"] = 1 }),
             Layer("communities-line", "line", "grids", "communities", new() { ["line-color"] = "#2f5fb3", ["line-width"] = 2 }),
             Layer("subdistricts-line", "line", "grids", "subdistricts", new() { ["line-color"] = "#1d3f7a", ["line-width"] = 3 }),
@@ -65,7 +74,7 @@ public static class StyleApi
             ["center"] = new[] { 121.4737, 31.2304 },
             ["zoom"] = 14,
             ["sources"] = new Dictionary<string, object> { ["roads"] = Source("roads"), ["grids"] = Source("grids"), ["components"] = Source("components"),
-                ["cases"] = Source("cases"), ["patrols"] = Source("patrols") },
+                ["cases"] = Source("cases"), ["patrols"] = Source("patrols"), ["risk"] = Source("risk") },
             ["layers"] = layers,
         });
     }
@@ -74,6 +83,13 @@ public static class StyleApi
     {
         ["id"] = id, ["type"] = type, ["source"] = source, ["source-layer"] = sourceLayer, ["paint"] = paint,
     };
+
+    /// <summary>A layer that shows nothing until the web map sets its filter (a team's recommended grids).</summary>
+    private static Dictionary<string, object> Filtered(Dictionary<string, object> layer)
+    {
+        layer["filter"] = new object[] { "in", new[] { "get", "code" }, new object[] { "literal", Array.Empty<string>() } };
+        return layer;
+    }
 
     private static Dictionary<string, object> Hidden(Dictionary<string, object> layer)
     {

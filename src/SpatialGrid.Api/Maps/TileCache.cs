@@ -10,31 +10,33 @@ namespace SpatialGrid.Api.Maps;
 /// Tiles already built. A change removes only the cached tiles its area touches (or a whole layer, after a grid
 /// version is published), in every API instance: changes are announced with pg_notify on
 /// <c>spatialgrid_tiles</c> and each instance's listener applies them. Bounded: past the cap it starts over.
+/// Tiles are kept per caller scope (<see cref="Security.CallerScope.Key"/>): a tile built for one district's key is
+/// never handed to another's.
 /// </summary>
 public sealed class TileCache(NpgsqlDataSource dataSource, ILogger<TileCache> log) : BackgroundService
 {
     public const string Channel = "spatialgrid_tiles";
     private const int Cap = 20_000;
-    private readonly ConcurrentDictionary<(string Layer, int Z, int X, int Y), (byte[] Tile, string ETag)> _tiles = new();
+    private readonly ConcurrentDictionary<(string Layer, string Scope, int Z, int X, int Y), (byte[] Tile, string ETag)> _tiles = new();
 
     /// <summary>A change of a layer's data, within an area (null: the whole layer).</summary>
     public sealed record Change(string Layer, double[]? Bounds);
 
-    private readonly ConcurrentDictionary<(string Layer, int Z, int X, int Y), Lazy<Task<(byte[] Tile, string ETag)>>> _building = new();
+    private readonly ConcurrentDictionary<(string Layer, string Scope, int Z, int X, int Y), Lazy<Task<(byte[] Tile, string ETag)>>> _building = new();
 
     /// <summary>Builds a tile once however many requests ask for it at the same moment (case tiles too, though they are not kept).</summary>
-    public async Task<(byte[] Tile, string ETag)> BuildOnceAsync(string layer, int z, int x, int y, Func<Task<(byte[] Tile, string ETag)>> build)
+    public async Task<(byte[] Tile, string ETag)> BuildOnceAsync(string layer, string scope, int z, int x, int y, Func<Task<(byte[] Tile, string ETag)>> build)
     {
-        var key = (layer, z, x, y);
+        var key = (layer, scope, z, x, y);
         // A request that missed the cache just before another's build finished finds the tile cached here.
-        var lazy = _building.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(() => TryGet(layer, z, x, y, out var done) ? Task.FromResult(done) : build()));
+        var lazy = _building.GetOrAdd(key, _ => new Lazy<Task<(byte[], string)>>(() => TryGet(layer, scope, z, x, y, out var done) ? Task.FromResult(done) : build()));
         try
         {
             return await lazy.Value;
         }
         finally
         {
-            _building.TryRemove(new KeyValuePair<(string, int, int, int), Lazy<Task<(byte[], string)>>>(key, lazy));
+            _building.TryRemove(new KeyValuePair<(string, string, int, int, int), Lazy<Task<(byte[], string)>>>(key, lazy));
         }
     }
 
@@ -44,12 +46,12 @@ public sealed class TileCache(NpgsqlDataSource dataSource, ILogger<TileCache> lo
 
     internal void CountBuild() => Interlocked.Increment(ref _built);
 
-    public bool TryGet(string layer, int z, int x, int y, out (byte[] Tile, string ETag) tile) => _tiles.TryGetValue((layer, z, x, y), out tile);
+    public bool TryGet(string layer, string scope, int z, int x, int y, out (byte[] Tile, string ETag) tile) => _tiles.TryGetValue((layer, scope, z, x, y), out tile);
 
-    public void Put(string layer, int z, int x, int y, byte[] tile, string etag)
+    public void Put(string layer, string scope, int z, int x, int y, byte[] tile, string etag)
     {
         if (_tiles.Count >= Cap) _tiles.Clear();
-        _tiles[(layer, z, x, y)] = (tile, etag);
+        _tiles[(layer, scope, z, x, y)] = (tile, etag);
     }
 
     /// <summary>Applies a change in this instance: drops the layer's cached tiles that the area touches.</summary>

@@ -46,6 +46,11 @@ public static class TileSources
             new("unvisited", "Responsibility grids nobody walked in the past 24 hours", 12, 19,
                 new Dictionary<string, string> { ["code"] = "String", ["name"] = "String" }),
         ], CaseData: true),
+        new("risk", "Hotspot risk: expected cases per responsibility grid from the newest scoring", "Maps/Sql/risk.sql", 10, 18,
+        [
+            new("risk", "Expected cases (and per km², the colour) and rank of each grid on the scored day", 10, 18,
+                new Dictionary<string, string> { ["code"] = "String", ["name"] = "String", ["expected"] = "Number", ["per_km2"] = "Number", ["rank"] = "Number", ["day"] = "String" }),
+        ], CaseData: true),
     ];
 
     public static TileSource? Find(string name) => All.FirstOrDefault(s => s.Name == name);

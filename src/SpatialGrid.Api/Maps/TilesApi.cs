@@ -53,16 +53,18 @@ public static class TilesApi
         http.Response.Headers.CacheControl = source.CaseData ? "private, max-age=30" : "public, max-age=60";
         if (z < source.MinZoom || z > source.MaxZoom) return Results.NoContent();
 
-        if (!cache.TryGet(source.Name, z, x, row, out var hit))
+        // Layers of cases and patrols are cut to the caller's scope; the others are the same for everyone.
+        var scope = source.CaseData ? CallerScope.Of(http.User) : CallerScope.CityWide;
+        if (!cache.TryGet(source.Name, scope.Key, z, x, row, out var hit))
         {
             // A storm of requests for one tile builds it once: they all await the same query.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // The tile is cached inside the shared build, before the build is let go: a request arriving between the two finds it.
-            hit = await cache.BuildOnceAsync(source.Name, z, x, row, async () =>
+            hit = await cache.BuildOnceAsync(source.Name, scope.Key, z, x, row, async () =>
             {
                 cache.CountBuild();
-                var built = await BuildAsync(source, z, x, row, dataSource, clock, CancellationToken.None);
-                if (!source.CaseData) cache.Put(source.Name, z, x, row, built.Tile, built.ETag);
+                var built = await BuildAsync(source, scope, z, x, row, dataSource, clock, CancellationToken.None);
+                if (!source.CaseData) cache.Put(source.Name, scope.Key, z, x, row, built.Tile, built.ETag);
                 return built;
             });
             // How long the database took, for browsers' and benchmarks' timing panels.
@@ -74,7 +76,8 @@ public static class TilesApi
         return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
     }
 
-    private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, int z, int x, int row, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, CallerScope scope, int z, int x, int row, NpgsqlDataSource dataSource,
+        TimeProvider clock, CancellationToken ct)
     {
         {
             await using var cmd = dataSource.CreateCommand(SqlFiles.Get(source.SqlFile));
@@ -85,8 +88,13 @@ public static class TilesApi
             cmd.Parameters.AddWithValue("tolerance", 360.0 / (1 << z) / 4096);
             cmd.Parameters.AddWithValue("cap", FeatureCap);
             cmd.Parameters.AddWithValue("now", clock.GetUtcNow().ToUniversalTime());
+            // The scope's rule as SQL: grid codes LIKE ANY (@scope); patrol workers by district (none: every district).
+            cmd.Parameters.AddWithValue("scope", scope.Patterns);
+            cmd.Parameters.AddWithValue("districts", scope.Districts);
             var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
-            return (bytes, $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..32].ToLowerInvariant()}\"");
+            // The scope is part of the ETag: a validator of one district's tile never revalidates another's.
+            var tag = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes(scope.Key + "\n"), .. bytes]);
+            return (bytes, $"\"{Convert.ToHexString(tag)[..32].ToLowerInvariant()}\"");
         }
     }
 

@@ -81,6 +81,9 @@ public static class Open311Api
         if (string.IsNullOrWhiteSpace(key)) return Fail(401, "api_key is required to report a problem");
         var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);
         if (user is null) return Fail(403, failure!);
+        // The same roles as POST /api/cases: a planner's or GIS editor's key reads, it does not open cases.
+        if (!Roles.MayWorkOnCases(user))
+            return Fail(403, $"this key's role may not open cases; reports need a key of role {string.Join(", ", Roles.CaseWorkers)}");
         var missing = new[] { "service_code", "description" }.Where(f => string.IsNullOrWhiteSpace(form[f])).ToList();
         if (string.IsNullOrWhiteSpace(form["lat"]) || string.IsNullOrWhiteSpace(form["long"]))
         {

@@ -26,10 +26,10 @@ public static partial class PatrolOrganisation
 
     public static readonly string[] WorkerRoles = ["grid-worker", "supervisor"];
 
-    /// <summary>The districts (6 digits) a caller's scopes reach; empty: every district.</summary>
-    public static string[] Districts(ClaimsPrincipal user) => CaseScope.Of(user).Select(s => s[..Math.Min(6, s.Length)]).Distinct().ToArray();
+    /// <summary>The districts (6 digits) a caller's scopes reach, for the SQL of <see cref="InScopeSql"/>; empty: every district.</summary>
+    public static string[] Districts(ClaimsPrincipal user) => CallerScope.Of(user).Districts;
 
-    private static bool InScope(ClaimsPrincipal user, string district) => Districts(user) is var d && (d.Length == 0 || d.Contains(district));
+    private static bool InScope(ClaimsPrincipal user, string district) => CallerScope.Of(user).ReachesDistrict(district);
 
     /// <summary>A body of one object or an array of them; null with the problem when it is neither.</summary>
     private static (List<T>? Items, ProblemHttpResult? Problem) Items<T>(JsonElement body, Func<JsonElement, T?> read, string what)

@@ -32,7 +32,7 @@ public static class PositionsEndpoint
         var payload = body.ToArray();
         var client = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity?.Name ?? "anonymous";
         // Scopes of districts or sub-districts: a worker's district must be among their first six digits.
-        var districts = CaseScope.Of(user).Select(s => s[..Math.Min(6, s.Length)]).Distinct().ToArray();
+        var districts = CallerScope.Of(user).Districts;
         var batch = pipeline.Prepare(null, $"http:{client}", "POST /api/patrols/positions", payload, payload.Length, districts);
         await pipeline.SubmitAsync(batch, ct);
         var o = await batch.Done.Task.WaitAsync(ct);

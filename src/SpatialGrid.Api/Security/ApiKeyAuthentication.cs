@@ -52,7 +52,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return (null, "the API key is unknown or revoked");
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(client.Scopes.Select(c => new Claim(CaseScope.ClaimType, c)));
+        claims.AddRange(client.Scopes.Select(c => new Claim(CallerScope.ClaimType, c)));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
     }
 
@@ -93,7 +93,7 @@ public static class SecuritySetup
                 (context.Resource as HttpContext)?.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AnonymousReads == true))
             .AddPolicy(GisEditorPolicy, p => p.RequireRole(Roles.GisEditor, Roles.Admin))
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Gateway, Roles.Admin))
+            .AddPolicy(CaseWorkerPolicy, p => p.RequireRole(Roles.CaseWorkers))
             .AddPolicy(PatrolManagerPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Admin))
             // Cases carry residents' reports: reading them needs a key, whatever Security:AnonymousReads says.
             .AddPolicy(CaseReaderPolicy, p => p.RequireRole(Roles.Dispatcher, Roles.Patrol, Roles.Planner, Roles.Gateway, Roles.Admin));

@@ -44,4 +44,9 @@ public static class Roles
     public const string Gateway = "gateway";
 
     public static readonly string[] All = [Admin, GisEditor, Dispatcher, Patrol, Planner, Gateway];
+
+    /// <summary>The roles that open and work on cases, over every channel (HTTP, Open311, devices).</summary>
+    public static readonly string[] CaseWorkers = [Dispatcher, Patrol, Gateway, Admin];
+
+    public static bool MayWorkOnCases(System.Security.Claims.ClaimsPrincipal user) => CaseWorkers.Any(user.IsInRole);
 }

@@ -72,6 +72,8 @@ public static class TaxonomyApi
     private static async Task<Results<Ok<ClassView>, ProblemHttpResult>> Override(string code, OverrideRequest request, SpatialGridDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         if (!ValidDistrict(request.District)) return Problems.BadRequest("bad-district", "district must be a 6-digit county code");
+        if (!CallerScope.Of(user).Covers([request.District]))
+            return Problems.Create(403, "out-of-scope", "Forbidden", $"district {request.District} is outside the districts this key may set up");
         var t = await db.Taxonomy.FirstOrDefaultAsync(x => x.Code == code, ct);
         if (t is null) return Problems.NotFound("class-not-found", $"no taxonomy class '{Clip(code)}'");
         int?[] values = [request.DispatchValue, request.ArrivalValue, request.FeedbackValue, request.CloseValue];

@@ -1,6 +1,6 @@
 // The SpatialGrid web map: MapLibre over the service's own tiles (/styles/default.json), a panel for the clicked
 // grid or case, a search box, and live case events. Everything comes from this server: the page works offline.
-// patrols.js, loaded after this script, adds the patrol panel and replay through window.sg.
+// patrols.js and hotspots.js, loaded after this script, add the patrol panel and replay, and the risk panel, through window.sg.
 (() => {
   const keyOf = () => localStorage.getItem('sg-key') || '';
   const headers = () => (keyOf() ? { 'X-Api-Key': keyOf() } : {});
@@ -12,7 +12,7 @@
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const panel = document.getElementById('panel');
   const failed = (err) => { panel.innerHTML = `<p class="note">${esc(err.message)}</p>`; };
-  const keyed = ['cases', 'patrols'];
+  const keyed = ['cases', 'patrols', 'risk'];
   // Layers other scripts make clickable ({ layer, open(feature) }), asked before cases and grids.
   const pickers = [];
 

@@ -209,11 +209,11 @@ public sealed class AlertRejectTests(AlertRejectTests.Fixture api) : IClassFixtu
             lock (received) received.Add(e.ApplicationMessage.Topic + " " + Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
             return Task.CompletedTask;
         };
-        var subscribed = await listener.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sg/v1/cases/#").Build());
+        var subscribed = await listener.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sg/v1/cases/310101/#").Build());
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, subscribed.Items.Single().ResultCode);
 
         // gw-a sets a last will on a case-event topic (forged) and on its own alert topic, then drops off.
-        foreach (var (topic, payload) in new[] { ("sg/v1/cases/310101002001001/created", "forged"), ("sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.tilt", "will-1").ToJsonString()) })
+        foreach (var (topic, payload) in new[] { ("sg/v1/cases/310101/310101002001001/created", "forged"), ("sg/v1/gw/gw-a/alert", IngestionFixture.Alert("mh-1", "manhole.tilt", "will-1").ToJsonString()) })
         {
             var client = new MqttClientFactory().CreateMqttClient();
             var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", api.MqttPort).WithCredentials("gw-a", api.SecretA)

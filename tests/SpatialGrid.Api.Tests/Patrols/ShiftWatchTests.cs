@@ -27,7 +27,7 @@ public sealed class ShiftWatchTests(PatrolFixture api) : IClassFixture<PatrolFix
             lock (received) received.Add(JsonDocument.Parse(e.ApplicationMessage.ConvertPayloadToString()).RootElement.Clone());
             return Task.CompletedTask;
         };
-        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sg/v1/patrols/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("sg/v1/patrols/310101/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
         // Inside its grid first, then in the east grid for 20 minutes.
         await api.Post(Fix("w-1", 9, 50, CentreOf(West)));

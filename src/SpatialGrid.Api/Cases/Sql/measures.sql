@@ -9,7 +9,7 @@ WITH scoped AS (
   SELECT c.*, coalesce(c.grid_code, c.district_code) AS place
   FROM cases c
   WHERE c.reported_at >= @from AND c.reported_at < @to
-    AND (cardinality(@patterns::text[]) = 0 OR coalesce(c.grid_code, c.district_code) LIKE ANY (@patterns::text[]))
+    AND coalesce(c.grid_code, c.district_code) LIKE ANY (@scope::text[])
 )
 SELECT CASE @by
          WHEN 'district' THEN left(place, 6)

@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Text.Json;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using NetTopologySuite.Operation.Union;
+using Spectre.Console;
+using SpatialGrid.Core.Geo;
+using SpatialGrid.Hotspots;
+
+namespace SpatialGrid.Cli;
+
+/// <summary>
+/// <c>sgrid hotspots backtest</c>: the hotspot engine on a city's own files, without the service: events from CSV, cells
+/// from a polygon file or a lattice over a boundary, every method judged on the same days.
+/// </summary>
+public static class HotspotsCommands
+{
+    public static Command Create()
+    {
+        var hotspots = new Command("hotspots", "Hotspot risk: back-test the model and its baselines on your own history");
+        hotspots.Subcommands.Add(BacktestCommand());
+        return hotspots;
+    }
+
+    private static Command BacktestCommand()
+    {
+        var events = new Option<FileInfo[]>("--events") { Description = "CSV file(s) of dated events with longitude, latitude and a class (give the option again for more files)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var cells = new Option<FileInfo?>("--cells") { Description = "A GeoJSON FeatureCollection of polygons: the cells (grids, beats, any areas)" };
+        var cellId = new Option<string?>("--cell-id") { Description = "The property holding each cell's id (default: the feature id, else code, id, name, else the feature's position)" };
+        var lattice = new Option<double?>("--lattice") { Description = "Instead of --cells: a square lattice of this many metres over --boundary" };
+        var boundary = new Option<FileInfo?>("--boundary") { Description = "A GeoJSON polygon file whose union bounds the lattice" };
+        var testDays = new Option<int>("--test-days") { Description = "Days judged, the last of the period", DefaultValueFactory = _ => 60 };
+        var horizon = new Option<int>("--horizon") { Description = "Days forecast at once: 1 (daily) or 7 (weekly)", DefaultValueFactory = _ => 1 };
+        var refit = new Option<int>("--refit-every") { Description = "Refit the model (and retune the KDE) every this many test days, on the days before", DefaultValueFactory = _ => 7 };
+        var classes = new Option<int>("--major-classes") { Description = "Classes kept apart in the features (the rest are 'other')", DefaultValueFactory = _ => 6 };
+        var dateCol = new Option<string?>("--date-column") { Description = "The date column (default: date, day, datetime, created…)" };
+        var lonCol = new Option<string?>("--lon-column") { Description = "The longitude column (default: lon, longitude, lng, x)" };
+        var latCol = new Option<string?>("--lat-column") { Description = "The latitude column (default: lat, latitude, y)" };
+        var classCol = new Option<string?>("--class-column") { Description = "The class column (default: class, category, primary_type, type…)" };
+        var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Leave out rows with a bad date or place (counted) instead of stopping" };
+        var noModel = new Option<bool>("--baselines-only") { Description = "Only the baselines and the ceiling (fast)" };
+        var validation = new Option<int>("--validation-days") { Description = "Days before each origin on which the model's trainer, settings and shrinkage are chosen", DefaultValueFactory = _ => new BoostedOptions().ValidationDays };
+        var output = new Option<FileInfo?>("--out") { Description = "Also write the report as JSON (table, test days, choices)" };
+        var cmd = new Command("backtest", "Rolling-origin back-test of the model against yesterday's counts, window means, KDEs, prospective hotspotting and the intensity ceiling: hit rate, PAI and PEI at 1, 5 and 10 % of area")
+        {
+            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, validation, output,
+        };
+        cmd.SetAction(parse =>
+        {
+            try
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var cellSet = ReadCells(parse.GetValue(cells), parse.GetValue(cellId), parse.GetValue(lattice), parse.GetValue(boundary));
+                var columns = new EventColumns(parse.GetValue(dateCol), parse.GetValue(lonCol), parse.GetValue(latCol), parse.GetValue(classCol));
+                var all = new List<HotspotEvent>();
+                foreach (var f in parse.GetValue(events)!)
+                {
+                    if (!f.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {f.FullName}"); return 2; }
+                    var table = CsvTable.Read(f.FullName);
+                    var read = EventsCsv.Parse(table.Header, table.Rows, columns);
+                    if (read.Problems.Count > 0 && (read.Events.Count == 0 || !parse.GetValue(skipBad)))
+                        return PositionUpload.PrintProblems($"{f.Name} cannot be used{(read.BadRows > 0 ? $" ({read.BadRows:N0} bad rows; --skip-bad-rows leaves them out)" : "")}", read.Problems, "nothing was run");
+                    if (read.BadRows > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]{f.Name}: {read.BadRows:N0} bad rows left out[/]");
+                    all.AddRange(read.Events);
+                }
+                var located = EventTable.Locate(cellSet, all, parse.GetValue(classes));
+                AnsiConsole.MarkupLineInterpolated($"{located.Count:N0} events in {cellSet.Count:N0} cells over {located.Days} days from {located.FirstDay:yyyy-MM-dd}; {located.Outside:N0} outside every cell left out; classes: {string.Join(", ", located.Classes)}");
+                var data = new HotspotData(cellSet, located);
+                var options = new BacktestOptions
+                {
+                    TestDays = parse.GetValue(testDays), Horizon = parse.GetValue(horizon), RefitEveryDays = parse.GetValue(refit),
+                    IncludeModel = !parse.GetValue(noModel),
+                    Model = new BoostedOptions { ValidationDays = parse.GetValue(validation) },
+                };
+                BacktestReport? report = null;
+                AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .Start(progress =>
+                    {
+                        var task = progress.AddTask("back-test", maxValue: options.TestDays);
+                        report = Backtest.Run(data, options, new Progress(task));
+                        task.Value = task.MaxValue;
+                    });
+                Print(report!);
+                if (parse.GetValue(output) is { } o)
+                {
+                    File.WriteAllText(o.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, IncludeFields = true }));
+                    AnsiConsole.MarkupLineInterpolated($"report written to {o.FullName}");
+                }
+                AnsiConsole.MarkupLineInterpolated($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+                return 0;
+            }
+            catch (HotspotInputException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]cannot back-test:[/] {e.Message}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>Spectre's task updated from the back-test's own thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+    private sealed class Progress(ProgressTask task) : IProgress<(int Done, int Total, string What)>
+    {
+        public void Report((int Done, int Total, string What) value)
+        {
+            task.Value = value.Done;
+            task.Description = Markup.Escape(value.What);
+        }
+    }
+
+    private static void Print(BacktestReport r)
+    {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        AnsiConsole.MarkupLineInterpolated($"[bold]{r.TestDays.Count} test days[/] {r.TestDays[0]:yyyy-MM-dd} … {r.TestDays[^1]:yyyy-MM-dd}, horizon {r.Horizon} day(s), {r.Cells:N0} cells");
+        var table = new Table().AddColumns("method", "hit 1%", "hit 5%", "hit 10%", "PAI 1%", "PAI 5%", "PAI 10%", "PEI 5%", "deviance");
+        foreach (var m in r.Methods)
+            table.AddRow(Markup.Escape(m.Name), $"{m.HitRate[0]:0.000}", $"{m.HitRate[1]:0.000}", $"{m.HitRate[2]:0.000}", $"{m.Pai[0]:0.00}", $"{m.Pai[1]:0.00}", $"{m.Pai[2]:0.00}", $"{m.Pei[1]:0.000}", $"{m.Deviance:0.0000}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"best baseline by PAI@5%: {r.BestBaseline}; by deviance: {r.BestDevianceBaseline}");
+        if (r.PaiRatioToBest is { } ratio)
+        {
+            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / best baseline: {ratio:0.0000} (95% day-block bootstrap {r.PaiRatioInterval?.Low:0.000}–{r.PaiRatioInterval?.High:0.000})");
+            AnsiConsole.MarkupLineInterpolated($"model PAI@5% / intensity ceiling: {r.PaiRatioToCeiling:0.0000}; deviance / best baseline: {r.DevianceRatioToBest:0.0000}");
+        }
+        foreach (var n in r.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{n}[/]");
+    }
+
+    private static CellSet ReadCells(FileInfo? cells, string? idProperty, double? lattice, FileInfo? boundary)
+    {
+        if (cells is not null && lattice is not null) throw new HotspotInputException("give either --cells or --lattice with --boundary, not both");
+        if (cells is not null)
+        {
+            // Real boundary files give one id to several polygons (a beat split by a river): they are one cell.
+            var merged = ReadPolygons(cells, idProperty).GroupBy(c => c.Id, StringComparer.Ordinal)
+                .Select(g => g.Count() == 1 ? g.First() : new HotspotCell(g.Key, UnaryUnionOp.Union(g.Select(c => c.Geometry).ToList())))
+                .ToList();
+            var twice = merged.Count(c => c.Geometry is MultiPolygon);
+            var cellSet = CellSet.FromPolygons(merged);
+            if (twice > 0) AnsiConsole.MarkupLineInterpolated($"[grey]{cells.Name}: polygons sharing an id are one cell ({twice} such cells)[/]");
+            return cellSet;
+        }
+        if (lattice is null) throw new HotspotInputException("give the cells: --cells FILE.geojson, or --lattice METRES --boundary FILE.geojson");
+        if (boundary is null) throw new HotspotInputException("--lattice needs --boundary FILE.geojson: the area to cover");
+        var union = UnaryUnionOp.Union(ReadPolygons(boundary, null).Select(c => c.Geometry.Buffer(0)).ToList());
+        return Lattice.Over(union, lattice.Value);
+    }
+
+    private static List<HotspotCell> ReadPolygons(FileInfo file, string? idProperty)
+    {
+        if (!file.Exists) throw new HotspotInputException($"no such file: {file.FullName}");
+        var options = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory(GeometryFactories.Wgs84) } };
+        FeatureCollection? features;
+        try
+        {
+            using var stream = file.OpenRead();
+            features = JsonSerializer.Deserialize<FeatureCollection>(stream, options);
+        }
+        catch (JsonException e) { throw new HotspotInputException($"{file.Name} is not GeoJSON: {e.Message}"); }
+        if (features is null || features.Count == 0) throw new HotspotInputException($"{file.Name} has no features");
+        var list = new List<HotspotCell>();
+        var position = 0;
+        foreach (var f in features)
+        {
+            position++;
+            if (f.Geometry is not (Polygon or MultiPolygon)) throw new HotspotInputException($"feature {position} of {file.Name} is a {f.Geometry?.GeometryType ?? "feature without geometry"}, not a polygon");
+            var geometry = f.Geometry.IsValid ? f.Geometry : NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(f.Geometry);
+            list.Add(new HotspotCell(IdOf(f, idProperty, position, file.Name), geometry));
+        }
+        return list;
+    }
+
+    private static string IdOf(IFeature f, string? idProperty, int position, string file)
+    {
+        if (idProperty is not null)
+            return f.Attributes?.Exists(idProperty) == true && f.Attributes[idProperty] is { } v && v.ToString() is { Length: > 0 } s
+                ? s : throw new HotspotInputException($"feature {position} of {file} has no '{idProperty}'");
+        if (f.Attributes?.Exists("id") == true && f.Attributes["id"]?.ToString() is { Length: > 0 } id) return id;
+        foreach (var name in new[] { "code", "name" })
+            if (f.Attributes?.Exists(name) == true && f.Attributes[name]?.ToString() is { Length: > 0 } v) return v;
+        return position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,58 @@
+using SpatialGrid.Core.Calendar;
+
+namespace SpatialGrid.Hotspots;
+
+/// <summary>
+/// Everything a forecast may draw on, for one set of cells and one period: the located events and their counts, optional
+/// daily series per cell (device alerts, patrol minutes), optional fixed attributes per cell (component density by
+/// class) and the working-day calendar. Kernel surfaces are built on first use and kept.
+/// </summary>
+public sealed class HotspotData
+{
+    public CellSet Cells { get; }
+    public EventTable Events { get; }
+    public CountCube Counts { get; }
+    public WorkCalendar Calendar { get; }
+    /// <summary>Device alerts per cell and day, when known.</summary>
+    public DailySeries? Alerts { get; init; }
+    /// <summary>Patrol minutes per cell and day (from grid visits), when known: the effort that finds problems.</summary>
+    public DailySeries? PatrolMinutes { get; init; }
+    /// <summary>Fixed values per cell by name (e.g. "manhole covers per km²"), when known.</summary>
+    public IReadOnlyDictionary<string, double[]> Attributes { get; init; } = new Dictionary<string, double[]>();
+
+    private readonly Dictionary<string, DailySeries> kernels = [];
+    private readonly Lock gate = new();
+
+    public HotspotData(CellSet cells, EventTable events, WorkCalendar? calendar = null)
+    {
+        Cells = cells;
+        Events = events;
+        Counts = new CountCube(events, cells.Count);
+        Calendar = calendar ?? WorkCalendar.WeekendsOnly();
+    }
+
+    public int Days => Events.Days;
+
+    public DailySeries Gaussian(double bandwidthM) => Kernel($"g{bandwidthM}", () => KernelSurface.Gaussian(Cells, Events, bandwidthM));
+
+    public DailySeries Prospective(double bandM, double radiusM) => Kernel($"p{bandM}/{radiusM}", () => KernelSurface.Prospective(Cells, Events, bandM, radiusM));
+
+    private DailySeries Kernel(string key, Func<DailySeries> build)
+    {
+        lock (gate)
+        {
+            if (!kernels.TryGetValue(key, out var s)) kernels[key] = s = build();
+            return s;
+        }
+    }
+
+    /// <summary>Events per day over all cells in the <paramref name="window"/> days before <paramref name="day"/> (0 with no history).</summary>
+    public double MeanDailyTotal(int day, int window)
+    {
+        var from = Math.Max(0, day - window);
+        if (day <= from) return 0;
+        double sum = 0;
+        for (var c = 0; c < Cells.Count; c++) sum += Counts.Total.Sum(from, day, c);
+        return sum / (day - from);
+    }
+}
