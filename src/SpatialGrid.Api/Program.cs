@@ -65,6 +65,8 @@ app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseNulGuard();
+// CORS before authentication: a preflight carries no key (only the OGC API allows other origins, to read).
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -15,21 +15,39 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
     public string Title => "Management grids";
     public string Description => "Districts, sub-districts, communities and responsibility grids (comprehensive and dedicated) of the current version";
     public IReadOnlyCollection<string> Filters { get; } = ["level", "kind", "parent", "code", "name"];
+    public string GeometryFormat => "geometry-multipolygon";
+    public bool HasTime => true;
 
-    // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON.
-    public Task<Envelope> ExtentAsync(SpatialGridDb db, CancellationToken ct) => Task.FromResult(new Envelope(registry.Current.Extent));
+    public IReadOnlyList<OgcProperty> Properties { get; } =
+    [
+        new("code", "string", "Grid code (6 to 15 digits)", Role: "id", Sql: "code", Sort: nameof(Grid.Code)),
+        new("name", "string", "Name", Sql: "name", Sort: nameof(Grid.Name)),
+        new("level", "string", "Tier of the net", Enum: ["district", "subdistrict", "community", "grid"],
+            Sql: "(CASE level WHEN 1 THEN 'district' WHEN 2 THEN 'subdistrict' WHEN 3 THEN 'community' ELSE 'grid' END)", Sort: nameof(Grid.Level)),
+        new("kind", "string", "Comprehensive or dedicated", Enum: ["comprehensive", "dedicated"],
+            Sql: "(CASE kind WHEN 2 THEN 'dedicated' ELSE 'comprehensive' END)", Sort: nameof(Grid.Kind)),
+        new("parent", "string", "Code of the grid one tier up", Sql: "parent_code", Sort: nameof(Grid.ParentCode)),
+        new("leader", "string", "Grid leader", Sql: "leader", Sort: nameof(Grid.Leader)),
+        new("area_m2", "number", "Area in square metres", Sql: "area_m2", Sort: nameof(Grid.AreaM2)),
+        new("generated", "boolean", "Generated geometry (the demo city), not surveyed", Sql: "generated"),
+        new("version", "integer", "Grid version (import) the polygon belongs to", Sql: "version_id", Sort: nameof(Grid.VersionId)),
+        new("valid_from", "string", "Valid since (the version's publication)", Format: "date-time", Sql: "valid_from", Sort: nameof(Grid.ValidFrom)),
+    ];
+
+    // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON; the
+    // time extent begins with the oldest version still on record, as datetime reaches back to it.
+    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CancellationToken ct) =>
+        new(new Envelope(registry.Current.Extent), await db.Grids.Where(g => g.ValidFrom != null).MinAsync(g => g.ValidFrom, ct));
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
     {
-        var query = db.Grids.AsNoTracking();
+        var query = (q.Where is { } where
+            ? db.Grids.FromSqlRaw("SELECT * FROM grids WHERE " + where.Sql, OgcFilter.Parameters(where))
+            : db.Grids).AsNoTracking();
         query = q.HasDatetime
             ? query.Where(g => g.ValidFrom != null && (q.To == null || g.ValidFrom <= q.To) && (g.ValidTo == null || q.From == null || g.ValidTo > q.From))
             : query.Where(g => g.ValidFrom != null && g.ValidTo == null);
-        if (q.Bbox is { } env)
-        {
-            var box = GeometryFactories.Wgs84.ToGeometry(env);
-            query = query.Where(g => g.Geometry.Intersects(box));
-        }
+        if (q.Bbox is { } box) query = query.Where(g => g.Geometry.Intersects(box));
         if (q.Filters.TryGetValue("level", out var level))
         {
             if (!GridLevels.TryParse(level, out var l)) throw new OgcException("bad-level", $"level '{level}' is not one of district, subdistrict, community, grid");
@@ -44,7 +62,8 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
         if (q.Filters.TryGetValue("code", out var code)) query = query.Where(g => g.Code == code);
         if (q.Filters.TryGetValue("name", out var name)) query = query.Where(g => g.Name == name);
         var matched = await query.CountAsync(ct);
-        var grids = await query.OrderBy(g => g.Code).ThenBy(g => g.VersionId).Skip(q.Offset).Take(q.Limit).ToListAsync(ct);
+        var ordered = OgcFilter.Sort(query, q.SortBy, Properties) is { } sorted ? sorted.ThenBy(g => g.Code) : query.OrderBy(g => g.Code);
+        var grids = await ordered.ThenBy(g => g.VersionId).Skip(q.Offset).Take(q.Limit).ToListAsync(ct);
         return (matched, grids.Select(g => Writer(g, q.Crs)).ToList());
     }
 

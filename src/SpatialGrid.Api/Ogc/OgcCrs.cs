@@ -37,5 +37,40 @@ public static class OgcCrs
         _ => throw new ArgumentOutOfRangeException(nameof(uri)),
     };
 
+    /// <summary>
+    /// A bbox given in the CRS's axis order as a WGS 84 polygon (a line or point when it has no width or height in
+    /// degrees), or null when a projected box is empty or a point of it has no place on the earth. In
+    /// a projected CRS the box's edges are straight in metres but curved in degrees, and the box is turned against the
+    /// meridians (by the meridian convergence, ~1° at 121.5°E in the 120°E zone): each edge is densified to a vertex
+    /// every 50 m (at most 1,000 per edge) before it is converted, instead of converting two corners.
+    /// </summary>
+    public static Geometry? BoxToWgs84(double minA, double minB, double maxA, double maxB, string uri)
+    {
+        var f = GeometryFactories.Wgs84;
+        if (uri != Epsg4549)
+        {
+            var (x1, y1) = ToWgs84(minA, minB, uri);
+            var (x2, y2) = ToWgs84(maxA, maxB, uri);
+            return f.ToGeometry(new Envelope(x1, x2, y1, y2));
+        }
+        var corners = new[] { (minA, minB), (maxA, minB), (maxA, maxB), (minA, maxB), (minA, minB) };
+        var ring = new List<Coordinate>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (a0, b0) = corners[i];
+            var (a1, b1) = corners[i + 1];
+            var steps = (int)Math.Clamp(Math.Ceiling(Math.Max(Math.Abs(a1 - a0), Math.Abs(b1 - b0)) / 50), 1, 1000);
+            for (var s = 0; s < steps; s++)
+            {
+                var (lon, lat) = ToWgs84(a0 + (a1 - a0) * s / steps, b0 + (b1 - b0) * s / steps, uri);
+                if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lon) > 180 || Math.Abs(lat) > 90) return null;
+                ring.Add(new Coordinate(lon, lat));
+            }
+        }
+        ring.Add(ring[0].Copy());
+        var polygon = f.CreatePolygon(ring.ToArray());
+        return polygon.IsValid ? polygon : null;
+    }
+
     private static readonly Crs Gk4549 = Crs.TryFromEpsg(4549, out var c) ? c : throw new InvalidOperationException();
 }

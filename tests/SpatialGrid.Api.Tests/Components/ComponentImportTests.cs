@@ -125,7 +125,8 @@ public class ComponentImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(1, items.GetProperty("numberMatched").GetInt32());
         Assert.Equal("3101010203000001", items.GetProperty("features")[0].GetProperty("id").GetString());
         var collections = await Json(await api.Anonymous.GetAsync("/ogc/collections"));
-        Assert.Equal(["grids", "components"], collections.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["grids", "components", "components-points", "components-lines", "components-polygons"],
+            collections.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Tests.Grids;
 using SpatialGrid.Api.Tests.Infrastructure;
 
@@ -12,20 +13,63 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
     {
         protected override bool RealServer => true;
 
-        public int DemoFeatures { get; private set; }
+        private readonly SemaphoreSlim _loading = new(1, 1);
 
-        public new async Task InitializeAsync()
+        /// <summary>The demo city's grids and components (5,425 points and 796 lines), loaded once per fixture.</summary>
+        public async Task EnsureDemoCity()
         {
-            await base.InitializeAsync();
+            await _loading.WaitAsync();
+            try
+            {
+                if (await ScalarAsync("SELECT count(*) FROM components") > 0) return;
+                if (await ScalarAsync("SELECT count(*) FROM grids") == 0)
+                {
+                    var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
+                    var response = await Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
+                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                }
+                var components = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-components.geojson");
+                var imported = await Editor.PostAsync("/api/components/imports", Upload.File(await File.ReadAllBytesAsync(components), "shanghai-components.geojson"));
+                Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
+            }
+            finally
+            {
+                _loading.Release();
+            }
         }
     }
 
-    private async Task EnsureDemoCity()
+    private Task EnsureDemoCity() => api.EnsureDemoCity();
+
+    private const string Gk4549 = "http://www.opengis.net/def/crs/EPSG/0/4549";
+
+    private static IEnumerable<(string Id, Geometry Geometry)> Features(JsonElement collection) =>
+        collection.GetProperty("features").EnumerateArray().Select(f =>
+            (f.GetProperty("id").GetString()!, JsonSerializer.Deserialize<Geometry>(f.GetProperty("geometry").GetRawText(), GeoJson)!));
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
+
+    [Theory]
+    [InlineData("grids", "level=grid")]
+    [InlineData("components", "major=02")]
+    public async Task Bbox_in_gauss_kruger_selects_exactly_the_features_that_meet_the_projected_box(string collection, string filter)
     {
-        if (await api.ScalarAsync("SELECT count(*) FROM grids") > 0) return;
-        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shanghai-grids.geojson");
-        var response = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(file), "shanghai-grids.geojson", ("publish", "true")));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await EnsureDemoCity();
+        // Every feature in EPSG:4549 (northing, easting), and a box over the middle of their extent in the same CRS:
+        // the projected box is turned against the meridians (by ~1° here), so its two corners alone are not the box.
+        var all = Features(await Get($"/ogc/collections/{collection}/items?{filter}&limit=10000&crs={Uri.EscapeDataString(Gk4549)}")).ToList();
+        var extent = new Envelope();
+        foreach (var (_, g) in all) extent.ExpandToInclude(g.EnvelopeInternal);
+        var box = new Envelope(extent.MinX + extent.Width * 0.3, extent.MaxX - extent.Width * 0.3, extent.MinY + extent.Height * 0.3, extent.MaxY - extent.Height * 0.3);
+        var boxPolygon = new GeometryFactory().ToGeometry(box);
+        var expected = all.Where(f => f.Geometry.Intersects(boxPolygon)).Select(f => f.Id).Order().ToList();
+        Assert.InRange(expected.Count, 10, all.Count - 10);
+
+        var bbox = string.Join(',', new[] { box.MinX, box.MinY, box.MaxX, box.MaxY }.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        var page = await Get($"/ogc/collections/{collection}/items?{filter}&limit=10000&bbox-crs={Uri.EscapeDataString(Gk4549)}&bbox={bbox}");
+        var got = Features(page).Select(f => f.Id).Order().ToList();
+        Assert.Equal(expected.Count, page.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(expected, got);
     }
 
     private async Task<JsonElement> Get(string url)
@@ -96,7 +140,12 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
     [InlineData("/ogc/collections/grids/items?bbox=1,2,3", HttpStatusCode.BadRequest, "bad-bbox")]
     [InlineData("/ogc/collections/grids/items?bbox=a,b,c,d", HttpStatusCode.BadRequest, "bad-bbox")]
     [InlineData("/ogc/collections/grids/items?limit=0", HttpStatusCode.BadRequest, "bad-limit")]
-    [InlineData("/ogc/collections/grids/items?limit=1000000", HttpStatusCode.BadRequest, "bad-limit")]
+    [InlineData("/ogc/collections/components/items?datetime=2024-01-01T00:00:00Z", HttpStatusCode.BadRequest, "datetime-not-supported")]
+    [InlineData("/ogc/collections/grids/items?f=html", HttpStatusCode.NotAcceptable, "not-acceptable")]
+    [InlineData("/ogc/collections/grids/items/310101?f=html", HttpStatusCode.NotAcceptable, "not-acceptable")]
+    [InlineData("/ogc/collections?f=html", HttpStatusCode.NotAcceptable, "not-acceptable")]
+    [InlineData("/ogc?f=html", HttpStatusCode.NotAcceptable, "not-acceptable")]
+    [InlineData("/ogc/collections/grids/items?f=xml", HttpStatusCode.NotAcceptable, "not-acceptable")]
     [InlineData("/ogc/collections/grids/items?offset=-1", HttpStatusCode.BadRequest, "bad-offset")]
     [InlineData("/ogc/collections/grids/items?datetime=yesterday", HttpStatusCode.BadRequest, "bad-datetime")]
     [InlineData("/ogc/collections/grids/items?crs=EPSG:3857", HttpStatusCode.BadRequest, "unsupported-crs")]
@@ -123,5 +172,147 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
         var check = Gdal.Run("ogrinfo", "-ro", "-so", gpkg, "grids");
         Assert.Contains("Feature Count: 163", check.Out);
         File.Delete(gpkg);
+    }
+
+    [Fact]
+    public async Task Limit_above_the_maximum_is_clamped_to_it_and_the_links_carry_the_limit_used()
+    {
+        await EnsureDemoCity();
+        var page = await Get("/ogc/collections/components/items?limit=1000000");
+        Assert.Equal(6221, page.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(6221, page.GetProperty("numberReturned").GetInt32());
+        var small = await Get("/ogc/collections/grids/items?limit=20000&level=grid");
+        Assert.Equal(122, small.GetProperty("numberReturned").GetInt32());
+        var self = small.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "self").GetProperty("href").GetString()!;
+        Assert.Contains("limit=10000", self);
+    }
+
+    private static readonly string[] ResourceUrls =
+    [
+        "/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/grids", "/ogc/collections/grids/items?limit=3",
+        "/ogc/collections/grids/items/310101", "/ogc/collections/grids/schema",
+    ];
+
+    public static TheoryData<string> Resources() => new(ResourceUrls);
+
+    [Theory]
+    [MemberData(nameof(Resources))]
+    public async Task Head_is_answered_like_get_without_a_body(string url)
+    {
+        await EnsureDemoCity();
+        using var get = await api.Anonymous.GetAsync(url);
+        using var head = await api.Anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Any_origin_may_read_and_no_origin_may_write()
+    {
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/ogc/collections") { Headers = { { "Origin", "https://maps.example.org" } } };
+        using var answer = await api.Anonymous.SendAsync(get);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/ogc/collections/grids/items")
+        {
+            Headers = { { "Origin", "https://maps.example.org" }, { "Access-Control-Request-Method", "GET" }, { "Access-Control-Request-Headers", "x-api-key" } },
+        };
+        using var allowed = await api.Anonymous.SendAsync(preflight);
+        Assert.True(allowed.IsSuccessStatusCode, $"{allowed.StatusCode}");
+        Assert.Equal("*", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.DoesNotContain("POST", string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Methods")));
+
+        using var write = new HttpRequestMessage(HttpMethod.Options, "/ogc/collections/grids/items")
+        {
+            Headers = { { "Origin", "https://maps.example.org" }, { "Access-Control-Request-Method", "DELETE" } },
+        };
+        using var refused = await api.Anonymous.SendAsync(write);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin") && refused.Headers.TryGetValues("Access-Control-Allow-Methods", out var m) && m.Any(v => v.Contains("DELETE")));
+        // The rest of the API stays same-origin.
+        using var keys = new HttpRequestMessage(HttpMethod.Get, "/api/grids") { Headers = { { "Origin", "https://maps.example.org" } } };
+        Assert.False((await api.Anonymous.SendAsync(keys)).Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Datetime_is_applied_to_the_grids_validity()
+    {
+        await EnsureDemoCity();
+        var before = await Get("/ogc/collections/grids/items?datetime=2000-01-01T00:00:00Z");
+        Assert.Equal(0, before.GetProperty("numberMatched").GetInt32());
+        var since = await Get("/ogc/collections/grids/items?datetime=2000-01-01T00:00:00Z/..");
+        Assert.Equal(163, since.GetProperty("numberMatched").GetInt32());
+        var collection = await Get("/ogc/collections/grids");
+        Assert.NotEqual(JsonValueKind.Null, collection.GetProperty("extent").GetProperty("temporal").GetProperty("interval")[0][0].ValueKind);
+    }
+
+    [Fact]
+    public async Task No_link_has_a_null_title()
+    {
+        await EnsureDemoCity();
+        // The conformance document and the schema have no links.
+        foreach (var url in ResourceUrls.Where(u => !u.EndsWith("/schema") && !u.EndsWith("/conformance")).Append("/ogc/collections/components-lines/items?limit=2"))
+        {
+            var links = new List<JsonElement>();
+            void Walk(JsonElement e)
+            {
+                if (e.ValueKind == JsonValueKind.Object)
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        if (p.Name == "links") links.AddRange(p.Value.EnumerateArray());
+                        Walk(p.Value);
+                    }
+                else if (e.ValueKind == JsonValueKind.Array)
+                    foreach (var x in e.EnumerateArray()) Walk(x);
+            }
+            Walk(await Get(url));
+            Assert.NotEmpty(links);
+            foreach (var link in links)
+                Assert.False(link.TryGetProperty("title", out var t) && t.ValueKind != JsonValueKind.String, $"{url}: {link}");
+        }
+    }
+
+    [Theory]
+    [InlineData("grids", "geometry-multipolygon", 163)]
+    [InlineData("components", "geometry-any", 6221)]
+    [InlineData("components-points", "geometry-point-or-multipoint", 5425)]
+    [InlineData("components-lines", "geometry-linestring-or-multilinestring", 796)]
+    [InlineData("components-polygons", "geometry-polygon-or-multipolygon", 0)]
+    public async Task Schema_gives_each_property_a_type_and_the_geometry_type(string collection, string geometry, int count)
+    {
+        await EnsureDemoCity();
+        var described = await Get($"/ogc/collections/{collection}");
+        var link = described.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "describedby");
+        Assert.Equal("application/schema+json", link.GetProperty("type").GetString());
+        var response = await api.Anonymous.GetAsync(new Uri(link.GetProperty("href").GetString()!).PathAndQuery);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+        var schema = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.GetProperty("$schema").GetString());
+        Assert.Equal("object", schema.GetProperty("type").GetString());
+        var properties = schema.GetProperty("properties");
+        var geometries = properties.EnumerateObject().Where(p => p.Value.TryGetProperty("x-ogc-role", out var r) && r.GetString() == "primary-geometry").ToList();
+        Assert.Equal(geometry, Assert.Single(geometries).Value.GetProperty("format").GetString());
+        foreach (var p in properties.EnumerateObject().Where(p => p.Name != geometries[0].Name))
+            Assert.True(p.Value.TryGetProperty("type", out _), $"{collection}.{p.Name} has no type");
+        Assert.Equal("string", properties.GetProperty("code").GetProperty("type").GetString());
+        Assert.Equal("id", properties.GetProperty("code").GetProperty("x-ogc-role").GetString());
+        if (collection == "grids") Assert.Equal("number", properties.GetProperty("area_m2").GetProperty("type").GetString());
+        var items = await Get($"/ogc/collections/{collection}/items?limit=1");
+        Assert.Equal(count, items.GetProperty("numberMatched").GetInt32());
+    }
+
+    [Fact]
+    public async Task Gdal_reads_the_component_lines_as_lines_and_every_one_of_them()
+    {
+        await EnsureDemoCity();
+        var url = $"OAPIF:{api.BaseAddress.ToString().TrimEnd('/')}/ogc";
+        var (code, output, error) = Gdal.Run("ogrinfo", "-ro", "-so", url, "components-lines");
+        Assert.True(code == 0, error);
+        Assert.Contains("Geometry: Line String", output);
+        Assert.Contains("Feature Count: 796", output);
+        var points = Gdal.Run("ogrinfo", "-ro", "-so", url, "components-points");
+        Assert.Contains("Geometry: Point", points.Out);
+        Assert.Contains("Feature Count: 5425", points.Out);
     }
 }

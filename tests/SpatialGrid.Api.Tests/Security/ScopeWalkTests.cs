@@ -24,7 +24,7 @@ public sealed class ScopeWalkTests(ScopeFixture api)
     private static readonly string[] Public = ["/api/grids", "/api/components", "/api/taxonomy", "/open311/", "/styles/", "/openapi/", "/health", "/api/hotspots/models"];
 
     /// <summary>OGC collections of public geography; any other collection must be decided here before the walk passes.</summary>
-    private static readonly string[] PublicCollections = ["grids", "components"];
+    private static readonly string[] PublicCollections = ["grids", "components", "components-points", "components-lines", "components-polygons"];
 
     /// <summary>Walked by their own tests below: the tiles (per layer) and the event stream (it never ends).</summary>
     private static readonly string[] WalkedApart = ["/tiles/", "/api/events", "/ogc"];
