@@ -70,9 +70,15 @@ public static class TilesApi
             // How long the database took, for browsers' and benchmarks' timing panels.
             http.Response.Headers["Server-Timing"] = FormattableString.Invariant($"db;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.00}");
         }
+        // Plain, gzip and br answers of one tile differ by Accept-Encoding: caches must key on it, compressed or not.
+        http.Response.Headers.Vary = "Accept-Encoding";
         if (hit.Tile.Length == 0) return Results.NoContent();
-        http.Response.Headers.ETag = hit.ETag;
-        if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Any(t => t.Trim() == hit.ETag)) return Results.StatusCode(304);
+        // Weak: the compression middleware sends the same tile in three encodings under this one validator, which a
+        // strong ETag must not do (RFC 9110 8.8.1); If-None-Match compares weakly, and * matches any tile there is.
+        var etag = "W/" + hit.ETag;
+        http.Response.Headers.ETag = etag;
+        if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Any(t => t == "*" || (t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t) == hit.ETag))
+            return Results.StatusCode(304);
         return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
     }
 

@@ -204,6 +204,59 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     }
 
     [Fact]
+    public async Task Any_tile_matches_a_star_a_weak_validator_matches_weakly_and_every_answer_varies_by_encoding()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var plain = await api.Anonymous.GetAsync($"/tiles/grids/15/{x}/{y}.mvt");
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+        // One validator for the plain, gzip and br bodies of a tile: weak, as RFC 9110 asks of a validator shared by encodings.
+        Assert.True(plain.Headers.ETag!.IsWeak);
+        var gzip = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
+        gzip.Headers.AcceptEncoding.ParseAdd("gzip");
+        var zipped = await api.Anonymous.SendAsync(gzip);
+        Assert.Equal("gzip", Assert.Single(zipped.Content.Headers.ContentEncoding));
+        Assert.True(zipped.Headers.ETag!.IsWeak);
+        foreach (var validator in new[] { "*", plain.Headers.ETag.ToString(), plain.Headers.ETag.Tag, $"\"nope\", {plain.Headers.ETag}" })
+        {
+            var again = new HttpRequestMessage(HttpMethod.Get, $"/tiles/grids/15/{x}/{y}.mvt");
+            again.Headers.TryAddWithoutValidation("If-None-Match", validator);
+            var answer = await api.Anonymous.SendAsync(again);
+            Assert.True(answer.StatusCode == HttpStatusCode.NotModified, $"If-None-Match: {validator} → {answer.StatusCode}");
+            Assert.Contains("Accept-Encoding", answer.Headers.Vary);
+        }
+    }
+
+    [Fact]
+    public async Task Kind_is_a_string_in_every_grid_layer()
+    {
+        await Ready();
+        // At zoom 12 only the districts, sub-districts and communities are drawn: their kind used to be the number 1.
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 12);
+        var bytes = await api.Anonymous.GetByteArrayAsync($"/tiles/grids/12/{x}/{y}.mvt");
+        Assert.Contains("comprehensive", System.Text.Encoding.UTF8.GetString(bytes));
+        var (_, output, _) = Gdal.Run("ogrinfo", "-ro", "-al", $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/grids/12/{x}/{y}.mvt");
+        Assert.Matches(@"kind \(String\) = comprehensive", output);
+        Assert.DoesNotMatch(@"kind \((Integer|Integer64|Real)\)", output);
+    }
+
+    [Fact]
+    public async Task A_point_in_the_buffer_of_a_tile_is_drawn_by_that_tile_too()
+    {
+        await Ready();
+        // A lamp just west of a zoom-16 tile's west edge, inside the 64-unit buffer the tile draws around itself.
+        var (x, y) = TileOf(City.EastPoint.Lon, City.EastPoint.Lat, 16);
+        var west = x / 65536.0 * 360 - 180;
+        var bufferDegrees = 360.0 / 65536 * 64 / 4096;
+        (await ComponentFiles.Import(api, [ComponentFiles.Feature("0107", ComponentFiles.Point(west - bufferDegrees / 3, City.EastPoint.Lat), code: "3101010107000888")])).EnsureSuccessStatusCode();
+        Assert.Contains("3101010107000888", System.Text.Encoding.UTF8.GetString(await api.Anonymous.GetByteArrayAsync($"/tiles/components/16/{x - 1}/{y}.mvt")));
+        var neighbour = await api.Anonymous.GetAsync($"/tiles/components/16/{x}/{y}.mvt");
+        Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+        Assert.Contains("3101010107000888", System.Text.Encoding.UTF8.GetString(await neighbour.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
     public async Task Garbage_if_none_match_gets_the_tile_and_zooms_past_the_layer_get_204()
     {
         await Ready();

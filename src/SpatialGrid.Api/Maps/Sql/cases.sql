@@ -1,6 +1,6 @@
 -- Open cases as points with their colour now (from the stored crossing instants and @now), class, state and number;
 -- only those the caller sees (@scope: CallerScope.Patterns, '%' for the whole city).
-WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y), 4326) AS env4326)
+WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS env4326)
 SELECT coalesce((SELECT ST_AsMVT(t, 'cases', 4096, 'geom') FROM (
   SELECT c.number, c.class_code AS class,
          (ARRAY['reported','accepted','dispatched','on-scene','handled','verified','closed','rejected','escalated','carried-over'])[c.state] AS state,

@@ -2,7 +2,7 @@
 -- the past two hours (each vertex's time kept as seconds after the track's start, for replay), and per
 -- responsibility grid the minutes walked in the past 24 hours (coverage) or nothing at all (unvisited). Only what the
 -- caller sees: workers of @districts (empty: every district), grids whose code is LIKE ANY (@scope) (CallerScope).
-WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y), 4326) AS env4326),
+WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS env4326),
 live AS (
   SELECT k.worker_id AS worker, w.name, w.team_id AS team, k.last_grid AS grid,
          extract(epoch FROM @now - k.last_t)::int AS age_s,

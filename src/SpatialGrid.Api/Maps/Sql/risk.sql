@@ -1,7 +1,7 @@
 -- Hotspot risk per responsibility grid from the newest scoring (the newest model of the latest scored day): expected
 -- cases, expected cases per km² (what the colour follows) and the rank among all grids; simplified to the tile's pixel size;
 -- only the grids the caller sees (@scope: CallerScope.Patterns, '%' for the whole city).
-WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y), 4326) AS env4326),
+WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS env4326),
 m AS (SELECT version, scored_day FROM risk_models ORDER BY scored_day DESC, version DESC LIMIT 1),
 r AS (
   SELECT s.grid_code AS code, g.name, round(s.expected::numeric, 4)::double precision AS expected,

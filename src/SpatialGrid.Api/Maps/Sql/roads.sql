@@ -1,5 +1,5 @@
 -- The base map: the road components (class 0201) with their names, simplified to the tile's pixel size.
-WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y), 4326) AS env4326)
+WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS env4326)
 SELECT coalesce((SELECT ST_AsMVT(t, 'roads', 4096, 'geom') FROM (
   SELECT c.code, c.name, c.attributes ->> 'osm_highway' AS highway,
          ST_AsMVTGeom(ST_Transform(ST_Simplify(c.geometry, @tolerance), 3857), b.env, 4096, 64, true) AS geom
