@@ -14,6 +14,19 @@ public sealed record GridSnapshot(GridIndex Index, IReadOnlyDictionary<string, (
     IReadOnlyList<IndexedGridRow> Rows)
 {
     public static readonly GridSnapshot Empty = new(GridIndex.Empty, new Dictionary<string, (string, GridLevel)>(), new Envelope(), []);
+
+    /// <summary>A point on the data for maps to open at: inside the deepest-level grid nearest the middle of that level (null: no grids).</summary>
+    public Coordinate? Centre { get; init; }
+
+    public static Coordinate? CentreOf(IReadOnlyList<IndexedGridRow> rows)
+    {
+        if (rows.Count == 0) return null;
+        var deepest = rows.Max(r => r.Level);
+        var finest = rows.Where(r => r.Level == deepest && !r.Geometry.IsEmpty).ToList();
+        if (finest.Count == 0) return null;
+        var middle = new Coordinate(finest.Average(r => r.Geometry.EnvelopeInternal.Centre.X), finest.Average(r => r.Geometry.EnvelopeInternal.Centre.Y));
+        return finest.Select(r => r.Geometry.InteriorPoint.Coordinate).MinBy(c => c.Distance(middle));
+    }
 }
 
 /// <summary>
@@ -37,7 +50,7 @@ public sealed class GridRegistry(GridStore store, NpgsqlDataSource dataSource, M
             var index = new GridIndex(rows.Select(r => new IndexedGrid(r.Code, r.Kind, r.Geometry)));
             var extent = new Envelope();
             foreach (var r in rows) extent.ExpandToInclude(r.Geometry.EnvelopeInternal);
-            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)), extent, rows);
+            _snapshot = new GridSnapshot(index, rows.ToDictionary(r => r.Code, r => (r.Name, r.Level)), extent, rows) { Centre = GridSnapshot.CentreOf(rows) };
             // Every instance reloads on a publish, so each drops its own grid tiles; the grid layer changes as a whole.
             tiles.Apply(new Maps.TileCache.Change("grids", null));
             log.LogInformation("Grid index rebuilt: {Count} current grids", rows.Count);

@@ -121,9 +121,19 @@ public static class TilesApi
             ["minzoom"] = source.MinZoom.ToString(inv),
             ["maxzoom"] = source.MaxZoom.ToString(inv),
             ["bounds"] = string.Join(',', b.Select(v => v.ToString(inv))),
-            ["center"] = string.Join(',', new[] { (b[0] + b[2]) / 2, (b[1] + b[3]) / 2, Math.Max(source.MinZoom, 12) }.Select(v => v.ToString(inv))),
+            ["center"] = string.Join(',', Centre(source, grids.Current, b).Select(v => v.ToString(inv))),
             ["json"] = System.Text.Json.JsonSerializer.Serialize(new { vector_layers = vectorLayers }),
         });
+    }
+
+    /// <summary>
+    /// Where a client opens the layer: a point inside a responsibility grid near the middle of the grids (the middle of
+    /// the bounds would be in whatever lies between districts), at a zoom where the layer draws its finest features.
+    /// </summary>
+    private static double[] Centre(TileSource source, Grids.GridSnapshot grids, double[] bounds)
+    {
+        var zoom = Math.Clamp(15, source.MinZoom, source.MaxZoom);
+        return grids.Centre is { } c ? [c.X, c.Y, zoom] : [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, zoom];
     }
 
     private static async Task<IResult> TileJson(string layer, HttpContext http, Grids.GridRegistry registry, IAuthorizationService auth)
@@ -143,7 +153,7 @@ public static class TilesApi
             ["minzoom"] = source.MinZoom,
             ["maxzoom"] = source.MaxZoom,
             ["bounds"] = bounds,
-            ["center"] = new[] { (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.Max(source.MinZoom, 12) },
+            ["center"] = Centre(source, registry.Current, bounds),
             ["attribution"] = "© OpenStreetMap contributors (roads); SpatialGrid",
             ["vector_layers"] = source.Layers.Select(l => new Dictionary<string, object>
             {

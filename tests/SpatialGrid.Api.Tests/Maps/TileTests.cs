@@ -229,6 +229,22 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     }
 
     [Fact]
+    public async Task The_tilejson_centre_lies_on_data_every_layer_draws_there()
+    {
+        await Ready();
+        foreach (var layer in new[] { "grids", "components" })
+        {
+            var centre = JsonDocument.Parse(await api.Anonymous.GetStringAsync($"/tiles/{layer}.json")).RootElement.GetProperty("center").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var z = (int)centre[2];
+            Assert.Equal(15, z);
+            var located = JsonDocument.Parse(await api.Anonymous.GetStringAsync(FormattableString.Invariant($"/api/grids/locate?lon={centre[0]}&lat={centre[1]}"))).RootElement;
+            Assert.Equal(15, located.GetProperty("grid").GetProperty("code").GetString()!.Length);
+            var (x, y) = TileOf(centre[0], centre[1], z);
+            if (layer == "grids") Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.GetAsync($"/tiles/grids/{z}/{x}/{y}.mvt")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Kind_is_a_string_in_every_grid_layer()
     {
         await Ready();
