@@ -40,11 +40,11 @@ public static class Open311Api
             .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"],
                 new("api_key", JsonSchemaType.String, "a key allowed to open cases (or the X-Api-Key header)"),
                 new("service_code", JsonSchemaType.String, "an event class from services.json", Required: true),
-                new("description", JsonSchemaType.String, "what is wrong", Required: true),
+                new("description", JsonSchemaType.String, "what is wrong (optional, as in GeoReport v2)"),
                 new("lat", JsonSchemaType.Number, "WGS 84 latitude", Required: true),
                 new("long", JsonSchemaType.Number, "WGS 84 longitude", Required: true),
                 new("media_url", JsonSchemaType.String, "a photo's URL"));
-        g.MapGet("/requests.json", Requests).WithSummary("Open311: service requests by id list, service_code, start_date, end_date, status (open|closed)");
+        g.MapGet("/requests.json", Requests).WithSummary("Open311: service requests by id list, service_code, start_date, end_date, status (open, closed, or open,closed)");
         g.MapGet("/requests/{id}.json", Request).WithSummary("Open311: one service request");
         return app;
     }
@@ -63,7 +63,7 @@ public static class Open311Api
             : Fail(404, $"service_code '{Clip(code)}' does not exist; GET /open311/v2/services.json lists them");
 
     private static async Task<IResult> Post(HttpRequest http, SpatialGridDb db, NpgsqlDataSource dataSource, GridRegistry grids, CalendarProvider calendars,
-        CaseNotifier notifier, IOptions<CasesOptions> options, TimeProvider clock, CancellationToken ct)
+        CaseNotifier notifier, IOptions<CasesOptions> options, IOptions<GridsOptions> gridOptions, TimeProvider clock, CancellationToken ct)
     {
         if (!http.HasFormContentType) return Fail(400, "send the request as application/x-www-form-urlencoded (or multipart/form-data)");
         IFormCollection form;
@@ -84,7 +84,8 @@ public static class Open311Api
         // The same roles as POST /api/cases: a planner's or GIS editor's key reads, it does not open cases.
         if (!Roles.MayWorkOnCases(user))
             return Fail(403, $"this key's role may not open cases; reports need a key of role {string.Join(", ", Roles.CaseWorkers)}");
-        var missing = new[] { "service_code", "description" }.Where(f => string.IsNullOrWhiteSpace(form[f])).ToList();
+        // GeoReport v2 makes description optional: a report without one says so in the case.
+        var missing = new[] { "service_code" }.Where(f => string.IsNullOrWhiteSpace(form[f])).ToList();
         if (string.IsNullOrWhiteSpace(form["lat"]) || string.IsNullOrWhiteSpace(form["long"]))
         {
             missing.Add(string.IsNullOrWhiteSpace(form["address_string"]) ? "lat and long" : "lat and long (address_string alone cannot be located: no geocoder is configured)");
@@ -93,8 +94,14 @@ public static class Open311Api
         if (!double.TryParse(form["lat"], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) ||
             !double.TryParse(form["long"], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon))
             return Fail(400, "lat and long must be decimal degrees (WGS 84)");
+        // A point outside the service area (lat 0, long 0 from a phone without a fix) is refused, as over MQTT, instead of
+        // being sent to the nearest district.
+        var area = gridOptions.Value.Limits().ServiceArea;
+        if (!area.Contains(lon, lat))
+            return Fail(400, FormattableString.Invariant($"lat {lat}, long {lon} is outside the service area ({area.MinX}–{area.MaxX} E, {area.MinY}–{area.MaxY} N)"));
         var media = form["media_url"].FirstOrDefault();
-        var request = new CaseCreation.NewCase(form["service_code"], form["description"], lon, lat, null, "resident", null, null,
+        var description = string.IsNullOrWhiteSpace(form["description"]) ? $"Open311 report of {form["service_code"]} without a description" : form["description"].ToString();
+        var request = new CaseCreation.NewCase(form["service_code"], description, lon, lat, null, "resident", null, null,
             string.IsNullOrWhiteSpace(media) ? null : [media]);
         var result = await CaseCreation.Create(request, db, dataSource, grids, calendars, notifier, options, user, clock, ct);
         return result.Result switch
@@ -118,13 +125,12 @@ public static class Open311Api
         if (!string.IsNullOrWhiteSpace(service_code)) query = query.Where(c => c.ClassCode == service_code);
         if (start_date?.ToUniversalTime() is { } from) query = query.Where(c => c.ReportedAt >= from);
         if (end_date?.ToUniversalTime() is { } to) query = query.Where(c => c.ReportedAt < to);
-        switch (status)
-        {
-            case null or "": break;
-            case "open": query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected); break;
-            case "closed": query = query.Where(c => c.State == CaseState.Closed || c.State == CaseState.Rejected); break;
-            default: return Fail(400, "status is open or closed");
-        }
+        // status is one value or a comma-separated list of them (GeoReport v2), each open or closed.
+        var statuses = (status ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        if (statuses.Any(s => s is not ("open" or "closed")))
+            return Fail(400, $"status is open, closed or both (open,closed), not '{Clip(status!)}'");
+        if (statuses.Count == 1 && statuses[0] == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
+        if (statuses.Count == 1 && statuses[0] == "closed") query = query.Where(c => c.State == CaseState.Closed || c.State == CaseState.Rejected);
         // The standard's default window: the last 90 days, at most 1000 requests.
         if (string.IsNullOrWhiteSpace(service_request_id) && start_date is null)
         {

@@ -43,7 +43,7 @@ public class Open311Tests(CaseFixture api) : IClassFixture<CaseFixture>
     }
 
     [Theory]
-    [InlineData("service_code", "description")]
+    [InlineData("service_code", "service_code")]
     [InlineData("lat", "lat and long")]
     public async Task Requests_with_missing_fields_get_an_open311_error(string drop, string named)
     {
@@ -57,6 +57,30 @@ public class Open311Tests(CaseFixture api) : IClassFixture<CaseFixture>
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0];
         Assert.Equal(400, error.GetProperty("code").GetInt32());
         Assert.Contains(named, error.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_report_without_a_description_is_taken_one_at_lat_0_long_0_is_refused_and_status_takes_a_list()
+    {
+        await api.Ready();
+        var key = await AppKey();
+        var (lon, lat) = api.City.EastPoint;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var posted = await api.Anonymous.PostAsync("/open311/v2/requests.json", Form(("api_key", key), ("service_code", "E0502"),
+            ("lat", lat.ToString(inv)), ("long", lon.ToString(inv))));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var id = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
+        Assert.Contains("without a description", JsonDocument.Parse(await api.Anonymous.GetStringAsync($"/open311/v2/requests/{id}.json")).RootElement[0].GetProperty("description").GetString());
+
+        var before = await api.ScalarAsync("SELECT count(*) FROM cases");
+        var nowhere = await api.Anonymous.PostAsync("/open311/v2/requests.json", Form(("api_key", key), ("service_code", "E0502"), ("lat", "0"), ("long", "0"), ("description", "no fix")));
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        Assert.Contains("outside the service area", JsonDocument.Parse(await nowhere.Content.ReadAsStringAsync()).RootElement[0].GetProperty("description").GetString());
+        Assert.Equal(before, await api.ScalarAsync("SELECT count(*) FROM cases"));
+
+        var both = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/open311/v2/requests.json?status=open,closed&service_code=E0502")).RootElement;
+        Assert.Contains(both.EnumerateArray(), r => r.GetProperty("service_request_id").GetString() == id);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.Anonymous.GetAsync("/open311/v2/requests.json?status=open,maybe")).StatusCode);
     }
 
     [Fact]
