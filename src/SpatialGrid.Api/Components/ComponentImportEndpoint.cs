@@ -23,7 +23,7 @@ public static class ComponentImportEndpoint
         if (upload is null) return problem!;
         using var _ = upload;
         if (!upload.Flag("fix", out var fix)) return Problems.BadRequest("bad-flag", "fix takes true or false");
-        return await ImportFileAsync(upload.Path, upload.FileName, upload.Field("class"), upload.Field("crs"), fix, db, store, grids, options, user, ct);
+        return await ImportFileAsync(upload.Path, upload.FileName, upload.Field("class"), upload.Field("crs"), fix, db, store, grids, options, user, ct, upload.Field("layer"));
     }
 
     /// <summary>
@@ -59,12 +59,12 @@ public static class ComponentImportEndpoint
     }
 
     private static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> ImportFileAsync(string path, string fileName, string? classForAll, string? crsName, bool fix,
-        SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct)
+        SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct, string? layer = null)
     {
         var o = options.Value;
         try
         {
-            var featureFile = FeatureFileReader.Read(path, fileName);
+            var featureFile = FeatureFileReader.Read(path, fileName, layer);
             var crs = GridImport.ResolveCrs(featureFile.DeclaredCrs, crsName);
             var taxonomy = await db.Taxonomy.AsNoTracking().ToDictionaryAsync(t => t.Code, ct);
             var (drafts, problems) = ComponentImport.Read(featureFile, classForAll, crs, o.Limits(), fix, taxonomy, grids.Current);

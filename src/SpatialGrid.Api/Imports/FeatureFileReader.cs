@@ -32,7 +32,8 @@ public static class FeatureFileReader
 {
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeometryFactories.Wgs84) } };
 
-    public static FeatureFile Read(string path, string? claimedName = null)
+    /// <param name="layer">The GeoPackage layer to read (a GeoPackage of several layers needs it; other formats refuse it).</param>
+    public static FeatureFile Read(string path, string? claimedName = null, string? layer = null)
     {
         var info = new FileInfo(path);
         if (!info.Exists || info.Length == 0) throw new FeatureFileException("empty-file", "the file is empty");
@@ -40,7 +41,9 @@ public static class FeatureFileReader
         using (var s = File.OpenRead(path)) s.ReadExactly(head, 0, (int)Math.Min(16, info.Length));
         var claimed = Path.GetExtension(claimedName ?? "").ToLowerInvariant();
         FeatureFile file;
-        if (Encoding.ASCII.GetString(head).StartsWith("SQLite format 3")) file = ReadGeoPackage(path);
+        var isGeoPackage = Encoding.ASCII.GetString(head).StartsWith("SQLite format 3");
+        if (layer is not null && !isGeoPackage) throw new FeatureFileException("bad-layer", "layer names a GeoPackage layer; this file is not a GeoPackage");
+        if (isGeoPackage) file = ReadGeoPackage(path, layer);
         else if (head[0] == (byte)'P' && head[1] == (byte)'K') file = ShapefileReader.Read(path);
         else if (LooksLikeJson(head)) file = ReadGeoJson(path);
         else
@@ -193,7 +196,7 @@ public static class FeatureFileReader
 
     };
 
-    private static FeatureFile ReadGeoPackage(string path)
+    private static FeatureFile ReadGeoPackage(string path, string? layer)
     {
         try
         {
@@ -206,9 +209,12 @@ public static class FeatureFileReader
                 using var r = cmd.ExecuteReader();
                 while (r.Read()) layers.Add((r.GetString(0), r.GetString(1), r.GetInt32(2)));
             }
-            if (layers.Count != 1)
-                throw new FeatureFileException("bad-geopackage", $"the GeoPackage must hold exactly one feature layer; it holds {layers.Count} ({string.Join(", ", layers.Select(l => l.Table))})");
-            var (table, column, srs) = layers[0];
+            if (layers.Count == 0) throw new FeatureFileException("bad-geopackage", "the GeoPackage holds no feature layer");
+            if (layer is not null && !layers.Any(l => l.Table == layer))
+                throw new FeatureFileException("bad-layer", $"the GeoPackage has no layer '{(layer.Length > 60 ? layer[..60] + "…" : layer)}'; its layers are {string.Join(", ", layers.Select(l => l.Table))}");
+            if (layer is null && layers.Count > 1)
+                throw new FeatureFileException("bad-geopackage", $"the GeoPackage holds {layers.Count} feature layers ({string.Join(", ", layers.Select(l => l.Table))}): choose one with layer=");
+            var (table, column, srs) = layer is null ? layers[0] : layers.First(l => l.Table == layer);
             string? declared = null;
             using (var cmd = conn.CreateCommand())
             {

@@ -37,6 +37,30 @@ public class GridFormatTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_geopackage_of_several_layers_imports_the_layer_chosen()
+    {
+        var city = new SmallCity("310112", 121.50, 31.28);
+        var json = Temp(".geojson");
+        await File.WriteAllTextAsync(json, city.GeoJson());
+        var gpkg = Ogr2Ogr("GPKG", json, Temp(".gpkg"), "-nln", "grids");
+        Ogr2Ogr("GPKG", json, gpkg, "-update", "-nln", "old_grids");
+        var bytes = await File.ReadAllBytesAsync(gpkg);
+        var unchosen = await api.Editor.PostAsync("/api/grids/imports", Upload.File(bytes, "grids.gpkg"));
+        Assert.False(unchosen.IsSuccessStatusCode);
+        var detail = (await Problem.ReadAsync(unchosen)).Detail;
+        Assert.Contains("2 feature layers", detail);
+        Assert.Contains("layer=", detail);
+        var wrong = await api.Editor.PostAsync("/api/grids/imports", Upload.File(bytes, "grids.gpkg", ("layer", "nope")));
+        Assert.False(wrong.IsSuccessStatusCode);
+        Assert.Contains("no layer 'nope'; its layers are grids, old_grids", (await Problem.ReadAsync(wrong)).Detail);
+        var chosen = await api.Editor.PostAsync("/api/grids/imports", Upload.File(bytes, "grids.gpkg", ("layer", "old_grids"), ("publish", "true")));
+        Assert.Equal(HttpStatusCode.Created, chosen.StatusCode);
+        Assert.Equal("West grid", (await Grid(city.WestGrid)).GetProperty("name").GetString());
+        var notGpkg = await api.Editor.PostAsync("/api/grids/imports", Upload.File(await File.ReadAllBytesAsync(json), "grids.geojson", ("layer", "grids")));
+        Assert.Contains("not a GeoPackage", (await Problem.ReadAsync(notGpkg)).Detail);
+    }
+
+    [Fact]
     public async Task A_zipped_shapefile_in_gauss_kruger_imports_back_to_wgs84()
     {
         var city = new SmallCity("310110", 121.52, 31.27);
