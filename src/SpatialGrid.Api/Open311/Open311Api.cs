@@ -153,14 +153,41 @@ public static class Open311Api
         var names = await db.Taxonomy.AsNoTracking().Where(t => codes.Contains(t.Code)).ToDictionaryAsync(t => t.Code, t => t.NameZh, ct);
         var ids = cases.Select(c => c.Id).ToList();
         var last = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId)).GroupBy(e => e.CaseId).Select(g => new { g.Key, At = g.Max(e => e.At) }).ToDictionaryAsync(x => x.Key, x => x.At, ct);
+        // What the public is told: the note given when the case was answered, rejected or closed (never internal notes
+        // of the other steps), and the first photo the report came with.
+        var answered = await db.CaseEvents.AsNoTracking()
+            .Where(e => ids.Contains(e.CaseId) && e.Note != null && (e.Action == "reject" || e.Action == "feedback" || e.Action == "close"))
+            .Select(e => new { e.CaseId, e.Sequence, e.Note }).ToListAsync(ct);
+        var notes = answered.GroupBy(n => n.CaseId).ToDictionary(g => g.Key, g => g.MaxBy(n => n.Sequence)!.Note);
+        var reports = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId) && e.Action == "report")
+            .Select(e => new { e.CaseId, e.Data }).ToListAsync(ct);
+        var media = reports.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => FirstMediaUrl(g.First().Data));
         var now = clock.GetUtcNow().ToUniversalTime();
         return cases.Select(c =>
         {
             var closing = CaseTimeline.Stages(CaseViews.Times(c), CaseViews.Limits(c), now, calendars.Calendar).Single(s => s.Stage == Stage.Closing);
             var open = CaseStateMachine.IsOpen(c.State);
-            return new ServiceRequest(c.Number, open ? "open" : "closed", CaseNames.Name(c.State), names.GetValueOrDefault(c.ClassCode, c.ClassCode), c.ClassCode,
-                c.Description, c.Unit, null, c.ReportedAt, last.GetValueOrDefault(c.Id, c.ReportedAt), open ? closing.Due : null, null, c.Location.Y, c.Location.X, null);
+            return new ServiceRequest(c.Number, open ? "open" : "closed", notes.GetValueOrDefault(c.Id), names.GetValueOrDefault(c.ClassCode, c.ClassCode), c.ClassCode,
+                c.Description, c.Unit, null, c.ReportedAt, last.GetValueOrDefault(c.Id, c.ReportedAt), open ? closing.Due : null, null, c.Location.Y, c.Location.X,
+                media.GetValueOrDefault(c.Id));
         }).ToList();
+    }
+
+    /// <summary>The first http(s) URL among the report's attachments (media_url of GeoReport v2), or null.</summary>
+    private static string? FirstMediaUrl(string? data)
+    {
+        if (string.IsNullOrEmpty(data)) return null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(data);
+            if (!doc.RootElement.TryGetProperty("attachments", out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array) return null;
+            return list.EnumerateArray().Select(a => a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString() : null)
+                .FirstOrDefault(a => a is not null && (a.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

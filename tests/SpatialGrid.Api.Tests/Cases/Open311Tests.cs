@@ -40,6 +40,13 @@ public class Open311Tests(CaseFixture api) : IClassFixture<CaseFixture>
 
         var open = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/open311/v2/requests.json?status=open&service_code=E0601")).RootElement;
         Assert.Contains(open.EnumerateArray(), r => r.GetProperty("service_request_id").GetString() == id);
+        // The photo it came with, and (once answered) what the public is told, not the state's name.
+        Assert.Equal("https://example.invalid/noise.jpg", one.GetProperty("media_url").GetString());
+        Assert.Equal(JsonValueKind.Null, one.GetProperty("status_notes").ValueKind);
+        var rejected = await api.Dispatcher.PostAsJsonAsync($"/api/cases/{id}/actions", new { action = "reject", note = "已核实为正常施工，持有夜间施工许可" });
+        Assert.True(rejected.IsSuccessStatusCode, await rejected.Content.ReadAsStringAsync());
+        var answered = JsonDocument.Parse(await api.Anonymous.GetStringAsync($"/open311/v2/requests/{id}.json")).RootElement[0];
+        Assert.Equal(("closed", "已核实为正常施工，持有夜间施工许可"), (answered.GetProperty("status").GetString(), answered.GetProperty("status_notes").GetString()));
     }
 
     [Theory]
