@@ -85,7 +85,7 @@ public static class HotspotsCommands
                 Print(report!);
                 if (parse.GetValue(output) is { } o)
                 {
-                    File.WriteAllText(o.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, IncludeFields = true }));
+                    File.WriteAllText(o.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, IncludeFields = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
                     AnsiConsole.MarkupLineInterpolated($"report written to {o.FullName}");
                 }
                 AnsiConsole.MarkupLineInterpolated($"done in {clock.Elapsed.TotalSeconds:0.0} s");

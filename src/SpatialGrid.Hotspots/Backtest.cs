@@ -14,6 +14,9 @@ public sealed record BacktestOptions
     public bool IncludeModel { get; init; } = true;
 }
 
+/// <summary>A bootstrap interval of a ratio (2.5 % and 97.5 % quantiles).</summary>
+public readonly record struct Interval(double Low, double High);
+
 /// <summary>One method's place in the table.</summary>
 public sealed record MethodSummary(string Name, string Description, bool Causal, double[] HitRate, double[] Pai, double[] Pei, double Deviance);
 
@@ -27,7 +30,7 @@ public sealed record BacktestReport(
     string BestBaseline,
     string BestDevianceBaseline,
     double? PaiRatioToBest,
-    (double Low, double High)? PaiRatioInterval,
+    Interval? PaiRatioInterval,
     double? PaiRatioToCeiling,
     double? DevianceRatioToBest,
     IReadOnlyList<string> Notes)
@@ -120,13 +123,14 @@ public static class Backtest
         var bestDev = baselines.MinBy(s => s.Deviance)!;
         var notes = new List<string>();
         double? ratio = null, ceilingRatio = null, devRatio = null;
-        (double, double)? interval = null;
+        Interval? interval = null;
         if (model is not null)
         {
             var m = summaries.First(s => s.Name == model.Name);
             var ceiling = summaries.First(s => !s.Causal);
             ratio = best.Pai[k5] > 0 ? m.Pai[k5] / best.Pai[k5] : null;
-            interval = Metrics.BootstrapRatio(scores[model.Name], scores[best.Name], k5);
+            var (low, high) = Metrics.BootstrapRatio(scores[model.Name], scores[best.Name], k5);
+            interval = new Interval(low, high);
             ceilingRatio = ceiling.Pai[k5] > 0 ? m.Pai[k5] / ceiling.Pai[k5] : null;
             devRatio = bestDev.Deviance > 0 ? m.Deviance / bestDev.Deviance : null;
             notes.Add("model settings chosen: " + string.Join("; ", model.Choices.Select(c => $"{data.Events.DateOf(c.Origin):yyyy-MM-dd} {c.Setting} (validation deviance {string.Join("/", c.ValidationDeviance.Select(v => v.ToString("0.0000")))})")));
