@@ -91,7 +91,7 @@ cat <<MSG
           (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
         curl -H "X-Api-Key: $KEY" '$URL/api/patrols/live'   (the demo week of patrols: also /coverage?date=, /unvisited?date=)
-        curl -H "X-Api-Key: $KEY" '$URL/api/hotspots/scores?limit=5'   (today's hotspot risk per grid, with reasons; also /recommendations?team=)
+        curl -H "X-Api-Key: $KEY" '$URL/api/hotspots/scores?pageSize=5'   (today's hotspot risk per grid, with reasons; also /recommendations?team=)
         SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
 

@@ -17,9 +17,8 @@ public static class HotspotsApi
     public sealed record ModelSummary(long Version, DateTimeOffset TrainedAt, string TrainedBy, DateOnly ScoredDay, DateOnly HistoryFrom, DateOnly HistoryTo,
         int Cells, int Events, string Trainer, double? PaiRatioToBestBaseline, double? PaiRatioToIntensityCeiling, double? DevianceRatioToBestBaseline, string? BacktestNote);
     public sealed record ModelDetail(ModelSummary Model, JsonElement Settings, JsonElement? Backtest);
-    public sealed record Page<T>(int Total, int Limit, int Offset, List<T> Items);
     public sealed record GridScore(string Grid, string Name, string District, double Expected, double PerKm2, int Rank, string[] Explanation);
-    public sealed record Scores(DateOnly Date, long Model, string? Shift, double ShiftShare, int Total, int Limit, int Offset, List<GridScore> Items);
+    public sealed record Scores(DateOnly Date, long Model, string? Shift, double ShiftShare, IReadOnlyList<GridScore> Items, int Page, int PageSize, int Total);
     public sealed record TrainResult(long Version, DateOnly Date, int Cells, int Events, string Trainer, double Alpha, double Seconds, string? BacktestNote,
         double? PaiRatioToBestBaseline, double? PaiRatioToIntensityCeiling, double? DevianceRatioToBestBaseline);
 
@@ -41,10 +40,10 @@ public static class HotspotsApi
             .WithSummary("Train a model on the cases before a day (date=YYYY-MM-DD, default today in the city), back-test it (backtest=false to skip) and score every grid for that day");
 
         var read = app.MapGroup("/api/hotspots").WithTags("Hotspots").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
-        read.MapGet("/models", Models).WithSummary("Trained models, newest first (paged: limit, offset), with their headline back-test ratios");
+        read.MapGet("/models", Models).WithSummary("Trained models, newest first (paged: page, pageSize), with their headline back-test ratios");
         read.MapGet("/models/{version}", Model).WithSummary("One model: trainer, settings chosen on validation days, features and its back-test table with test days");
         read.MapGet("/scores", GetScores)
-            .WithSummary("Expected cases per responsibility grid for a day (date, default today) and shift (shift=code: the day's forecast times the grid's share of cases in the shift's hours), with reasons; the caller's districts only; paged, by rank");
+            .WithSummary("Expected cases per responsibility grid for a day (date, default today) and shift (shift=code: the day's forecast times the grid's share of cases in the shift's hours), with reasons; the caller's districts only (district=, grid= a code or its prefix); paged (page, pageSize), by rank");
         read.MapGet("/recommendations", Recommendations.Get)
             .WithSummary("For a team (team=id): the grids of its sub-district where predicted risk per patrol minute is highest and those patrolled with little risk, with a suggested move of minutes (greedy by marginal risk covered) and one sentence per grid");
         read.MapGet("/recommendations/evaluation", Recommendations.Evaluate)
@@ -91,10 +90,11 @@ public static class HotspotsApi
         r.GetFieldValue<DateOnly>(4), r.GetFieldValue<DateOnly>(5), r.GetInt32(6), r.GetInt32(7), r.GetString(8),
         r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.IsDBNull(11) ? null : r.GetDouble(11), r.IsDBNull(12) ? null : r.GetString(12));
 
-    private static async Task<Results<Ok<Page<ModelSummary>>, ProblemHttpResult>> Models(NpgsqlDataSource db, int? limit, int? offset, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<ModelSummary>>, ProblemHttpResult>> Models(NpgsqlDataSource db, int? page, int? pageSize, CancellationToken ct)
     {
-        if (Paging(limit, offset) is { Problem: { } problem }) return problem;
-        var (l, o, _) = Paging(limit, offset);
+        if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
+        var (p, size) = (page ?? 1, pageSize ?? Paging.DefaultPageSize);
+        var (l, o) = (size, (p - 1) * size);
         await using var cmd = db.CreateCommand($"SELECT {ModelColumns}, count(*) OVER () FROM risk_models ORDER BY version DESC LIMIT @l OFFSET @o");
         cmd.Parameters.AddWithValue("l", l);
         cmd.Parameters.AddWithValue("o", o);
@@ -108,7 +108,7 @@ public static class HotspotsApi
             await using var count = db.CreateCommand("SELECT count(*) FROM risk_models");
             total = (int)(long)(await count.ExecuteScalarAsync(ct))!;
         }
-        return TypedResults.Ok(new Page<ModelSummary>(total, l, o, items));
+        return TypedResults.Ok(new PagedList<ModelSummary>(items, p, size, total));
     }
 
     private static async Task<Results<Ok<ModelDetail>, ProblemHttpResult>> Model(NpgsqlDataSource db, string version, CancellationToken ct)
@@ -126,7 +126,7 @@ public static class HotspotsApi
     }
 
     private static async Task<Results<Ok<Scores>, ProblemHttpResult>> GetScores(NpgsqlDataSource db, ClaimsPrincipal user, HotspotTraining training,
-        CalendarProvider calendar, string? date, string? shift, string? district, int? limit, int? offset, CancellationToken ct)
+        CalendarProvider calendar, string? date, string? shift, string? district, string? grid, int? page, int? pageSize, CancellationToken ct)
     {
         DateOnly day = training.Today();
         if (date is not null)
@@ -136,8 +136,11 @@ public static class HotspotsApi
         }
         if (district is not null && (district.Length != 6 || !district.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-request", $"district must be a 6-digit district code, not '{Clip(district)}'");
-        if (Paging(limit, offset) is { Problem: { } problem }) return problem;
-        var (l, o, _) = Paging(limit, offset);
+        if (grid is not null && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)))
+            return Problems.BadRequest("bad-request", $"grid must be a grid code or its prefix (digits, at most 15), not '{Clip(grid)}'");
+        if (Paging.Check(page, pageSize) is { } error) return Problems.BadRequest("bad-paging", error);
+        var (p, size) = (page ?? 1, pageSize ?? Paging.DefaultPageSize);
+        var (l, o) = (size, (p - 1) * size);
         var model = await LatestModelAsync(db, day, ct);
         if (model is null)
             return Problems.NotFound("no-scores", $"no grid has been scored for {day:yyyy-MM-dd}; a planner can train and score it with POST /api/hotspots/train?date={day:yyyy-MM-dd}");
@@ -151,12 +154,14 @@ public static class HotspotsApi
             WHERE s.day = @day AND s.model_version = @model
               AND s.grid_code LIKE ANY (@scope::text[])
               AND (@district::text IS NULL OR s.district_code = @district)
+              AND (@grid::text IS NULL OR starts_with(s.grid_code, @grid))
             ORDER BY s.rank LIMIT @l OFFSET @o
             """);
         cmd.Parameters.AddWithValue("day", day);
         cmd.Parameters.AddWithValue("model", model.Value);
         cmd.Parameters.AddWithValue("scope", CallerScope.Of(user).Patterns);
         cmd.Parameters.AddWithValue("district", (object?)district ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("grid", (object?)grid ?? DBNull.Value);
         cmd.Parameters.AddWithValue("l", l);
         cmd.Parameters.AddWithValue("o", o);
         var items = new List<GridScore>();
@@ -164,13 +169,13 @@ public static class HotspotsApi
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
             {
-                var grid = r.GetString(0);
-                var k = shares is null ? 1 : shares.TryGetValue(grid, out var gs) ? gs : share;
-                items.Add(new GridScore(grid, r.GetString(1), r.GetString(2), Math.Round(r.GetDouble(3) * k, 4), Math.Round(r.GetDouble(4) * k, 4), r.GetInt32(5),
+                var code = r.GetString(0);
+                var k = shares is null ? 1 : shares.TryGetValue(code, out var gs) ? gs : share;
+                items.Add(new GridScore(code, r.GetString(1), r.GetString(2), Math.Round(r.GetDouble(3) * k, 4), Math.Round(r.GetDouble(4) * k, 4), r.GetInt32(5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6))!));
                 total = (int)r.GetInt64(7);
             }
-        return TypedResults.Ok(new Scores(day, model.Value, shift, Math.Round(share, 4), total, l, o, items));
+        return TypedResults.Ok(new Scores(day, model.Value, shift, Math.Round(share, 4), items, p, size, total));
     }
 
     /// <summary>The newest model that scored the day.</summary>
@@ -179,15 +184,6 @@ public static class HotspotsApi
         await using var cmd = db.CreateCommand("SELECT max(version) FROM risk_models WHERE scored_day = @day");
         cmd.Parameters.AddWithValue("day", day);
         return await cmd.ExecuteScalarAsync(ct) is long v ? v : null;
-    }
-
-    internal static (int Limit, int Offset, ProblemHttpResult? Problem) Paging(int? limit, int? offset)
-    {
-        var l = limit ?? 100;
-        var o = offset ?? 0;
-        if (l is < 1 or > 10_000) return (0, 0, Problems.BadRequest("bad-request", $"limit must be 1 to 10000, not {l}"));
-        if (o < 0) return (0, 0, Problems.BadRequest("bad-request", $"offset must be 0 or more, not {o}"));
-        return (l, o, null);
     }
 
     internal static DateOnly? ParseDay(string? s) =>

@@ -25,7 +25,7 @@
 
   document.getElementById('risk-top').addEventListener('click', async () => {
     try {
-      const s = await api('/api/hotspots/scores?limit=10');
+      const s = await api('/api/hotspots/scores?pageSize=10');
       showRisk();
       panel.innerHTML = `<h2>Riskiest grids 高风险网格 · ${esc(s.date)}</h2>
         <p class="note">Model 模型 v${s.model}: expected cases today 今日预计案件</p>
@@ -56,7 +56,7 @@
     layer: 'risk-fill',
     open: async (feature) => {
       const p = feature.properties;
-      const s = await api(`/api/hotspots/scores?date=${enc(p.day)}&district=${enc(p.code.slice(0, 6))}&limit=10000`);
+      const s = await api(`/api/hotspots/scores?date=${enc(p.day)}&grid=${enc(p.code)}`);
       const g = s.items.find((i) => i.grid === p.code);
       panel.innerHTML = `<h2>${esc(p.name || p.code)}</h2><p>Risk 风险 ${esc(p.day)}: rank ${p.rank} · ${Number(p.expected).toFixed(2)} expected cases 预计案件</p>
         ${g ? reasons(g.explanation) : ''}`;

@@ -50,7 +50,7 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Contains("35 test days", model.GetProperty("model").GetProperty("backtestNote").GetString());
         Assert.True(backtest.GetProperty("paiRatioToIntensityCeiling").GetDouble() > 0.8);
         Assert.Equal("2026-11-23", model.GetProperty("model").GetProperty("historyTo").GetString());
-        var listed = await Json(await api.DeskA.GetAsync("/api/hotspots/models?limit=5"));
+        var listed = await Json(await api.DeskA.GetAsync("/api/hotspots/models?pageSize=5"));
         Assert.True(listed.GetProperty("total").GetInt32() >= 1);
     }
 
@@ -63,6 +63,9 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         var aAskingB = await Json(await api.DeskA.GetAsync($"/api/hotspots/scores?district={HotspotFixture.B}"));
         Assert.Empty(aAskingB.GetProperty("items").EnumerateArray());
         Assert.Equal(0, aAskingB.GetProperty("total").GetInt32());
+        var one = await Json(await api.DeskA.GetAsync($"/api/hotspots/scores?grid={HotspotFixture.Hot}"));
+        Assert.Equal(HotspotFixture.Hot, Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("grid").GetString());
+        Assert.Empty((await Json(await api.DeskA.GetAsync($"/api/hotspots/scores?grid={HotspotFixture.BGrid}"))).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -125,11 +128,11 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Contains("after today", p.Detail);
         p = await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?date=2020-01-01"), HttpStatusCode.NotFound, "no-scores");
         Assert.Contains("POST /api/hotspots/train?date=2020-01-01", p.Detail);
-        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?limit=0"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?pageSize=0"), HttpStatusCode.BadRequest, "bad-paging");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?district=31"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models/abc"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models/99999999"), HttpStatusCode.NotFound, "not-found");
-        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models?offset=-1"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models?page=0"), HttpStatusCode.BadRequest, "bad-paging");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations?minutes=-5"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-11-24&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-01-01&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
