@@ -66,6 +66,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   set +e
   (cd "$SG_ROOT/tests/web" && SG_WEB_URL="http://127.0.0.1:$WEB_PORT" SG_WEB_KEY="$web_key" SG_WEB_SHOTS="$results" \
+    SG_WEB_ADMIN_KEY="$SGRID_KEY" SG_WEB_MQTT_PORT="${SG_TEST_MQTT_PORT:-18839}" \
     node --test --test-concurrency=1 --test-reporter=tap) | tee "$results/web.tap" | grep -E '^(not )?ok |^# (pass|fail) '
   web_rc=${PIPESTATUS[0]}
   set -e
@@ -73,7 +74,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   [ "$web_rc" -ne 0 ] && rc=1
   [ -z "$web_passed" ] && { echo "the browser tests did not run (see $results/web.tap and $DATA/web-api.log)"; rc=1; web_passed=0; web_failed=1; }
   kill "$api" 2>/dev/null; wait "$api" 2>/dev/null || true; api=""
-  log "map screenshots: $results/map.png, $results/map-with-case.png, $results/map-patrols.png, $results/map-replay.png, $results/map-risk.png"
+  log "screenshots of each view: $(cd "$results" && ls -1 *.png 2>/dev/null | tr '\n' ' ')(in $results)"
 fi
 # The first command exactly as a newcomer runs it: deploy/up.sh on an empty data folder (its own ports, so a running
 # demo and the other tests never meet), its closing message, the fleet command it prints, cases opening, deploy/down.sh.

@@ -3,17 +3,16 @@
 // team's patrol plan outlined on the map.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { shots, openMap } from './open-map.mjs';
+import { shots, openMap, showGroup } from './open-map.mjs';
 
-let browser, page, errors, outside, rendered, settle;
+let page, errors, outside, rendered, settle, close;
 
-before(async () => { ({ browser, page, errors, outside, rendered, settle } = await openMap()); });
-after(async () => { await browser?.close(); });
+before(async () => { ({ page, errors, outside, rendered, settle, close } = await openMap({ view: 'plan' })); });
+after(async () => { await close?.(); });
 
 test('the risk layer is hidden at first and draws the scored grids once ticked', async () => {
   assert.equal(await rendered('risk-fill'), 0, 'hidden at first');
-  await page.check('#risk-toggle');
-  await settle();
+  await showGroup(page, 'risk');
   const cells = await page.evaluate(() => window.sgMap.queryRenderedFeatures({ layers: ['risk-fill'] }).map((f) => f.properties));
   assert.ok(cells.length > 0, 'risk cells are drawn');
   assert.match(cells[0].code, /^\d{15}$/);

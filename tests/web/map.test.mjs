@@ -2,13 +2,13 @@
 // SG_WEB_URL: the service; SG_WEB_KEY: a dispatcher key; SG_WEB_SHOTS: where the screenshot goes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, key, shots, openMap } from './open-map.mjs';
+import { base, key, shots, openMap, showGroup } from './open-map.mjs';
 
-let browser, page, errors, outside, rendered, settle;
+let page, errors, outside, rendered, settle, close;
 
-before(async () => { ({ browser, page, errors, outside, rendered, settle } = await openMap()); });
+before(async () => { ({ page, errors, outside, rendered, settle, close } = await openMap({ view: 'dispatch' })); });
 
-after(async () => { await browser?.close(); });
+after(async () => { await close?.(); });
 
 test('the page loads with no console errors and no request leaving the machine', async () => {
   assert.deepEqual(errors, []);
@@ -20,17 +20,16 @@ test('every layer draws features and toggles off', async () => {
   for (const layer of ['roads', 'grids-fill', 'components', 'districts-line']) {
     assert.ok(await rendered(layer) > 0, `${layer} draws features`);
   }
-  await page.click('input[data-layers="grids-fill,grids-line"]');
-  await settle();
+  await showGroup(page, 'grids', false);
   assert.equal(await rendered('grids-fill'), 0);
-  await page.click('input[data-layers="grids-fill,grids-line"]');
-  await settle();
+  await showGroup(page, 'grids', true);
   assert.ok(await rendered('grids-fill') > 0);
 });
 
 test('clicking a grid opens its panel with its code', async () => {
   // Cases lie over grids: hide them so the click reaches the grid.
-  await page.click('input[data-layers="cases"]');
+  await showGroup(page, 'cases', false);
+  await showGroup(page, 'components', false);
   const target = await page.evaluate(() => {
     const f = window.sgMap.queryRenderedFeatures({ layers: ['grids-fill'] })[0];
     const c = window.sgMap.getCenter();
@@ -43,11 +42,11 @@ test('clicking a grid opens its panel with its code', async () => {
   assert.match(code, /^\d{15}$/);
   const under = await page.evaluate((p) => window.sgMap.queryRenderedFeatures([p.x, p.y], { layers: ['grids-fill'] }).map((f) => f.properties.code), target.point);
   assert.ok(under.includes(code), `panel ${code} is a grid under the click (${under})`);
-  await page.click('input[data-layers="cases"]');
+  // The grid is highlighted on the map.
+  assert.deepEqual(await page.evaluate(() => window.sgMap.getFilter('grid-selected')[2]), code);
 });
 
 test('a click inside a dedicated grid opens it and offers the grid under it', async () => {
-  await page.click('input[data-layers="cases"]');
   // The demo city's dedicated grids (People's Square and others) lie over comprehensive grids.
   const target = await page.evaluate(() => {
     const f = window.sgMap.queryRenderedFeatures({ layers: ['grids-fill'] }).find((g) => g.properties.kind === 'dedicated');
@@ -67,7 +66,8 @@ test('a click inside a dedicated grid opens it and offers the grid under it', as
   await page.click('#panel a[data-grid]');
   await page.waitForSelector(`#panel h2[data-code="${other}"]`, { timeout: 15000 });
   assert.equal(await page.getAttribute('#panel a[data-grid]', 'data-grid'), target.code);
-  await page.click('input[data-layers="cases"]');
+  await showGroup(page, 'cases', true);
+  await showGroup(page, 'components', true);
 });
 
 test('a case created through the API appears without reload', async () => {
@@ -81,22 +81,6 @@ test('a case created through the API appears without reload', async () => {
   await page.waitForFunction((n) => window.sgMap.queryRenderedFeatures({ layers: ['cases'] }).some((f) => f.properties.number === n),
     number, { timeout: 15000, polling: 250 });
   await page.screenshot({ path: `${shots}/map-with-case.png` });
-});
-
-test('grids carry code and name labels drawn with local fonts', async () => {
-  await page.evaluate(() => window.sgMap.jumpTo({ zoom: 16.5 }));
-  await page.waitForSelector('.grid-label', { timeout: 15000 });
-  const label = await page.textContent('.grid-label');
-  assert.match(label, /\d{15}/);
-  // One label a grid, placed on the grid it names (nearly always: a very concave grid may put its middle outside).
-  const placed = await page.evaluate(() => [...document.querySelectorAll('.grid-label')].map((el) => {
-    const r = el.getBoundingClientRect(), m = window.sgMap.getCanvas().getBoundingClientRect();
-    const under = window.sgMap.queryRenderedFeatures([r.x + r.width / 2 - m.x, r.y + r.height / 2 - m.y], { layers: ['grids-fill'] });
-    return { code: el.dataset.code, on: under.some((f) => f.properties.code === el.dataset.code) };
-  }));
-  assert.equal(new Set(placed.map((p) => p.code)).size, placed.length);
-  assert.ok(placed.filter((p) => p.on).length >= placed.length * 0.8, `${placed.filter((p) => p.on).length} of ${placed.length} labels on their grid`);
-  assert.deepEqual(outside, []);
 });
 
 test('the search box flies to a grid code', async () => {

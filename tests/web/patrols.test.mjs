@@ -3,7 +3,7 @@
 // 20 minutes, so that someone is live whatever the hour (the demo's shifts leave nobody out at night).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, key, shots, openMap } from './open-map.mjs';
+import { base, key, shots, openMap, showGroup } from './open-map.mjs';
 
 const worker = 'web-test-walker';
 // 40 fixes 30 s apart ending 20 s ago: 20 steps east, then 20 north, near the map's first view but off its centre.
@@ -17,7 +17,7 @@ const walk = Array.from({ length: 40 }, (_, i) => ({
 }));
 const last = walk[walk.length - 1];
 
-let browser, page, errors, outside, rendered, settle;
+let page, errors, outside, rendered, settle, close;
 
 const post = async (path, body) => {
   const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
@@ -30,20 +30,20 @@ before(async () => {
   await post('/api/patrols/workers', { id: worker, name: '测试网格员', role: 'grid-worker', district: '310101' });
   const stored = await post('/api/patrols/positions', { msgId: `web-test-${now}`, fixes: walk });
   assert.deepEqual(stored.refused, []);
-  ({ browser, page, errors, outside, rendered, settle } = await openMap());
+  ({ page, errors, outside, rendered, settle, close } = await openMap({ view: 'plan' }));
 });
 
-after(async () => { await browser?.close(); });
+after(async () => { await close?.(); });
 
-const show = async (layers) => { await page.check(`input[data-layers="${layers}"]`); await settle(); };
+const show = (group) => showGroup(page, group);
 const markerAt = () => page.evaluate(() => window.sg.replay.marker.getLngLat().toArray());
 
 test('patrol coverage, unvisited grids, tracks and live workers draw once toggled on', async () => {
   assert.equal(await rendered('patrols-coverage'), 0, 'hidden at first');
-  await show('patrols-coverage');
-  await show('patrols-unvisited,patrols-unvisited-line');
-  await show('patrols-tracks');
-  await show('patrols-live');
+  await show('coverage');
+  await show('unvisited');
+  await show('tracks');
+  await show('live');
   for (const layer of ['patrols-coverage', 'patrols-unvisited', 'patrols-unvisited-line', 'patrols-tracks', 'patrols-live']) {
     assert.ok(await rendered(layer) > 0, `${layer} draws features`);
   }

@@ -26,6 +26,7 @@ public static class CasesApi
     {
         var read = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
         read.MapGet("/", List).WithSummary("Cases by state, colour, grid code prefix, unit, class, source, reported time range and text; sorted and paged");
+        read.MapGet("/counts", Counts).WithSummary("How many cases each state and each colour holds, under the list's filters (the queue's tabs and badges)");
         read.MapGet("/overdue", Overdue).WithSummary("The red-light list: open cases past a deadline, longest overdue first");
         read.MapGet("/{number}", Get).WithSummary("One case with its stages (deadline, share used, colour, minutes left), allowed actions and history");
         read.MapGet("/{number}/chain", Chain).WithSummary("Checks the case's tamper-evident history chain");
@@ -53,37 +54,8 @@ public static class CasesApi
     {
         if (Paging.Check(page, pageSize) is { } pagingError) return Problems.BadRequest("bad-paging", pagingError);
         var now = clock.GetUtcNow().ToUniversalTime();
-        var query = CallerScope.Of(user).Cases(db.Cases.AsNoTracking());
-        if (state is not null)
-        {
-            if (state == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
-            else if (CaseNames.TryParse(state, out CaseState s)) query = query.Where(c => c.State == s);
-            else return Problems.BadRequest("bad-state", $"state is open or one of {string.Join(", ", Enum.GetValues<CaseState>().Select(CaseNames.Name))}");
-        }
-        // The colour comes from the stored crossing instants compared with now, so it is never stale.
-        switch (colour)
-        {
-            case null: break;
-            case "red": query = query.Where(c => c.RedAt != null && c.RedAt <= now); break;
-            case "yellow": query = query.Where(c => c.YellowAt != null && c.YellowAt <= now && c.RedAt > now); break;
-            case "green": query = query.Where(c => c.YellowAt == null || c.YellowAt > now); break;
-            default: return Problems.BadRequest("bad-colour", "colour is green, yellow or red");
-        }
-        if (grid is not null)
-        {
-            if (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)) return Problems.BadRequest("bad-grid", "grid is a grid code prefix (digits)");
-            query = query.Where(c => c.GridCode != null ? c.GridCode.StartsWith(grid) : c.DistrictCode.StartsWith(grid));
-        }
-        if (unit is not null) query = query.Where(c => c.Unit == unit);
-        if (@class is not null) query = query.Where(c => c.ClassCode.StartsWith(@class));
-        if (source is not null)
-        {
-            if (!CaseViews.TryParse(source, out var src)) return Problems.BadRequest("bad-source", "source is one of patrol, device, camera, resident, hotline, self");
-            query = query.Where(c => c.Source == src);
-        }
-        if (from?.ToUniversalTime() is { } f) query = query.Where(c => c.ReportedAt >= f);
-        if (to?.ToUniversalTime() is { } t) query = query.Where(c => c.ReportedAt < t);
-        if (!string.IsNullOrWhiteSpace(q)) query = query.Where(c => c.Description.Contains(q) || c.Number.Contains(q));
+        var filter = new CaseFilter(state, colour, grid, unit, @class, source, from, to, q);
+        if (filter.Apply(CallerScope.Of(user).Cases(db.Cases.AsNoTracking()), now, out var query) is { } filterError) return filterError;
         query = sort switch
         {
             null or "-reported" => query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id),
@@ -97,6 +69,23 @@ public static class CasesApi
         var total = await query.CountAsync(ct);
         var items = await query.Skip((p - 1) * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new PagedList<CaseViews.CaseSummary>(items.Select(c => CaseViews.Summary(c, now, calendars.Calendar)).ToList(), p, size, total));
+    }
+
+    public sealed record CaseCounts(long Total, IReadOnlyDictionary<string, long> States, IReadOnlyDictionary<string, long> Colours);
+
+    private static async Task<Results<Ok<CaseCounts>, ProblemHttpResult>> Counts(SpatialGridDb db, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user,
+        string? state, string? colour, string? grid, string? unit, string? @class, string? source, DateTimeOffset? from, DateTimeOffset? to, string? q, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var filter = new CaseFilter(state, colour, grid, unit, @class, source, from, to, q);
+        if (filter.Apply(CallerScope.Of(user).Cases(db.Cases.AsNoTracking()), now, out var query) is { } filterError) return filterError;
+        // One pass: each case's state and colour (from the stored crossing instants and now, as the list decides it).
+        var rows = await query.GroupBy(c => new { c.State, Colour = c.RedAt != null && c.RedAt <= now ? 2 : c.YellowAt != null && c.YellowAt <= now ? 1 : 0 })
+            .Select(g => new { g.Key.State, g.Key.Colour, Count = g.LongCount() }).ToListAsync(ct);
+        var states = Enum.GetValues<CaseState>().ToDictionary(CaseNames.Name, s => rows.Where(r => r.State == s).Sum(r => r.Count));
+        string[] colourNames = ["green", "yellow", "red"];
+        var colours = colourNames.Select((n, i) => (n, rows.Where(r => r.Colour == i).Sum(r => r.Count))).ToDictionary(x => x.n, x => x.Item2);
+        return TypedResults.Ok(new CaseCounts(rows.Sum(r => r.Count), states, colours));
     }
 
     private static async Task<Ok<List<CaseViews.CaseSummary>>> Overdue(SpatialGridDb db, CalendarProvider calendars, TimeProvider clock, string? grid,
