@@ -33,7 +33,8 @@ public static class TileSources
         ]),
         new("cases", "Open cases coloured by their deadlines", "Maps/Sql/cases.sql", 10, 19,
         [
-            new("cases", "Open cases", 10, 19, new Dictionary<string, string> { ["number"] = "String", ["class"] = "String", ["state"] = "String", ["colour"] = "String" }),
+            new("cases", "Open cases; below zoom 15 the cases of a 32-px square are one point with their count and worst colour (number, class and state only when it holds one)", 10, 19,
+                new Dictionary<string, string> { ["number"] = "String", ["class"] = "String", ["state"] = "String", ["colour"] = "String", ["count"] = "Number" }),
         ], CaseData: true),
         new("patrols", "Patrols: live positions, recent tracks, coverage and unvisited grids", "Maps/Sql/patrols.sql", 12, 19,
         [

@@ -71,6 +71,7 @@ const S: Record<string, [string, string]> = {
   'worker.replay': ['回放今日轨迹', 'Replay their day'], 'worker.today': ['今日', 'Today'], 'worker.walked': ['巡查 {min} 分钟 · {km} km · 班次网格内 {inShift} 分钟', '{min} min walked · {km} km · {inShift} min in shift grids'],
   'worker.cases': ['上报 {reported} · 核查 {verified}', 'Cases reported {reported} · verified {verified}'], 'worker.shift': ['班次', 'Shift'],
   'worker.noTrack': ['{day} 无轨迹。', 'No track on {day}.'], 'worker.play': ['播放 ▶', 'Play ▶'], 'worker.pause': ['暂停 ❚❚', 'Pause ❚❚'],
+  'worker.list': ['网格员位置（最近定位）', 'Workers by their last fix'], 'worker.none': ['暂无定位。', 'No worker has a recent fix.'],
   'worker.fixes': ['{fixes} 个定位，{trips} 段', '{fixes} fixes, {trips} trip(s)'], 'worker.replayTime': ['回放时间', 'Replay time'],
   'risk.title': ['热点风险', 'Hotspot risk'], 'risk.top': ['高风险网格', 'Riskiest grids'], 'risk.team': ['班组调度', 'Team plan'],
   'risk.topTitle': ['高风险网格 · {date}', 'Riskiest grids · {date}'], 'risk.model': ['模型 v{v}：今日预计案件数', 'Model v{v}: expected cases today'],

@@ -122,6 +122,8 @@ async function boot(): Promise<void> {
 
 // Map clicks, most specific first: a worker, cases (a stack of them becomes a list), a component, a risk cell, a grid.
 onPick({ layer: 'patrols-live', open: showWorker });
+// A cluster of cases opens by zooming in until its cases stand apart.
+onPick({ layer: 'case-clusters', open: (f) => { theMap().easeTo({ center: (f.geometry as unknown as { coordinates: [number, number] }).coordinates, zoom: Math.max(15, theMap().getZoom() + 2) }); } });
 onPick({
   layer: 'cases',
   open: (_f, all) => {

@@ -63,4 +63,34 @@ public sealed class CaseQueueTests(CaseFixture api) : IClassFixture<CaseFixture>
         // Without a key there is nobody to name, whatever anonymous reads allow.
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.Anonymous.GetAsync("/api/session")).StatusCode);
     }
+
+    private static (int X, int Y) Tile(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var rad = lat * Math.PI / 180;
+        return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
+    }
+
+    [Fact]
+    public async Task Cases_in_one_square_of_a_tile_are_one_point_with_their_count_below_zoom_15_and_apart_from_15_on()
+    {
+        await api.Ready();
+        // Two cases 10 m apart (one 32-px square at zoom 12 is some 1.2 km), one of them overdue-looking by class only.
+        var (lon, lat) = api.City.EastPoint;
+        var numbers = new List<string>();
+        foreach (var dx in new[] { 0.0, 0.0001 })
+        {
+            var r = await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "E0101", description = "cluster test", lon = lon + dx, lat });
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            numbers.Add(JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("case").GetProperty("number").GetString()!);
+        }
+        var (x16, y16) = Tile(lon, lat, 16);
+        var near = System.Text.Encoding.UTF8.GetString(await api.Dispatcher.GetByteArrayAsync($"/tiles/cases/16/{x16}/{y16}.mvt"));
+        Assert.All(numbers, n => Assert.Contains(n, near));
+        var (x12, y12) = Tile(lon, lat, 12);
+        var far = await api.Dispatcher.GetByteArrayAsync($"/tiles/cases/12/{x12}/{y12}.mvt");
+        var text = System.Text.Encoding.UTF8.GetString(far);
+        Assert.All(numbers, n => Assert.DoesNotContain(n, text));
+        Assert.Contains("count", text);
+    }
 }

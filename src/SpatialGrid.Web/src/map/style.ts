@@ -60,7 +60,12 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
     L.push(
       { id: 'patrols-tracks', type: 'line', source: 'patrols', 'source-layer': 'tracks', layout: none, paint: { 'line-color': '#7b2cbf', 'line-width': 1.5, 'line-opacity': 0.7 } },
       // Cases: the shape tells the urgency as well as the colour (circle green, triangle yellow, square red).
-      { id: 'cases', type: 'symbol', source: 'cases', 'source-layer': 'cases',
+      // Below zoom 15 the tiles join the cases of a 32-px square: a circle as large as their count, in the worst colour.
+      { id: 'case-clusters', type: 'circle', source: 'cases', 'source-layer': 'cases', filter: ['>', ['coalesce', ['get', 'count'], 1], 1],
+        paint: { 'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 2, 10, 50, 18, 500, 26],
+          'circle-color': ['match', ['get', 'colour'], 'red', '#c8102e', 'yellow', '#f2c14e', '#1a7f37'], 'circle-opacity': 0.85,
+          'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+      { id: 'cases', type: 'symbol', source: 'cases', 'source-layer': 'cases', filter: ['!', ['>', ['coalesce', ['get', 'count'], 1], 1]],
         layout: { 'icon-image': ['concat', 'case-', ['get', 'colour']], 'icon-allow-overlap': true, 'icon-ignore-placement': true,
           'symbol-sort-key': ['match', ['get', 'colour'], 'red', 0, 'yellow', 1, 2] } },
       { id: 'case-selected', type: 'circle', source: 'cases', 'source-layer': 'cases', filter: ['==', ['get', 'number'], '\u0000'],
@@ -68,6 +73,11 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
       { id: 'patrols-live', type: 'circle', source: 'patrols', 'source-layer': 'live', layout: none,
         paint: { 'circle-radius': 6, 'circle-color': ['step', ['get', 'age_s'], '#1f8a70', 120, '#f2a541', 600, '#8d99ae'], 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
     );
+  }
+  if (labels && keyed) {
+    L.push({ id: 'case-cluster-count', type: 'symbol', source: 'cases', 'source-layer': 'cases', filter: ['>', ['coalesce', ['get', 'count'], 1], 1],
+      layout: { 'text-field': ['to-string', ['get', 'count']], 'text-font': FONT, 'text-size': 12, 'text-allow-overlap': true },
+      paint: { 'text-color': ['match', ['get', 'colour'], 'yellow', '#000', '#fff'] } });
   }
   if (labels) {
     L.push(
@@ -95,7 +105,7 @@ export const layerGroups = {
   communities: ['communities-line'],
   grids: ['grids-fill', 'grids-line', 'grid-labels'],
   components: ['components', 'components-line', 'components-area'],
-  cases: ['cases'],
+  cases: ['cases', 'case-clusters', 'case-cluster-count'],
   coverage: ['patrols-coverage'],
   unvisited: ['patrols-unvisited', 'patrols-unvisited-line'],
   tracks: ['patrols-tracks'],

@@ -17,7 +17,7 @@ interface Replay { marker: maplibregl.Marker; slider: HTMLInputElement; playing:
 const sg = window as unknown as { sg: { replay: Replay | null } };
 sg.sg = { replay: null };
 
-export async function showWorker(f: MapGeoJSONFeature): Promise<void> {
+export async function showWorker(f: Pick<MapGeoJSONFeature, 'properties'>): Promise<void> {
   const current = begin();
   const w = f.properties as { worker: string; name: string; team?: string; grid?: string; age_s: number };
   const day = cityDay();
@@ -81,7 +81,8 @@ async function loadReplay(worker: string, day: string): Promise<void> {
   map.addLayer({ id: 'replay-track', type: 'line', source: 'replay', paint: { 'line-color': '#c2185b', 'line-width': 3, 'line-opacity': 0.8 } });
   const dot = document.createElement('div');
   dot.className = 'replay-marker';
-  const first = points[0][0], span = Math.round((points[points.length - 1][0] - first) / 1000);
+  // Whole seconds, rounded up: the slider's end is the last fix itself, not half a second before it.
+  const first = points[0][0], span = Math.ceil((points[points.length - 1][0] - first) / 1000);
   const fixes = track.features.reduce((n, f) => n + f.properties.fixes, 0);
   box.innerHTML = `<p><button id="replay-play" type="button">${t('worker.play')}</button> <output id="replay-time"></output>
     <small>${t('worker.fixes', { fixes, trips: track.features.length })}</small></p>
@@ -111,4 +112,22 @@ async function loadReplay(worker: string, day: string): Promise<void> {
   });
   const xs = points.map((p) => p[1]), ys = points.map((p) => p[2]);
   map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { maxZoom: 17, padding: 60, duration: 0 });
+}
+
+interface LiveWorker { worker: string; name: string; team: string | null; t: string; lon: number; lat: number; grid: string | null; ageSeconds: number }
+
+/** The workers with a recent fix as a list (every worker on the map is also reachable by keyboard): a click opens their panel and flies there. */
+export function renderWorkerList(box: HTMLElement): void {
+  box.innerHTML = `<h3>${t('worker.list')}</h3><ul class="watch-list" id="worker-list"><li class="note">${t('loading')}</li></ul>`;
+  api<LiveWorker[]>('/api/patrols/live').then((workers) => {
+    const list = box.querySelector('#worker-list')!;
+    list.innerHTML = workers.length ? workers.slice(0, 200).map((w) => `<li><button type="button" data-worker="${esc(w.worker)}">${esc(w.name)} <small>${esc(w.worker)}</small>
+      <span class="sub">${esc(w.team ?? '')} · ${esc(w.grid ?? '—')} · ${t('worker.lastFix', { age: duration(w.ageSeconds / 60) })}</span></button></li>`).join('')
+      : `<li class="note">${t('worker.none')}</li>`;
+    list.querySelectorAll<HTMLButtonElement>('button[data-worker]').forEach((b) => b.addEventListener('click', () => {
+      const w = workers.find((x) => x.worker === b.dataset.worker)!;
+      theMap().jumpTo({ center: [w.lon, w.lat], zoom: Math.max(theMap().getZoom(), 16) });
+      void showWorker({ properties: { worker: w.worker, name: w.name, team: w.team ?? '', grid: w.grid ?? '', age_s: Math.round(w.ageSeconds) } });
+    }));
+  }).catch((e) => { box.querySelector('#worker-list')!.innerHTML = `<li class="error">${esc((e as Error).message)}</li>`; });
 }

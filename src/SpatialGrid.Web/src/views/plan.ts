@@ -10,6 +10,7 @@ import { t } from '../i18n';
 import { className } from '../taxonomy';
 import { renderRiskControls } from './risk';
 import { renderHeatControls } from './heat';
+import { renderWorkerList } from './patrols';
 
 interface Measures { key: string; cases: number; onTimeDispatchRate: number | null; onTimeClosureRate: number | null; closureRate: number | null;
   reworkRate: number | null; satisfaction: number | null; onTimeHandlingRate: number | null; redNow: number }
@@ -41,6 +42,7 @@ export function renderPlan(side: HTMLElement): void {
     <section id="rank-table"></section>
     <section id="heat-controls"></section>
     <section id="risk-controls"></section>
+    <section id="worker-controls"></section>
   </div>`;
   const form = side.querySelector<HTMLFormElement>('#plan-form')!;
   form.addEventListener('change', () => {
@@ -60,6 +62,7 @@ export function renderPlan(side: HTMLElement): void {
   });
   renderHeatControls(side.querySelector('#heat-controls')!);
   renderRiskControls(side.querySelector('#risk-controls')!);
+  renderWorkerList(side.querySelector('#worker-controls')!);
   void draw();
 }
 
@@ -77,7 +80,7 @@ async function draw(): Promise<void> {
     document.getElementById('rank-title')!.textContent = t('plan.rank', { measure: t(`measure.${settings.measure}`), by: t(`by.${settings.by}`) });
     const rankEl = document.getElementById('rank-chart')!;
     rankEl.setAttribute('aria-label', t('plan.rank', { measure: t(`measure.${settings.measure}`), by: t(`by.${settings.by}`) }));
-    chart(rankEl, {
+    await chart(rankEl, {
       animation: false,
       tooltip: { trigger: 'axis' },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
@@ -95,7 +98,7 @@ async function draw(): Promise<void> {
     const weeks = Array.from({ length: 8 }, (_, i) => addDays(settings.to, -7 * (7 - i) - 6));
     const perWeek = await Promise.all(weeks.map((w) => stats(w, addDays(w, 6))));
     const keys = [...rows].sort((a, b) => b.cases - a.cases).slice(0, 5).map((r) => r.key);
-    chart(document.getElementById('trend-chart')!, {
+    await chart(document.getElementById('trend-chart')!, {
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { type: 'scroll', bottom: 0 },

@@ -187,7 +187,8 @@ const stateIndex: Record<string, string[]> = { open: ['reported', 'accepted', 'd
 export function filterMap(): void {
   const map = theMap();
   if (!map?.getLayer('cases')) return;
-  const all: unknown[] = ['all'];
+  // Clusters (count > 1) are left as they are: they hold every open case of their square.
+  const all: unknown[] = ['all', ['!', ['>', ['coalesce', ['get', 'count'], 1], 1]]];
   if (filters.state) all.push(['in', ['get', 'state'], ['literal', stateIndex[filters.state] ?? [filters.state]]]);
   if (filters.colour) all.push(['==', ['get', 'colour'], filters.colour]);
   if (filters.class) all.push(['==', ['slice', ['get', 'class'], 0, filters.class.length], filters.class]);

@@ -55,7 +55,7 @@ async function refresh(): Promise<void> {
       + kpi(t('colour.red'), all.colours.red ?? 0, 'red') + kpi(t('colour.yellow'), all.colours.yellow ?? 0, 'yellow')
       + kpi(t('screen.closedToday'), todays.states.closed ?? 0);
     const hour = Number(cityTime(Date.now()).slice(0, 2));
-    chart(document.getElementById('screen-trend')!, {
+    await chart(document.getElementById('screen-trend')!, {
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0, textStyle: { color: '#dde' } },
