@@ -11,16 +11,17 @@ public sealed class ScopeTileTests(ScopeFixture api)
     [Fact]
     public async Task Case_tiles_show_a_district_key_only_its_own_cases_and_each_scope_has_its_own_etag()
     {
-        var (bx, by) = ScopeFixture.TileOf(api.CityB.WestPoint.Lon, api.CityB.WestPoint.Lat, 14);
-        var bTile = $"/tiles/cases/14/{bx}/{by}.mvt";
+        var (bx, by) = ScopeFixture.TileOf(api.CityB.WestPoint.Lon, api.CityB.WestPoint.Lat, 15);
+        // Zoom 15: each case its own point (below it, the cases of a square are one cluster without numbers).
+        var bTile = $"/tiles/cases/15/{bx}/{by}.mvt";
         var whole = await api.Admin.GetAsync(bTile);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Contains(api.CaseB, Text(await whole.Content.ReadAsByteArrayAsync()));
 
         var seenByA = await api.DeskA.GetAsync(bTile);
         Assert.Equal(HttpStatusCode.NoContent, seenByA.StatusCode);
-        var (ax, ay) = ScopeFixture.TileOf(api.City.WestPoint.Lon, api.City.WestPoint.Lat, 14);
-        var own = await api.DeskA.GetAsync($"/tiles/cases/14/{ax}/{ay}.mvt");
+        var (ax, ay) = ScopeFixture.TileOf(api.City.WestPoint.Lon, api.City.WestPoint.Lat, 15);
+        var own = await api.DeskA.GetAsync($"/tiles/cases/15/{ax}/{ay}.mvt");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Contains(api.CaseA, Text(await own.Content.ReadAsByteArrayAsync()));
 

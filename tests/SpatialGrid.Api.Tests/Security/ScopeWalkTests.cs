@@ -137,7 +137,8 @@ public sealed class ScopeWalkTests(ScopeFixture api)
         var (lon, lat) = api.CityB.WestPoint;
         foreach (var source in TileSources.All)
         {
-            var z = Math.Clamp(14, source.MinZoom, source.MaxZoom);
+            // Zoom 15: the cases layer shows each case by number from 15 on (below, the cases of a square are one cluster).
+            var z = Math.Clamp(15, source.MinZoom, source.MaxZoom);
             var (x, y) = ScopeFixture.TileOf(lon, lat, z);
             var tile = await api.DeskA.GetAsync($"/tiles/{source.Name}/{z}/{x}/{y}.mvt");
             Assert.True(tile.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"{source.Name}: {tile.StatusCode}");
@@ -147,9 +148,9 @@ public sealed class ScopeWalkTests(ScopeFixture api)
                 NothingOfB(document, await api.DeskA.GetStringAsync(document));
         }
         // The tiles the walk read do hold B's objects for a key of the whole city.
-        var (cx, cy) = ScopeFixture.TileOf(lon, lat, 14);
-        Assert.Contains(api.CaseB, Encoding.UTF8.GetString(await api.Admin.GetByteArrayAsync($"/tiles/cases/14/{cx}/{cy}.mvt")));
-        Assert.Contains(ScopeFixture.WorkerB, Encoding.UTF8.GetString(await api.Admin.GetByteArrayAsync($"/tiles/patrols/14/{cx}/{cy}.mvt")));
+        var (cx, cy) = ScopeFixture.TileOf(lon, lat, 15);
+        Assert.Contains(api.CaseB, Encoding.UTF8.GetString(await api.Admin.GetByteArrayAsync($"/tiles/cases/15/{cx}/{cy}.mvt")));
+        Assert.Contains(ScopeFixture.WorkerB, Encoding.UTF8.GetString(await api.Admin.GetByteArrayAsync($"/tiles/patrols/15/{cx}/{cy}.mvt")));
     }
 
     [Fact]
