@@ -80,6 +80,7 @@ app.MapComponents();
 app.MapCases();
 app.MapCaseEvents();
 app.MapStats();
+app.MapSupervisionTasks();
 app.MapEvaluation();
 app.MapGateways();
 app.MapPatrols();
