@@ -19,7 +19,9 @@ public class SupervisionTaskApiTests(SupervisionFixture api) : IClassFixture<Sup
     private async Task<string> Open(bool west, string source, DateTimeOffset at)
     {
         var (lon, lat) = west ? api.City.WestPoint : api.City.EastPoint;
-        var r = await api.Desk.PostAsJsonAsync("/api/cases", new { classCode = "E0502", description = "supervision", lon, lat, source, reportedAt = at });
+        // A supervisor's report names the worker (w-near, by the west point).
+        var worker = source == "patrol" ? "w-near" : null;
+        var r = await api.Desk.PostAsJsonAsync("/api/cases", new { classCode = "E0502", description = "supervision", lon, lat, source, reportedAt = at, worker });
         var body = await r.Content.ReadAsStringAsync();
         Assert.True(r.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("case").GetProperty("number").GetString()!;
@@ -141,6 +143,48 @@ public class SupervisionTaskApiTests(SupervisionFixture api) : IClassFixture<Sup
             .Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(["report", "confirm-task", "confirm-task-rerouted", "confirm-task-rerouted"], actions);
         Assert.True(JsonDocument.Parse(await api.Desk.GetStringAsync($"/api/cases/{r}/chain")).RootElement.GetProperty("intact").GetBoolean());
+
+        await The_day_is_evaluated_per_person_as_worked_out_by_hand(p: await NumberOf("supervision", "patrol"), r);
+    }
+
+    private async Task<string> NumberOf(string q, string source) =>
+        JsonDocument.Parse(await api.Desk.GetStringAsync($"/api/cases?q={q}&source={source}")).RootElement.GetProperty("items")[0].GetProperty("number").GetString()!;
+
+    /// <summary>
+    /// The day as the standard assesses it. Cases: P (west 10:00, w-near's report, opened and closed), Q (east 12:00, resident),
+    /// R (west 12:00, hotline). Shifts in the west grid: w-near 08–17, w-far 08–17 and 17–23; nobody in the east.
+    /// Tasks: confirm and check of P held by w-near, both answered in time; Q's and R's confirm tasks end in the queue (no holder).
+    /// </summary>
+    private async System.Threading.Tasks.Task The_day_is_evaluated_per_person_as_worked_out_by_hand(string p, string r)
+    {
+        var table = JsonDocument.Parse(await api.Desk.GetStringAsync("/api/evaluation?period=2026-11&by=person&role=supervisor")).RootElement;
+        var rows = table.GetProperty("items").EnumerateArray().ToDictionary(x => x.GetProperty("person").GetString()!);
+        Assert.Equal(["w-near", "w-far"], rows.Keys);
+        double? V(JsonElement row, string i) => row.GetProperty("indicators").GetProperty(i).GetProperty("value") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : null;
+        // w-near: valid report P 1/1; missed R of P, R in the shift → 0.5; confirm 1/1, check 1/1.
+        // 100 × 40 % + (100 − 50) × 20 % + 100 × 20 % + 100 × 20 % = 90.0 → A, first.
+        var near = rows["w-near"];
+        Assert.Equal((1.0, 0.5, 1.0, 1.0), (V(near, "valid-report"), V(near, "missed-report"), V(near, "on-time-confirm"), V(near, "on-time-check")));
+        Assert.Equal((90.0, "A", 1), (near.GetProperty("score").GetDouble(), near.GetProperty("grade").GetString(), near.GetProperty("rank").GetInt32()));
+        // w-far reported nothing and held no task to the end: only the missed reports (P and R, 2/2) → 0.0 → E, the rest missing.
+        var far = rows["w-far"];
+        Assert.Equal((0.0, "E"), (far.GetProperty("score").GetDouble(), far.GetProperty("grade").GetString()));
+        Assert.Equal(["valid-report", "on-time-confirm", "on-time-check"], far.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
+
+        // The acceptor desk recorded Q and R (2, the most) and sent all four tasks within 10 minutes of the report or feedback → 100.0 → A.
+        var acceptor = JsonDocument.Parse(await api.Desk.GetStringAsync("/api/evaluation?period=2026-11&by=person&role=acceptor")).RootElement.GetProperty("items")[0];
+        Assert.Equal(("acceptor desk", 100.0, "A"), (acceptor.GetProperty("person").GetString(), acceptor.GetProperty("score").GetDouble(), acceptor.GetProperty("grade").GetString()));
+
+        // w-far's missed reports are P and R, each linked to its chain.
+        var link = far.GetProperty("indicators").GetProperty("missed-report").GetProperty("cases").GetString()!;
+        var traced = JsonDocument.Parse(await api.Desk.GetStringAsync(link)).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(new[] { p, r }.Order(), traced.Select(x => x.GetProperty("number").GetString()!).Order());
+        Assert.All(traced, x => Assert.True(x.GetProperty("met").GetBoolean()));
+
+        // Weights that do not add up, and a person with no shift (w-off) is simply not a row.
+        await Problem.ExpectAsync(await api.Desk.GetAsync("/api/evaluation?by=person&weights=valid-report:50,missed-report:20,on-time-confirm:20,on-time-check:20"),
+            HttpStatusCode.BadRequest, "bad-weights");
+        Assert.DoesNotContain("w-off", rows.Keys);
     }
 
     [Theory]
@@ -148,6 +192,12 @@ public class SupervisionTaskApiTests(SupervisionFixture api) : IClassFixture<Sup
     [InlineData("/api/tasks?kind=inspect", "bad-kind")]
     [InlineData("/api/tasks?grid=abc", "bad-grid")]
     [InlineData("/api/tasks?page=0", "bad-paging")]
+    [InlineData("/api/evaluation?by=person&role=mayor", "bad-role")]
+    [InlineData("/api/evaluation?by=area&weights=valid-report:100", "bad-group")]
+    [InlineData("/api/evaluation?by=person&weights=valid-report:60", "bad-weights")]
+    [InlineData("/api/evaluation?by=person&level=grid", "bad-level")]
+    [InlineData("/api/evaluation/cases?by=person&indicator=valid-report&key=w-near", "bad-key")]
+    [InlineData("/api/evaluation/cases?by=person&indicator=on-time-dispatch&key=supervisor:w-near", "bad-indicator")]
     public async Task Malformed_task_queries_are_refused_as_problems(string url, string kind)
     {
         await Problem.ExpectAsync(await api.Desk.GetAsync(url), HttpStatusCode.BadRequest, kind);
