@@ -34,6 +34,8 @@ public static class EvaluationApi
             .WithSummary("Evaluation for a period (period=YYYY-MM, or from and to; default this month) of areas (by=area, level=district|street|community|grid) or handling units (by=unit): cases opened, closure, on-time closure, rework, extension, on-time handling, ranked; or of people and roles (by=person|role, role=, weights=name:percent,…): the standard's indicators per role, composite, grade A–E, rank; format=csv (or Accept: text/csv)");
         read.MapGet("/cases", Cases)
             .WithSummary("The cases behind one figure of the evaluation (indicator and key of a row, same period and grouping): each counted case, whether it met the indicator, and links to the case and its chain check");
+        read.MapGet("/report", MonthlyReport.Get).Produces(200, contentType: "text/html")
+            .WithSummary("The district's monthly evaluation report (district=, period=YYYY-MM; default this month) as an HTML page that prints on A4: figures and six-month trend, streets, units and people ranked and graded, red-light cases");
         return app;
     }
 

@@ -227,4 +227,36 @@ public class AreaEvaluationApiTests(CaseFixture api) : IClassFixture<CaseFixture
         var problem = await Problem.ExpectAsync(await api.Dispatcher.GetAsync(url), HttpStatusCode.BadRequest, kind);
         Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
     }
+
+    [Fact]
+    public async Task The_monthly_report_ranks_grades_and_lists_the_red_light_cases()
+    {
+        await Cases();
+        var response = await api.Dispatcher.GetAsync("/api/evaluation/report?district=310101&period=2026-11");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Test district（310101）数字城管综合评价月报 · 2026-11", html);
+        Assert.Contains("@page { size: A4;", html);
+        // The district's row for the month: 4 opened, closure 50 %, on-time closure 25 % (as in the JSON above); the five months before are empty.
+        Assert.Contains("<td class=\"t\">2026-11</td><td><span class=\"bar\" style=\"width:12.0mm\"></span> 4</td><td>50.0 %</td><td>25.0 %</td>", html);
+        Assert.Contains("<td class=\"t\">2026-06</td><td>—</td>", html);
+        Assert.Contains("Test sub-district (310101002)", html);
+        Assert.Contains("城管执法一中队", html);
+        // The dispatcher key accepted, dispatched and closed every case: a shift leader and a dispatcher row with a grade.
+        Assert.Contains("shift-leader", html);
+        Assert.Contains("dispatch desk", html);
+        // Red light at 18:00: C only (closing due 15:30, open); E is carried over (no clock runs), A and B are closed, D rejected.
+        Assert.Contains($"<td class=\"t red\">{Numbers["C"]}</td>", html);
+        foreach (var other in new[] { "A", "B", "D", "E" }) Assert.DoesNotContain($"<td class=\"t red\">{Numbers[other]}</td>", html);
+    }
+
+    [Theory]
+    [InlineData("/api/evaluation/report?period=2026-11", "bad-district")]
+    [InlineData("/api/evaluation/report?district=31010&period=2026-11", "bad-district")]
+    [InlineData("/api/evaluation/report?district=310101&period=2026/11", "bad-period")]
+    public async Task A_malformed_report_request_is_a_problem(string url, string kind)
+    {
+        await api.Ready();
+        await Problem.ExpectAsync(await api.Dispatcher.GetAsync(url), HttpStatusCode.BadRequest, kind);
+    }
 }
