@@ -31,7 +31,10 @@ public static class EvaluationApi
     {
         var read = app.MapGroup("/api/evaluation").WithTags("Evaluation").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
         read.MapGet("/", Get)
-            .WithSummary("Evaluation for a period (period=YYYY-MM, or from and to; default this month) of areas (by=area, level=district|street|community|grid) or handling units (by=unit): cases opened, closure, on-time closure, rework, extension, on-time handling, ranked; or of people and roles (by=person|role, role=, weights=name:percent,…): the standard's indicators per role, composite, grade A–E, rank; format=csv (or Accept: text/csv)");
+            .WithSummary("Evaluation for a period (period=YYYY-MM, or from and to; default this month) " +
+                "of areas (by=area, level=district|street|community|grid) or handling units (by=unit): cases opened, closure, on-time closure, rework, extension, " +
+                "on-time handling, ranked; or of people and roles (by=person|role, role=, weights=name:percent,…): the standard's indicators per role, composite, " +
+                "grade A–E, rank; format=csv (or Accept: text/csv)");
         read.MapGet("/cases", Cases)
             .WithSummary("The cases behind one figure of the evaluation (indicator and key of a row, same period and grouping): each counted case, whether it met the indicator, and links to the case and its chain check");
         read.MapGet("/report", MonthlyReport.Get).Produces(200, contentType: "text/html")
