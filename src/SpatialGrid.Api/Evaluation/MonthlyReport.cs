@@ -95,12 +95,12 @@ public static class MonthlyReport
             .meta { color: #555; margin-bottom: 4mm; }
             table { border-collapse: collapse; width: 100%; margin-bottom: 3mm; } thead { display: table-header-group; }
             th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: right; } th { background: #eee; font-weight: 600; }
-            td.t, th.t { text-align: left; } tr { break-inside: avoid; }
+            td.t, th.t { text-align: left; white-space: nowrap; } tr { break-inside: avoid; }
             .grade { font-weight: 700; text-align: center; } .A { color: #0a7d32; } .B { color: #3b7d0a; } .C { color: #a07800; } .D { color: #c05800; } .E { color: #c00; }
             .red { color: #c00; } .up { color: #0a7d32; } .down { color: #c00; } .bar { display: inline-block; height: 3mm; background: #4a78c2; vertical-align: middle; }
             .none { color: #777; font-style: italic; }
             </style></head><body>
-            <h1>{{E(name ?? district)}}（{{E(district)}}）数字城管综合评价月报 · {{E(p.Label)}}</h1>
+            <h1>{{(name is null ? E(district) : $"{E(name)}（{E(district)}）")}} 数字城管综合评价月报 · {{E(p.Label)}}</h1>
             <div class="meta">Monthly evaluation of district {{E(district)}} for {{E(p.Label)}}: cases reported {{E(Local(p.From, offset))}} to {{E(Local(p.To, offset))}};
             deadlines judged as of {{E(Local(now, offset))}}. Grades: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below.</div>
             """);

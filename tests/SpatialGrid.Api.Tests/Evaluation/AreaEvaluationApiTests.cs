@@ -235,7 +235,7 @@ public class AreaEvaluationApiTests(CaseFixture api) : IClassFixture<CaseFixture
         var response = await api.Dispatcher.GetAsync("/api/evaluation/report?district=310101&period=2026-11");
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("Test district（310101）数字城管综合评价月报 · 2026-11", html);
+        Assert.Contains("Test district（310101） 数字城管综合评价月报 · 2026-11", html);
         Assert.Contains("@page { size: A4;", html);
         // The district's row for the month: 4 opened, closure 50 %, on-time closure 25 % (as in the JSON above); the five months before are empty.
         Assert.Contains("<td class=\"t\">2026-11</td><td><span class=\"bar\" style=\"width:12.0mm\"></span> 4</td><td>50.0 %</td><td>25.0 %</td>", html);
