@@ -12,6 +12,7 @@ public static class Schedules
     {
         services.AddScheduler();
         services.AddTransient<ColourSweep>();
+        services.AddTransient<TaskSweep>();
         services.AddTransient<GpsRetention>();
         return services;
     }
@@ -24,6 +25,8 @@ public static class Schedules
         app.Services.UseScheduler(s =>
         {
             if (cases.ColourSweepEnabled) s.Schedule<ColourSweep>().EveryMinute().PreventOverlapping(nameof(ColourSweep));
+            // Confirm and check tasks follow the roster: a supervisor going off shift hands theirs on (#22).
+            if (cases.TaskSweepEnabled) s.Schedule<TaskSweep>().EveryMinute().PreventOverlapping(nameof(TaskSweep));
             // Raw fixes past their retention go by the day, at a quiet hour (UTC 19:00 is 03:00 in the city).
             s.Schedule<GpsRetention>().DailyAtHour(19).PreventOverlapping(nameof(GpsRetention));
             // Hotspot risk for the new day, once the day before is complete.

@@ -12,6 +12,7 @@ var root = new RootCommand("sgrid — import, export and check SpatialGrid's gri
     GatewaysCommands.Create(),
     PatrolsCommands.Create(),
     HotspotsCommands.Create(),
+    EvaluationCommands.Create(),
     DemoCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -8,6 +8,7 @@ using SpatialGrid.Benchmarks;
 //   | gps-copy CONNECTION DATE WORKERS FIXES BATCH GATEWAY_PREFIX | gps-reports API KEY CONNECTION SQL_FOLDER DATE WORKERS N
 //   | gps-cpu DATE WORKERS FIXES BATCH GROUP                       patrol GPS ingestion and reports (deploy/bench-gps.sh)
 // dotnet run … -- hotspot-train CELLS DAYS EVENTS_PER_DAY   the hotspot model's training and scoring at city scale (deploy/bench-hotspots.sh)
+// dotnet run … -- evaluation-month N API KEY CONNECTION ROUNDS   issue 22's evaluation of a month of N cases, with a raw-SQL baseline
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
 switch (args)
 {
@@ -55,6 +56,9 @@ switch (args)
         return;
     case ["hotspot-train", var cells, var days, var perDay]:
         HotspotLoad.Run(int.Parse(cells), int.Parse(days), double.Parse(perDay, System.Globalization.CultureInfo.InvariantCulture));
+        return;
+    case ["evaluation-month", var n, var api, var key, var connection, var rounds]:
+        await EvaluationLoad.RunAsync(int.Parse(n), api, key, connection, int.Parse(rounds));
         return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));

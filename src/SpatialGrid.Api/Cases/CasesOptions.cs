@@ -27,6 +27,9 @@ public sealed class CasesOptions
     /// <summary>Run the colour sweep each minute in this instance (it takes a lock, so several instances may).</summary>
     public bool ColourSweepEnabled { get; set; } = true;
 
+    /// <summary>Run the task sweep each minute (reroutes confirm and check tasks whose supervisor went off shift; it takes a lock).</summary>
+    public bool TaskSweepEnabled { get; set; } = true;
+
     /// <summary>How far in the past a report's own timestamp may lie (an offline patrol phone), in days.</summary>
     public int MaxBackdateDays { get; set; } = 7;
 

@@ -13,6 +13,8 @@ public enum CaseSource
     Resident = 4,
     Hotline = 5,
     SelfHandled = 6,
+    /// <summary>Handed down by a higher authority (上级交办), the standard's fourth intake channel.</summary>
+    Authority = 7,
 }
 
 /// <summary>Immediate cases run the class's limits; a promised one closes by the date promised to the reporter; one that needs coordination has a lead unit and co-units from the start.</summary>

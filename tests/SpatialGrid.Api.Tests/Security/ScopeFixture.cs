@@ -27,6 +27,8 @@ public class ScopeFixture : IngestionFixture
     public string CaseA { get; private set; } = "";
     public string CaseB { get; private set; } = "";
     public string AlertCaseB { get; private set; } = "";
+    /// <summary>A confirm task for <see cref="CaseB"/>.</summary>
+    public long TaskB { get; private set; }
     public string AlertMsgB { get; } = "south-msg-" + Guid.NewGuid().ToString("N")[..8];
     public const string DeadPayloadB = "{\"south-dead-letter\": ";
 
@@ -49,6 +51,10 @@ public class ScopeFixture : IngestionFixture
 
         CaseA = await OpenCaseAsync(City.WestPoint);
         CaseB = await OpenCaseAsync(CityB.WestPoint);
+        // A confirm task of B's (nobody is on shift in B: it waits in the acceptor's queue).
+        var task = await Admin.PostAsJsonAsync($"/api/cases/{CaseB}/tasks", new { kind = "confirm" });
+        Assert.True(task.StatusCode == HttpStatusCode.Created, await task.Content.ReadAsStringAsync());
+        TaskB = (await ComponentFiles.Json(task)).GetProperty("id").GetInt64();
 
         using (var south = await ConnectAsync("gw-south", SecretSouth))
         {

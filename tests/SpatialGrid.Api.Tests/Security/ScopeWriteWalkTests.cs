@@ -37,6 +37,9 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
             "DELETE /api/keys/{id}" => new($"/api/keys/{_keyOfB}", "/api/keys/987654321", null),
             "POST /api/cases" => new("/api/cases", null, new JsonObject { ["classCode"] = "E0502", ["description"] = "walk", ["lon"] = lon, ["lat"] = lat }),
             "POST /api/cases/{number}/actions" => new($"/api/cases/{api.CaseB}/actions", "/api/cases/310104-20000101-9999/actions", new JsonObject { ["action"] = "accept" }),
+            "POST /api/cases/{number}/tasks" => new($"/api/cases/{api.CaseB}/tasks", "/api/cases/310104-20000101-9999/tasks", new JsonObject { ["kind"] = "confirm" }),
+            "POST /api/tasks/{id}/answer" => new($"/api/tasks/{api.TaskB}/answer", "/api/tasks/987654321/answer",
+                new JsonObject { ["worker"] = ScopeFixture.WorkerB, ["outcome"] = "confirmed", ["lon"] = lon, ["lat"] = lat }),
             "POST /api/gateways" => new("/api/gateways", null, new JsonObject { ["id"] = "gw-south-2", ["name"] = "walk", ["districts"] = new JsonArray(district) }),
             "POST /api/gateways/{id}/secret" => new("/api/gateways/gw-south/secret", "/api/gateways/gw-ghost/secret", null),
             "POST /api/gateways/{id}/devices" => new("/api/gateways/gw-south/devices", "/api/gateways/gw-ghost/devices",
@@ -78,6 +81,7 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
                      "SELECT count(*)::text FROM gps_points WHERE district_code = '310104'",
                      "SELECT count(*)::text FROM taxonomy_overrides WHERE district_code = '310104'",
                      "SELECT count(*)::text FROM risk_scores WHERE district_code = '310104'",
+                     "SELECT string_agg(id || ':' || state || ':' || coalesce(worker_id, ''), ',' ORDER BY id) FROM supervision_tasks WHERE district_code = '310104'",
                      "SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM api_clients WHERE cardinality(scopes) = 0 OR NOT scopes <@ ARRAY['310101']",
                  })
         {

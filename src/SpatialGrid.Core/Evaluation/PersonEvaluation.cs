@@ -1,0 +1,125 @@
+using SpatialGrid.Core.Cases;
+using SpatialGrid.Core.Supervision;
+
+namespace SpatialGrid.Core.Evaluation;
+
+/// <summary>What the role indicators read of a case: who reported, recorded, opened, dispatched and closed it, and when.</summary>
+public sealed record PersonCaseFacts(string Number, string? GridCode, IntakeChannel Channel, bool ByDevice, CaseState State, DateTimeOffset ReportedAt,
+    string? ReporterWorker, string ReportedBy, DateTimeOffset? AcceptedAt, string? AcceptedBy, DateTimeOffset DispatchDue, DateTimeOffset? FirstDispatchedAt,
+    string? DispatchedBy, int DispatchCount, int ReturnCount, DateTimeOffset? ClosedAt, string? ClosedBy, DateTimeOffset CloseDue);
+
+/// <summary>What the role indicators read of a confirm or check task: its holder, its sender, whether it was sent and answered in time.</summary>
+public sealed record PersonTaskFacts(string CaseNumber, TaskKind Kind, string? Worker, string SentBy, bool SentOnTime, DateTimeOffset DueAt, bool Answered, bool? OnTime);
+
+/// <summary>A worker on a rostered shift: the grids they were responsible for from one instant to another.</summary>
+public sealed record ShiftSpan(string Worker, string[] Grids, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>One case's part in one person's indicator: how much it counts and how much of that meets the indicator.</summary>
+public sealed record Judgement(Role Role, string Person, string Indicator, string CaseNumber, int Counted, int Met);
+
+/// <summary>One person's (or, by role, one role's) figures, composite score and grade; the composite is made of the indicators with data, their weights scaled to 100 % (<see cref="Missing"/> names the others).</summary>
+public sealed record PersonRow(Role Role, string Person, IReadOnlyDictionary<string, Figure> Figures, double? Score, string? Grade, int? Rank, IReadOnlyList<string> Missing);
+
+/// <summary>
+/// The evaluation of the standard's roles. Each indicator is a rule turning cases and tasks into judgements (one per
+/// case and person), so that a score can be taken apart down to its cases:
+/// supervisor — valid report (their reports that were opened, of those decided), missed report (problems in a grid of
+/// their shift, while on it, reported by someone else: the public, a higher authority or another supervisor; device
+/// alerts are not misses), on-time confirm and on-time check (tasks they held, answered by the deadline, of those
+/// answered or due); acceptor — calls recorded (public and higher-authority reports), confirm and check tasks sent
+/// within the class's dispatch limit; shift leader — opening within the dispatch limit, opening not returned by the unit,
+/// closing by the closing deadline; dispatcher — dispatches, first dispatch on time, dispatches not returned.
+/// A count scores as its share of the largest count of the role (the busiest person scores 100).
+/// </summary>
+public static class PersonEvaluation
+{
+    public static IEnumerable<Judgement> Judge(IReadOnlyList<PersonCaseFacts> cases, IReadOnlyList<PersonTaskFacts> tasks, IReadOnlyList<ShiftSpan> shifts, DateTimeOffset asOf)
+    {
+        var shiftsByGrid = shifts.SelectMany(s => s.Grids.Select(g => (Grid: g, Shift: s))).ToLookup(x => x.Grid, x => x.Shift, StringComparer.Ordinal);
+        foreach (var c in cases)
+        {
+            var opened = c.AcceptedAt is not null && c.State is not (CaseState.Rejected or CaseState.Reported);
+            if (c.ReporterWorker is { } reporter && (opened || c.State == CaseState.Rejected))
+                yield return new(Role.Supervisor, reporter, "valid-report", c.Number, 1, opened ? 1 : 0);
+            if (c.GridCode is { } grid && !c.ByDevice && c.State != CaseState.Rejected)
+            {
+                foreach (var worker in shiftsByGrid[grid].Where(s => s.From <= c.ReportedAt && c.ReportedAt < s.To).Select(s => s.Worker).Distinct())
+                    yield return new(Role.Supervisor, worker, "missed-report", c.Number, 1, c.ReporterWorker == worker ? 0 : 1);
+            }
+            if (c.Channel is IntakeChannel.Public or IntakeChannel.HigherAuthority)
+                yield return new(Role.Acceptor, c.ReportedBy, "accepted", c.Number, 1, 1);
+            if (c.AcceptedBy is { } leader && opened)
+            {
+                yield return new(Role.ShiftLeader, leader, "on-time-opening", c.Number, 1, c.AcceptedAt <= c.DispatchDue ? 1 : 0);
+                yield return new(Role.ShiftLeader, leader, "accurate-opening", c.Number, 1, c.ReturnCount == 0 ? 1 : 0);
+            }
+            if (c.ClosedBy is { } closer && c.State == CaseState.Closed)
+                yield return new(Role.ShiftLeader, closer, "on-time-closing", c.Number, 1, c.ClosedAt <= c.CloseDue ? 1 : 0);
+            if (c.DispatchedBy is { } dispatcher && c.DispatchCount > 0)
+            {
+                yield return new(Role.Dispatcher, dispatcher, "dispatches", c.Number, c.DispatchCount, c.DispatchCount);
+                yield return new(Role.Dispatcher, dispatcher, "on-time-dispatch", c.Number, 1, c.FirstDispatchedAt <= c.DispatchDue ? 1 : 0);
+                yield return new(Role.Dispatcher, dispatcher, "accurate-dispatch", c.Number, c.DispatchCount, Math.Max(0, c.DispatchCount - c.ReturnCount));
+            }
+        }
+        foreach (var t in tasks)
+        {
+            var kind = t.Kind == TaskKind.Confirm ? "confirm" : "check";
+            yield return new(Role.Acceptor, t.SentBy, $"on-time-{kind}-dispatch", t.CaseNumber, 1, t.SentOnTime ? 1 : 0);
+            if (t.Worker is { } worker && (t.Answered || t.DueAt <= asOf))
+                yield return new(Role.Supervisor, worker, $"on-time-{kind}", t.CaseNumber, 1, t.Answered && t.OnTime == true ? 1 : 0);
+        }
+    }
+
+    /// <summary>Rows per person (<paramref name="byRole"/> false) or per role, scored with <paramref name="weights"/> and ranked within each role.</summary>
+    public static IReadOnlyList<PersonRow> Evaluate(IEnumerable<Judgement> judgements, IReadOnlyDictionary<string, double> weights, bool byRole)
+    {
+        var sums = new Dictionary<(Role Role, string Person), Dictionary<string, (long Counted, long Met)>>();
+        foreach (var j in judgements)
+        {
+            var key = (j.Role, byRole ? RoleIndicators.Name(j.Role) : j.Person);
+            if (!sums.TryGetValue(key, out var figures)) sums[key] = figures = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            var (n, m) = figures.GetValueOrDefault(j.Indicator);
+            figures[j.Indicator] = (n + j.Counted, m + j.Met);
+        }
+        var rows = new List<PersonRow>();
+        foreach (var role in sums.Keys.Select(k => k.Role).Distinct().Order())
+        {
+            var people = sums.Where(kv => kv.Key.Role == role).ToList();
+            var indicators = RoleIndicators.Of(role).ToList();
+            // Counts score against the busiest person of the role; a role row has no peer to compare with, so its counts are shown, not scored.
+            var busiest = indicators.Where(i => i.IsCount).ToDictionary(i => i.Name, i => people.Max(p => p.Value.GetValueOrDefault(i.Name).Met));
+            var values = people.ToDictionary(p => p.Key.Person, p => indicators.ToDictionary(i => i.Name, i =>
+            {
+                var (n, m) = p.Value.GetValueOrDefault(i.Name);
+                return i.IsCount ? (n == 0 ? (double?)null : m) : AreaEvaluation.Rate(m, n);
+            }), StringComparer.Ordinal);
+            var ranksPer = indicators.ToDictionary(i => i.Name, i => AreaEvaluation.Ranks(values.ToDictionary(v => v.Key, v => v.Value[i.Name]), i.LowerIsBetter));
+            var scored = new List<(string Person, Dictionary<string, Figure> Figures, double? Score, List<string> Missing)>();
+            foreach (var (key, figures) in people)
+            {
+                double total = 0, weight = 0;
+                var missing = new List<string>();
+                foreach (var i in indicators)
+                {
+                    var v = values[key.Person][i.Name];
+                    var w = weights.GetValueOrDefault(i.Name, i.DefaultWeight);
+                    if (v is null || (i.IsCount && byRole)) { if (v is null) missing.Add(i.Name); continue; }
+                    var s = i.IsCount ? (busiest[i.Name] == 0 ? 0 : 100.0 * v.Value / busiest[i.Name]) : 100 * (i.LowerIsBetter ? 1 - v.Value : v.Value);
+                    total += w * s;
+                    weight += w;
+                }
+                double? score = weight > 0 ? Math.Round(total / weight, 1) : null;
+                scored.Add((key.Person, indicators.ToDictionary(i => i.Name, i =>
+                {
+                    var (n, m) = figures.GetValueOrDefault(i.Name);
+                    return new Figure(m, n, values[key.Person][i.Name], ranksPer[i.Name].GetValueOrDefault(key.Person));
+                }), score, missing));
+            }
+            var ranks = AreaEvaluation.Ranks(scored.ToDictionary(s => s.Person, s => s.Score), lowerIsBetter: false);
+            rows.AddRange(scored.OrderBy(s => ranks.GetValueOrDefault(s.Person) ?? int.MaxValue).ThenBy(s => s.Person, StringComparer.Ordinal)
+                .Select(s => new PersonRow(role, s.Person, s.Figures, s.Score, s.Score is { } v ? RoleIndicators.Grade(v) : null, ranks.GetValueOrDefault(s.Person), s.Missing)));
+        }
+        return rows;
+    }
+}
