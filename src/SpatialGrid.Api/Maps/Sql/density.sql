@@ -8,7 +8,8 @@ g AS (
   WHERE g.valid_from IS NOT NULL AND g.valid_to IS NULL AND g.level = 4 AND g.kind = 1 AND g.geometry && b.env4326
     AND g.code LIKE ANY (@scope::text[])
 ),
-n AS (
+-- Counted once (MATERIALIZED): the generic plan of the prepared statement otherwise re-sorted every count per grid.
+n AS MATERIALIZED (
   SELECT c.grid_code, count(*)::int AS count
   FROM cases c
   WHERE c.grid_code IN (SELECT code FROM g) AND c.reported_at >= @from_at AND c.reported_at < @until_at
