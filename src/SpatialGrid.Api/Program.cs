@@ -53,7 +53,7 @@ builder.Services.AddResponseCompression(o =>
 {
     o.EnableForHttps = true;
     o.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes
-        .Concat(["application/vnd.mapbox-vector-tile", "application/geo+json", "application/problem+json"]);
+        .Concat(["application/vnd.mapbox-vector-tile", "application/geo+json", "application/problem+json", "application/x-protobuf"]);
 });
 builder.Services.AddSchedules();
 
@@ -92,6 +92,7 @@ app.UseSchedules();
 app.MapOgc();
 app.MapTiles();
 app.MapStyles();
+app.MapGlyphs();
 // The web map at /, from wwwroot (MapLibre copied from npm by the build).
 app.UseDefaultFiles();
 app.UseStaticFiles();

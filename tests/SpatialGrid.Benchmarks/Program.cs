@@ -9,6 +9,8 @@ using SpatialGrid.Benchmarks;
 //   | gps-cpu DATE WORKERS FIXES BATCH GROUP                       patrol GPS ingestion and reports (deploy/bench-gps.sh)
 // dotnet run … -- hotspot-train CELLS DAYS EVENTS_PER_DAY   the hotspot model's training and scoring at city scale (deploy/bench-hotspots.sh)
 // dotnet run … -- evaluation-month N API KEY CONNECTION ROUNDS   issue 22's evaluation of a month of N cases, with a raw-SQL baseline
+// dotnet run … -- map-cases N DAYS CONNECTION | case-list API KEY CONNECTION ROUNDS | heat-tiles API KEY CONNECTION HEAT_SQL RUNS
+//   the case list's filters and the heat map (#21, deploy/bench-maps.sh)
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
 switch (args)
 {
@@ -59,6 +61,15 @@ switch (args)
         return;
     case ["evaluation-month", var n, var api, var key, var connection, var rounds]:
         await EvaluationLoad.RunAsync(int.Parse(n), api, key, connection, int.Parse(rounds));
+        return;
+    case ["map-cases", var n, var days, var connection]:
+        await MapLoad.CopyCasesAsync(int.Parse(n), int.Parse(days), connection);
+        return;
+    case ["case-list", var api, var key, var connection, var rounds]:
+        await MapLoad.CaseListAsync(api, key, connection, int.Parse(rounds));
+        return;
+    case ["heat-tiles", var api, var key, var connection, var sqlFile, var runs]:
+        await MapLoad.HeatAsync(api, key, connection, sqlFile, int.Parse(runs));
         return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));

@@ -4,22 +4,41 @@ namespace SpatialGrid.Api.Maps;
 
 /// <summary>
 /// <c>/styles/default.json</c>: a MapLibre style over the tile layers: roads as the base map (the machine is
-/// offline, nothing comes from the internet), grids by level, components by class, open cases by colour. It
-/// draws no text, so it needs no glyphs; labels are the web map's business (local CJK fonts). The patrol layers
-/// (coverage, unvisited grids, tracks, live workers) start hidden: the web map's layer toggles show them.
+/// offline, nothing comes from the internet), grids by level, components by class, open cases by colour; road names
+/// along the roads and grid names as symbol layers, from the service's own glyphs (<see cref="GlyphsApi"/>; Chinese
+/// ideographs are drawn by MapLibre from local fonts, localIdeographFontFamily). The patrol, risk, heat and density
+/// layers start hidden: the web map's layer toggles show them.
 /// </summary>
 public static class StyleApi
 {
     public static IEndpointRouteBuilder MapStyles(this IEndpointRouteBuilder app)
     {
         app.MapGet("/styles/default.json", Default).WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy)
-            .WithSummary("The default MapLibre style: roads, grids by level, components, open cases coloured green/yellow/red, patrols and hotspot risk (hidden at first)");
+            .WithSummary("The default MapLibre style: roads with their names, grids by level with their names, components, open cases coloured green/yellow/red; patrols, hotspot risk, the case heat map and density (hidden at first); glyphs from /fonts");
         return app;
     }
 
     private static IResult Default(HttpRequest request)
     {
         var b = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        // Labels: dark text on a pale halo, road names along the road, each grid level's names from the zoom its lines start.
+        Dictionary<string, object> Label(string id, string source, string sourceLayer, int minZoom, int maxZoom, double size, string colour, bool alongLine = false)
+        {
+            var layout = new Dictionary<string, object>
+            {
+                ["text-field"] = new[] { "get", "name" },
+                ["text-font"] = new[] { GlyphsApi.FontStack },
+                ["text-size"] = size,
+            };
+            if (alongLine) { layout["symbol-placement"] = "line"; layout["symbol-spacing"] = 300; layout["text-max-angle"] = 30; }
+            else { layout["text-max-width"] = 8; layout["text-padding"] = 4; }
+            return new Dictionary<string, object>
+            {
+                ["id"] = id, ["type"] = "symbol", ["source"] = source, ["source-layer"] = sourceLayer, ["minzoom"] = minZoom, ["maxzoom"] = maxZoom,
+                ["filter"] = new object[] { "has", "name" }, ["layout"] = layout,
+                ["paint"] = new Dictionary<string, object> { ["text-color"] = colour, ["text-halo-color"] = "#ffffff", ["text-halo-width"] = 1.5 },
+            };
+        }
         object Source(string layer) => new { type = "vector", url = $"{b}/tiles/{layer}.json" };
         var layers = new List<Dictionary<string, object>>
         {
@@ -50,6 +69,23 @@ public static class StyleApi
             Layer("subdistricts-line", "line", "grids", "subdistricts", new() { ["line-color"] = "#1d3f7a", ["line-width"] = 3 }),
             Layer("districts-line", "line", "grids", "districts", new() { ["line-color"] = "#0b1f44", ["line-width"] = 3, ["line-dasharray"] = new[] { 3, 2 } }),
             Layer("components", "circle", "components", "components", new() { ["circle-radius"] = 3, ["circle-color"] = "#6d6d6d", ["circle-stroke-color"] = "#ffffff", ["circle-stroke-width"] = 1 }),
+            // The planner's heat map and choropleth (cases of the past 30 days; the web map sets the period on the sources).
+            Hidden(Layer("density-fill", "fill", "density", "density", new()
+            {
+                ["fill-color"] = new object[] { "interpolate", new[] { "linear" }, new[] { "get", "per_km2" }, 0, "#fff5eb", 10, "#fdae6b", 50, "#e6550d", 200, "#7f2704" },
+                ["fill-opacity"] = 0.6,
+            })),
+            Hidden(Layer("heat", "heatmap", "heat", "points", new()
+            {
+                ["heatmap-weight"] = new object[] { "interpolate", new[] { "linear" }, new[] { "get", "count" }, 0, 0, 50, 1 },
+                ["heatmap-radius"] = 24,
+                ["heatmap-opacity"] = 0.75,
+            })),
+            Label("roads-label", "roads", "roads", 14, 24, 12, "#5c5346", alongLine: true),
+            Label("districts-label", "grids", "districts", 9, 12, 14, "#0b1f44"),
+            Label("subdistricts-label", "grids", "subdistricts", 12, 14, 13, "#1d3f7a"),
+            Label("communities-label", "grids", "communities", 14, 15, 12, "#2f5fb3"),
+            Label("grids-label", "grids", "grids", 15, 24, 11, "#2f5fb3"),
             Hidden(Layer("patrols-tracks", "line", "patrols", "tracks", new() { ["line-color"] = "#7b2cbf", ["line-width"] = 1.5, ["line-opacity"] = 0.7 })),
             Layer("cases", "circle", "cases", "cases", new()
             {
@@ -73,8 +109,10 @@ public static class StyleApi
             ["name"] = "SpatialGrid default",
             ["center"] = new[] { 121.4737, 31.2304 },
             ["zoom"] = 14,
+            ["glyphs"] = $"{b}{GlyphsApi.UrlTemplate}",
             ["sources"] = new Dictionary<string, object> { ["roads"] = Source("roads"), ["grids"] = Source("grids"), ["components"] = Source("components"),
-                ["cases"] = Source("cases"), ["patrols"] = Source("patrols"), ["risk"] = Source("risk") },
+                ["cases"] = Source("cases"), ["patrols"] = Source("patrols"), ["risk"] = Source("risk"),
+                ["heat"] = Source("heat"), ["density"] = Source("density") },
             ["layers"] = layers,
         });
     }

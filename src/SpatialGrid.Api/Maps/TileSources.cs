@@ -6,8 +6,11 @@ public sealed record VectorLayer(string Id, string Description, int MinZoom, int
 /// <summary>
 /// A tile layer: its SQL file (one query per tile, ST_TileEnvelope → ST_AsMVTGeom → ST_AsMVT), zoom range and
 /// source layers. A new map layer is one more entry here and one more .sql file, not a new mechanism.
+/// Layers cut by a query string (a period, a class) name its parameters: each request's values are checked together,
+/// bound as SQL parameters and made part of the cache key, the ETag and the TileJSON's tiles URL.
 /// </summary>
-public sealed record TileSource(string Name, string Description, string SqlFile, int MinZoom, int MaxZoom, IReadOnlyList<VectorLayer> Layers, bool CaseData = false);
+public sealed record TileSource(string Name, string Description, string SqlFile, int MinZoom, int MaxZoom, IReadOnlyList<VectorLayer> Layers, bool CaseData = false,
+    TileParameters? Parameters = null);
 
 public static class TileSources
 {
@@ -52,6 +55,19 @@ public static class TileSources
             new("risk", "Expected cases (and per km², the colour) and rank of each grid on the scored day", 10, 18,
                 new Dictionary<string, string> { ["code"] = "String", ["name"] = "String", ["expected"] = "Number", ["per_km2"] = "Number", ["rank"] = "Number", ["day"] = "String" }),
         ], CaseData: true),
+        // The planner's heat map: cases counted by PostGIS into square bins of 1/16 of a tile (32 px of a 512-px tile),
+        // so the browser gets at most 256 bins a tile however many cases there are.
+        new("heat", "Cases reported in a period (?from=&to=&class=&state=) counted in square bins of 32 px", "Maps/Sql/heat.sql", 6, 18,
+        [
+            new("bins", "Square bins (16 × 16 a tile) holding at least one case: count", 6, 18, new Dictionary<string, string> { ["count"] = "Number" }),
+            new("points", "The same bins as points at their cases' mean position (for a heatmap layer weighted by count)", 6, 18,
+                new Dictionary<string, string> { ["count"] = "Number" }),
+        ], CaseData: true, Parameters: CasePeriodQuery.Parameters),
+        new("density", "Cases reported in a period (?from=&to=&class=&state=) per responsibility grid (the choropleth)", "Maps/Sql/density.sql", 10, 18,
+        [
+            new("density", "Each responsibility grid's cases in the period and cases per km² (what the colour follows)", 10, 18,
+                new Dictionary<string, string> { ["code"] = "String", ["name"] = "String", ["count"] = "Number", ["per_km2"] = "Number" }),
+        ], CaseData: true, Parameters: CasePeriodQuery.Parameters),
     ];
 
     public static TileSource? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -21,7 +21,7 @@ public static class TilesApi
     public static IEndpointRouteBuilder MapTiles(this IEndpointRouteBuilder app)
     {
         var tiles = app.MapGroup("/tiles").WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy);
-        tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, cases); 204 when empty; ETag and If-None-Match");
+        tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, cases, patrols, risk, heat, density); heat and density take ?from=&to=&class=&state=; 204 when empty; ETag and If-None-Match");
         tiles.MapGet("/{layer}.json", TileJson).WithSummary("TileJSON 3.0 of a layer: tiles URL, bounds, centre, zoom range, vector_layers with their fields");
         // GDAL's MVT driver reads a tileset one zoom level at a time (MVT:http://…/tiles/grids/14), from tippecanoe's metadata.json beside {z}/{x}/{y}.pbf.
         tiles.MapGet("/{layer}/metadata.json", Metadata).WithSummary("The layer's tileset metadata in tippecanoe's metadata.json form (for GDAL's MVT driver)");
@@ -39,13 +39,23 @@ public static class TilesApi
             : Problems.Create(401, "unauthenticated", "Authentication required", $"the {source.Name} layer needs an API key in X-Api-Key");
     }
 
+    /// <summary>The layer's query string checked (<see cref="TileQuery.None"/> for a layer that takes none), or the problem with it.</summary>
+    private static (TileQuery? Query, IResult? Problem) QueryOf(TileSource source, HttpContext http, TimeProvider clock, Cases.CalendarProvider calendars)
+    {
+        if (source.Parameters is null) return (TileQuery.None, null);
+        var (query, problem) = source.Parameters.Parse(http.Request.Query, clock.GetUtcNow(), calendars.Calendar.UtcOffset);
+        return problem is null ? (query, null) : (null, Problems.BadRequest(problem.Kind, problem.Detail));
+    }
+
     private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http,
         [FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, TileCache cache,
-        IAuthorizationService auth, TimeProvider clock, CancellationToken ct)
+        IAuthorizationService auth, TimeProvider clock, Cases.CalendarProvider calendars, CancellationToken ct)
     {
         if (TileSources.Find(layer) is not { } source)
             return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
         if (await Refusal(source, http, auth) is { } refused) return refused;
+        var (query, badQuery) = QueryOf(source, http, clock, calendars);
+        if (badQuery is not null) return badQuery;
         var yText = y.EndsWith(".mvt", StringComparison.Ordinal) ? y[..^4] : y.EndsWith(".pbf", StringComparison.Ordinal) ? y[..^4] : y;
         if (!int.TryParse(yText, out var row)) return Problems.BadRequest("bad-tile", "the tile address is /tiles/{layer}/{z}/{x}/{y}.mvt with whole numbers");
         if (z is < 0 or > 22 || x < 0 || row < 0 || x >= 1 << z || row >= 1 << z)
@@ -55,16 +65,18 @@ public static class TilesApi
 
         // Layers of cases and patrols are cut to the caller's scope; the others are the same for everyone.
         var scope = source.CaseData ? CallerScope.Of(http.User) : CallerScope.CityWide;
-        if (!cache.TryGet(source.Name, scope.Key, z, x, row, out var hit))
+        // A tile is one scope's and one query's: the key of both is what the cache and a shared build know it by.
+        var key = query!.Key.Length == 0 ? scope.Key : scope.Key + "?" + query.Key;
+        if (!cache.TryGet(source.Name, key, z, x, row, out var hit))
         {
             // A storm of requests for one tile builds it once: they all await the same query.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // The tile is cached inside the shared build, before the build is let go: a request arriving between the two finds it.
-            hit = await cache.BuildOnceAsync(source.Name, scope.Key, z, x, row, async () =>
+            hit = await cache.BuildOnceAsync(source.Name, key, z, x, row, async () =>
             {
                 cache.CountBuild();
-                var built = await BuildAsync(source, scope, z, x, row, dataSource, clock, CancellationToken.None);
-                if (!source.CaseData) cache.Put(source.Name, scope.Key, z, x, row, built.Tile, built.ETag);
+                var built = await BuildAsync(source, scope, query, z, x, row, dataSource, clock, CancellationToken.None);
+                if (!source.CaseData) cache.Put(source.Name, key, z, x, row, built.Tile, built.ETag);
                 return built;
             });
             // How long the database took, for browsers' and benchmarks' timing panels.
@@ -82,7 +94,7 @@ public static class TilesApi
         return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
     }
 
-    private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, CallerScope scope, int z, int x, int row, NpgsqlDataSource dataSource,
+    private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, CallerScope scope, TileQuery query, int z, int x, int row, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken ct)
     {
         {
@@ -97,9 +109,10 @@ public static class TilesApi
             // The scope's rule as SQL: grid codes LIKE ANY (@scope); patrol workers by district (none: every district).
             cmd.Parameters.AddWithValue("scope", scope.Patterns);
             cmd.Parameters.AddWithValue("districts", scope.Districts);
+            foreach (var (name, value) in query.Values) cmd.Parameters.AddWithValue(name, value);
             var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
-            // The scope is part of the ETag: a validator of one district's tile never revalidates another's.
-            var tag = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes(scope.Key + "\n"), .. bytes]);
+            // The scope and the query are part of the ETag: a validator of one district's tile (or one period's) never revalidates another's.
+            var tag = SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes(scope.Key + "\n" + query.Key + "\n"), .. bytes]);
             return (bytes, $"\"{Convert.ToHexString(tag)[..32].ToLowerInvariant()}\"");
         }
     }
@@ -136,20 +149,25 @@ public static class TilesApi
         return grids.Centre is { } c ? [c.X, c.Y, zoom] : [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, zoom];
     }
 
-    private static async Task<IResult> TileJson(string layer, HttpContext http, Grids.GridRegistry registry, IAuthorizationService auth)
+    private static async Task<IResult> TileJson(string layer, HttpContext http, Grids.GridRegistry registry, IAuthorizationService auth,
+        TimeProvider clock, Cases.CalendarProvider calendars)
     {
         if (TileSources.Find(layer) is not { } source)
             return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
         if (await Refusal(source, http, auth) is { } refused) return refused;
+        var (query, badQuery) = QueryOf(source, http, clock, calendars);
+        if (badQuery is not null) return badQuery;
+        // The tiles URL carries the query as given (checked, in a fixed order), so a client of this TileJSON draws that period.
+        var given = query!.Given.Length == 0 ? "" : "?" + query.Given;
         var grids = registry.Current.Extent;
         double[] bounds = grids.IsNull ? [-180, -85.05, 180, 85.05] : [grids.MinX, grids.MinY, grids.MaxX, grids.MaxY];
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-        return Results.Json(new Dictionary<string, object?>
+        var json = new Dictionary<string, object?>
         {
             ["tilejson"] = "3.0.0",
             ["name"] = source.Name,
             ["description"] = source.Description,
-            ["tiles"] = new[] { $"{baseUrl}/tiles/{source.Name}/{{z}}/{{x}}/{{y}}.mvt" },
+            ["tiles"] = new[] { $"{baseUrl}/tiles/{source.Name}/{{z}}/{{x}}/{{y}}.mvt{given}" },
             ["minzoom"] = source.MinZoom,
             ["maxzoom"] = source.MaxZoom,
             ["bounds"] = bounds,
@@ -159,6 +177,8 @@ public static class TilesApi
             {
                 ["id"] = l.Id, ["description"] = l.Description, ["minzoom"] = l.MinZoom, ["maxzoom"] = l.MaxZoom, ["fields"] = l.Fields,
             }).ToList(),
-        });
+        };
+        if (source.Parameters is { } parameters) json["parameters"] = parameters.Described;
+        return Results.Json(json);
     }
 }

@@ -155,7 +155,8 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         var patrols = layers.Where(l => l.TryGetProperty("source", out var s) && s.GetString() == "patrols").ToList();
         Assert.Equal(["coverage", "live", "tracks", "unvisited"], patrols.Select(l => l.GetProperty("source-layer").GetString()).Distinct().Order());
         Assert.All(patrols, l => Assert.Equal("none", l.GetProperty("layout").GetProperty("visibility").GetString()));
-        Assert.False(style.TryGetProperty("glyphs", out _));
+        // Labels come from the service's own glyphs (GlyphTileTests).
+        Assert.EndsWith("/fonts/{fontstack}/{range}.pbf", style.GetProperty("glyphs").GetString());
     }
 
     [Fact]
