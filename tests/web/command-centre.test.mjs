@@ -52,7 +52,8 @@ test('a wrong key is told in the sign-in form, and the form signs in with a righ
 test('the dispatcher filters the queue, accepts and dispatches a case, and sees its colour change', async () => {
   // A case reported 9 minutes ago: its 10-minute dispatch deadline is near, so it is yellow until it is dispatched.
   const center = { lon: 121.4737, lat: 31.2304 };
-  const made = await api('/api/cases', { method: 'POST', body: { classCode: 'E0502', description: 'web test: yellow street vending 占道经营',
+  const tag = `yellow street vending ${Date.now()}`;
+  const made = await api('/api/cases', { method: 'POST', body: { classCode: 'E0502', description: `web test: ${tag} 占道经营`,
     lon: center.lon, lat: center.lat, reportedAt: new Date(Date.now() - 9 * 60000).toISOString() } });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const number = made.body.case.number;
@@ -60,9 +61,13 @@ test('the dispatcher filters the queue, accepts and dispatches a case, and sees 
   await page.waitForSelector('#case-list .case-row[data-number]', { timeout: 30000 });
   // Filter: yellow ones, by text.
   await page.selectOption('#filters select[name=colour]', 'yellow');
-  await page.fill('#filters input[name=q]', 'yellow street vending');
-  await page.waitForSelector(`#case-list .case-row[data-number="${number}"]`, { timeout: 15000 });
-  assert.equal(await page.locator('#case-list .case-row[data-number]').count(), 1);
+  await page.fill('#filters input[name=q]', tag);
+  // The text filter answers with this one case only.
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('#case-list .case-row[data-number]')];
+    return rows.length === 1 && rows[0].dataset.number === n;
+  }, number, { timeout: 15000 });
+  assert.match(await page.textContent('.queue-total'), /^1 cases$/);
   assert.match(await page.textContent('#state-tabs'), /Open \d+/);
   await page.click(`#case-list .case-row[data-number="${number}"]`);
   await page.waitForSelector(`#panel h2[data-number="${number}"]`);
@@ -94,6 +99,8 @@ test('a case a device sends over MQTT appears in the queue and on the map withou
   assert.ok(adminKey, 'SG_WEB_ADMIN_KEY is set');
   const { page, errors } = await open({ view: 'dispatch' });
   await page.waitForSelector('#live.live', { timeout: 20000 });
+  // Newest first, so the new case comes in at the top of the queue.
+  await page.selectOption('#filters select[name=sort]', '-reported');
   const id = `web-gw-${Date.now()}`;
   // Somewhere no earlier alert was (an alert near an open case of its kind joins that case instead of opening one).
   const lon = +(121.4725 + Math.random() * 0.003).toFixed(6), lat = +(31.2295 + Math.random() * 0.002).toFixed(6);
@@ -213,5 +220,39 @@ test('a component is clicked open with its class, status and devices', async () 
   await page.waitForSelector('#panel h2[data-component]', { timeout: 15000 });
   assert.match(await page.textContent('#panel'), /Status/);
   assert.match(await page.evaluate(() => JSON.stringify(window.sgMap.getFilter('component-selected'))), /\d{16}/);
+  assert.deepEqual(errors, []);
+});
+
+test('the dispatcher sends a confirm task; with nobody on shift it waits, visibly, in the acceptor\'s queue; the seven nodes show', async () => {
+  const made = await api('/api/cases', { method: 'POST', body: { classCode: 'E0105', description: 'web test: posters to confirm', lon: 121.4739, lat: 31.2306, source: 'resident' } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const number = made.body.case.number;
+  const { page, errors } = await open({ view: 'dispatch' });
+  await page.fill('#q', number);
+  await page.click('#search button');
+  await page.waitForSelector(`#panel h2[data-number="${number}"]`);
+  await page.waitForSelector('#case-nodes ol.nodes li');
+  assert.equal(await page.locator('#case-nodes ol.nodes li').count(), 7);
+  assert.match(await page.textContent('#case-nodes ol.nodes li.done'), /Collect/);
+  await page.click('#send-task');
+  await page.waitForSelector('#case-nodes ul.tasks li', { timeout: 15000 });
+  const line = await page.textContent('#case-nodes ul.tasks li');
+  assert.match(line, /Confirm/);
+  await page.click('.work-tabs button[data-tab="tasks"]');
+  await page.waitForSelector('#work h2.list-title');
+  assert.match(await page.textContent('#work'), new RegExp(number));
+  await page.screenshot({ path: `${shots}/cc-tasks.png` });
+  assert.deepEqual(errors, []);
+});
+
+test('the planner sees people graded A–E and areas ranked, and follows a figure to its cases', async () => {
+  const k = (await api('/api/keys', { method: 'POST', k: adminKey, body: { name: `planner-eval-${Date.now()}`, roles: ['planner'] } })).body;
+  const { page, errors } = await open({ view: 'plan', withKey: k.key });
+  await page.waitForSelector('#eval-table table, #eval-table p', { timeout: 30000 });
+  await page.selectOption('#eval-form select[name=by]', 'area');
+  await page.waitForSelector('#eval-table table.ranking td a[data-cases]', { timeout: 30000 });
+  await page.click('#eval-table table.ranking td a[data-cases]');
+  await page.waitForSelector('#panel .watch-list li button[data-number]', { timeout: 15000 });
+  await page.screenshot({ path: `${shots}/cc-evaluation.png` });
   assert.deepEqual(errors, []);
 });

@@ -43,3 +43,8 @@ export async function text(path: string): Promise<string> {
   if (!r.ok) return fail(r);
   return r.text();
 }
+
+let roles: string[] = [];
+/** The signed-in key's roles (from /api/session): what the views offer follows them; the service still decides. */
+export const callerRoles = (): string[] => roles;
+export const setCallerRoles = (r: string[]): void => { roles = r; };

@@ -2,7 +2,7 @@
 // the city's clock from /api/session, and routes to the view of each role: #/dispatch (受理/派遣), #/plan (分析),
 // #/field (监督员, phone), #/screen (大屏). One map serves all of them; the event stream keeps them live.
 import './styles.css';
-import { api, ApiError, keyOf, onUnauthorised, setKey } from './api';
+import { api, ApiError, keyOf, onUnauthorised, setCallerRoles, setKey } from './api';
 import { setUtcOffsetHours } from './clock';
 import { byId, esc } from './dom';
 import { initLang, lang, onLang, setLang, t } from './i18n';
@@ -110,7 +110,7 @@ async function boot(): Promise<void> {
       if (e instanceof ApiError && e.status === 401) { setKey(''); signIn(t('signIn.refused', { reason: e.message })); }
     }
   }
-  if (session) setUtcOffsetHours(session.utcOffsetHours);
+  if (session) { setUtcOffsetHours(session.utcOffsetHours); setCallerRoles(session.roles); }
   await loadTaxonomy();
   if (!theMap()) {
     await createMap((e) => console.warn(e.message));

@@ -6,7 +6,7 @@ import { keyOf } from '../api';
 import { byId } from '../dom';
 import { t, onLang } from '../i18n';
 import { addIcons, majors, shapeCanvas, urgency } from './icons';
-import { buildStyle, keyedSources, layerGroups } from './style';
+import { buildStyle, keyedSources, layerGroups, setHeatQuery } from './style';
 
 export type Pick = { layer: string; open: (f: MapGeoJSONFeature, all: MapGeoJSONFeature[]) => void | Promise<void> };
 
@@ -122,8 +122,12 @@ function renderLegend(): void {
     ['tracks', t('layer.tracks'), true, () => swatch('line', '#7b2cbf', 2)],
     ['live', t('layer.live'), true, () => swatch('dot', '#1f8a70', 0)],
     ['risk', t('layer.risk'), true, () => swatch('ramp', 'linear-gradient(to right, #fff5d6, #fdae61, #e34a33, #7f0000)', 0)],
+    ['heat', t('layer.heat'), true, () => swatch('ramp', 'linear-gradient(to right, rgba(33,102,172,0.2), #67a9cf, #fddbc7, #ef8a62, #b2182b)', 0)],
+    ['density', t('layer.density'), true, () => swatch('ramp', 'linear-gradient(to right, #fff5eb, #fdae6b, #e6550d, #7f2704)', 0)],
   ];
-  box.innerHTML = `<details open><summary>${t('legend')}</summary><ul></ul><p class="legend-note"></p></details>`;
+  // Open on a wide screen; on a phone it starts folded so the map stays visible.
+  const open = box.querySelector('details') ? (box.querySelector('details') as HTMLDetailsElement).open : window.innerWidth > 900;
+  box.innerHTML = `<details ${open ? 'open' : ''}><summary>${t('legend')}</summary><ul></ul><p class="legend-note"></p></details>`;
   const ul = box.querySelector('ul')!;
   for (const [group, name, keyed, symbol] of rows) {
     if (keyed && !hasKey) continue;
@@ -152,4 +156,13 @@ function swatch(kind: 'line' | 'dash' | 'area' | 'ramp' | 'dot', colour: string,
   else if (kind === 'dot') s.style.background = colour;
   else { s.style.borderTopColor = colour; s.style.borderTopWidth = `${width}px`; }
   return s;
+}
+
+/** Points the heat and density layers at another period or class (their tiles are fetched anew). */
+export function setHeatSources(query: string): void {
+  setHeatQuery(query);
+  for (const name of ['heat', 'density']) {
+    const source = map?.getSource(name) as maplibregl.VectorTileSource | undefined;
+    source?.setUrl(`${location.origin}/tiles/${name}.json${query}`);
+  }
 }

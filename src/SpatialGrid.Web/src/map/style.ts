@@ -13,11 +13,18 @@ const none = { visibility: 'none' as const };
 const nothing: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
 const byMajor: ExpressionSpecification = ['match', ['slice', ['get', 'class'], 0, 2], ...majors.flatMap((m) => [m.code, m.colour]), '#555'] as unknown as ExpressionSpecification;
 
+let heatQuery = '';
+/** The period and class of the heat and density layers, as their tiles' query string. */
+export const setHeatQuery = (q: string): void => { heatQuery = q; };
+
 export function buildStyle(base: string, keyed: boolean, labels: { glyphs: string; font: string[] } | null): StyleSpecification {
   const FONT = labels?.font ?? [];
   const src = (layer: string) => ({ type: 'vector' as const, url: `${base}/tiles/${layer}.json` });
   const sources: StyleSpecification['sources'] = { roads: src('roads'), grids: src('grids'), components: src('components') };
   if (keyed) for (const s of ['cases', 'patrols', 'risk']) sources[s] = src(s);
+  // The planner's heat map and choropleth: PostGIS counts the cases of a period into bins and grids (the period and
+  // class go on the TileJSON's URL, and from there on every tile's).
+  if (keyed) for (const s of ['heat', 'density']) sources[s] = { type: 'vector', url: `${base}/tiles/${s}.json${heatQuery}` };
   const L: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
     { id: 'roads', type: 'line', source: 'roads', 'source-layer': 'roads', paint: { 'line-color': '#c9c1b3', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.6, 17, 5] } },
@@ -35,6 +42,11 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
       { id: 'patrols-unvisited', type: 'fill', source: 'patrols', 'source-layer': 'unvisited', layout: none, paint: { 'fill-color': '#e4572e', 'fill-opacity': 0.1 } },
       { id: 'patrols-unvisited-line', type: 'line', source: 'patrols', 'source-layer': 'unvisited', layout: none,
         paint: { 'line-color': '#e4572e', 'line-width': 2, 'line-dasharray': [2, 1.5] } },
+      { id: 'density-fill', type: 'fill', source: 'density', 'source-layer': 'density', layout: none,
+        paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'per_km2'], 0, '#fff5eb', 10, '#fdae6b', 50, '#e6550d', 200, '#7f2704'], 'fill-opacity': 0.65 } },
+      { id: 'heat', type: 'heatmap', source: 'heat', 'source-layer': 'points', layout: none,
+        paint: { 'heatmap-weight': ['interpolate', ['linear'], ['get', 'count'], 0, 0, 50, 1], 'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 14, 16, 32],
+          'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 2], 'heatmap-opacity': 0.75 } },
       { id: 'risk-fill', type: 'fill', source: 'risk', 'source-layer': 'risk', layout: none,
         paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'per_km2'], 0, '#fff5d6', 5, '#fdae61', 20, '#e34a33', 80, '#7f0000'], 'fill-opacity': 0.6 } },
       { id: 'risk-more', type: 'line', source: 'risk', 'source-layer': 'risk', layout: none, filter: ['in', ['get', 'code'], ['literal', []]],
@@ -111,4 +123,6 @@ export const layerGroups = {
   tracks: ['patrols-tracks'],
   live: ['patrols-live'],
   risk: ['risk-fill', 'risk-more', 'risk-less'],
+  heat: ['heat'],
+  density: ['density-fill'],
 };

@@ -1,7 +1,7 @@
 // A case: number, class, state, grid path, component, reporter and channel, alerts, deadlines counting down live,
 // history with attachments, the chain check, and a button for exactly each allowed action with the fields it needs.
 // Conflicts (another dispatcher acted first: 409) are explained and offer a reload.
-import { api, post, ApiError } from '../api';
+import { api, callerRoles, post, ApiError } from '../api';
 import { cityDateTime, duration } from '../clock';
 import { announce, esc } from '../dom';
 import { t } from '../i18n';
@@ -51,8 +51,8 @@ export async function showCase(number: string, opts: { fly?: boolean; position?:
 }
 
 /** Reads the shown case again (an event said it changed) without losing an open form. */
-export async function refreshCase(number: string): Promise<void> {
-  if (shownCase?.case.number !== number || panel().querySelector('form.action-form')) return;
+export async function refreshCase(number: string, force = false): Promise<void> {
+  if (shownCase?.case.number !== number || (!force && panel().querySelector('form.action-form'))) return;
   try {
     const c = await api<CaseDetail>(`/api/cases/${encodeURIComponent(number)}`);
     if (shownCase?.case.number === number) render(c);
@@ -61,7 +61,15 @@ export async function refreshCase(number: string): Promise<void> {
 
 let positionOf: (() => [number, number] | null) | undefined;
 
+/** Patrols work on the street (arrive, feedback, verify); the centre does the rest (the service refuses them too). */
+const fieldActions = ['arrive', 'feedback', 'verify'];
+function mayDo(action: string): boolean {
+  const r = callerRoles();
+  return r.includes('dispatcher') || r.includes('admin') || (r.includes('patrol') && fieldActions.includes(action));
+}
+
 function render(c: CaseDetail, position?: () => [number, number] | null): void {
+  c = { ...c, allowedActions: c.allowedActions.filter(mayDo) };
   shownCase = c;
   if (position) positionOf = position;
   const s = c.case;
@@ -94,11 +102,14 @@ function render(c: CaseDetail, position?: () => [number, number] | null): void {
         ${actionFields[a]?.key ? `aria-keyshortcuts="${actionFields[a].key}" title="${esc(t('shortcut'))}: ${actionFields[a].key!.toUpperCase()}"` : ''}>${esc(t(`action.${a}`))}${actionFields[a]?.key ? ` <kbd>${actionFields[a].key!.toUpperCase()}</kbd>` : ''}</button>`).join('')}
     </div>
     <div id="action-box"></div>
+    <section id="case-nodes"></section>
     <details class="history" open><summary>${t('case.history')} (${c.history.length})</summary><ol>${history}</ol>
       <p><button type="button" id="chain-check">${t('case.chain')}</button> <output id="chain-result"></output></p></details>`;
   countDown();
   panel().querySelectorAll<HTMLButtonElement>('button[data-action]').forEach((b) => b.addEventListener('click', () => openForm(b.dataset.action!)));
   panel().querySelector('#chain-check')?.addEventListener('click', checkChain);
+  const nodes = panel().querySelector<HTMLElement>('#case-nodes');
+  if (nodes) void import('./tasks').then((m) => m.renderNodes(nodes, s.number, s.state, () => void refreshCase(s.number, true)));
   changed.forEach((f) => f(c));
 }
 

@@ -10,8 +10,9 @@ import { className } from '../taxonomy';
 import { badge, caseShortcut, onCaseActed, refreshCase, shownCase, showCase } from './case-panel';
 import { mark, reload, renderQueue, step, filterMap } from './queue';
 import type { CaseSummary, Paged } from './types';
+import { renderTaskLists } from './tasks';
 
-let tab: 'queue' | 'red' | 'yellow' = 'queue';
+let tab: 'queue' | 'red' | 'yellow' | 'tasks' = 'queue';
 let host: HTMLElement | null = null;
 
 export function openCase(number: string, fly = true): void {
@@ -24,6 +25,7 @@ export function renderDispatch(side: HTMLElement): void {
       <button type="button" role="tab" data-tab="queue">${t('dispatch.queue')}</button>
       <button type="button" role="tab" data-tab="red">${t('dispatch.red')} <span class="count" id="red-count"></span></button>
       <button type="button" role="tab" data-tab="yellow">${t('dispatch.yellow')} <span class="count" id="yellow-count"></span></button>
+      <button type="button" role="tab" data-tab="tasks">${t('dispatch.tasks')}</button>
     </div><div id="work"></div>`;
   host = side.querySelector('#work');
   side.querySelectorAll<HTMLButtonElement>('[data-tab]').forEach((b) => b.addEventListener('click', () => { tab = b.dataset.tab as typeof tab; draw(side); }));
@@ -35,6 +37,7 @@ function draw(side: HTMLElement): void {
   side.querySelectorAll<HTMLButtonElement>('[data-tab]').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === tab)));
   if (!host) return;
   if (tab === 'queue') renderQueue(host, (n) => openCase(n));
+  else if (tab === 'tasks') void renderTaskLists(host, (n) => openCase(n));
   else void renderWatchList(host, tab);
 }
 
@@ -106,7 +109,9 @@ function refreshLists(): void {
   if (side.dataset.view !== 'dispatch') return;
   void redYellowCounts();
   if (tab === 'queue') void reload(true);
-  else if (host) void renderWatchList(host, tab);
+  else if (!host) return;
+  else if (tab === 'tasks') void renderTaskLists(host, (n) => openCase(n));
+  else void renderWatchList(host, tab);
 }
 
 export function dispatchKeys(e: KeyboardEvent): void {

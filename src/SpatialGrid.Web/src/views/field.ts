@@ -10,6 +10,7 @@ import { className, classOptions } from '../taxonomy';
 import { badge, showCase } from './case-panel';
 import { begin, panel } from './panel';
 import type { CaseDetail, CaseSummary, Paged } from './types';
+import { renderMyTasks } from './tasks';
 
 interface Worker { id: string; name: string; team: string | null; district: string }
 interface RosterEntry { day: string; worker: string; shift: string }
@@ -37,6 +38,7 @@ export async function renderField(side: HTMLElement): Promise<void> {
     <label class="who">${t('field.me')} <select id="field-worker"><option value="">—</option>
       ${workers.map((w) => `<option value="${esc(w.id)}" ${w.id === me ? 'selected' : ''}>${esc(w.name)} (${esc(w.id)})</option>`).join('')}</select></label>
     <section id="field-shift"></section>
+    <section id="field-tasks"></section>
     <h2>${t('field.toVerify')}</h2><ul id="field-cases" class="watch-list"></ul>
     <details id="field-report-box" open><summary>${t('field.report')}</summary>
       <form id="field-report" class="filters">
@@ -104,6 +106,8 @@ async function shift(): Promise<void> {
       }));
     } catch (e) { box.innerHTML = `<p class="error" role="alert">${esc((e as Error).message)}</p>`; }
   } else box.innerHTML = `<p class="note">${t('field.chooseMe')}</p>`;
+  const tasks = document.getElementById('field-tasks');
+  if (tasks) void renderMyTasks(tasks, me, myPosition, (n) => { void showCase(n, { fly: true, position: myPosition }); });
   // Cases handled by their units and waiting for a verification on site: those in my grids first.
   try {
     const handled = (await api<Paged<CaseSummary>>('/api/cases?state=handled&sort=due&pageSize=200')).items;

@@ -11,6 +11,7 @@ import { className } from '../taxonomy';
 import { renderRiskControls } from './risk';
 import { renderHeatControls } from './heat';
 import { renderWorkerList } from './patrols';
+import { renderEvaluation } from './evaluation';
 
 interface Measures { key: string; cases: number; onTimeDispatchRate: number | null; onTimeClosureRate: number | null; closureRate: number | null;
   reworkRate: number | null; satisfaction: number | null; onTimeHandlingRate: number | null; redNow: number }
@@ -40,6 +41,7 @@ export function renderPlan(side: HTMLElement): void {
     <section class="chart-box"><h3 id="rank-title"></h3><div id="rank-chart" class="chart" role="img"></div></section>
     <section class="chart-box"><h3>${t('plan.trend')}</h3><div id="trend-chart" class="chart" role="img" aria-label="${esc(t('plan.trend'))}"></div></section>
     <section id="rank-table"></section>
+    <section id="evaluation"></section>
     <section id="heat-controls"></section>
     <section id="risk-controls"></section>
     <section id="worker-controls"></section>
@@ -60,6 +62,7 @@ export function renderPlan(side: HTMLElement): void {
       download(`case-measures-${settings.by}-${settings.from}-${settings.to}.csv`, csv);
     } catch (e) { side.querySelector('.plan-error')!.textContent = (e as Error).message; }
   });
+  renderEvaluation(side.querySelector('#evaluation')!);
   renderHeatControls(side.querySelector('#heat-controls')!);
   renderRiskControls(side.querySelector('#risk-controls')!);
   renderWorkerList(side.querySelector('#worker-controls')!);
