@@ -256,3 +256,27 @@ test('the planner sees people graded A–E and areas ranked, and follows a figur
   await page.screenshot({ path: `${shots}/cc-evaluation.png` });
   assert.deepEqual(errors, []);
 });
+
+test('the planner draws the case heat map and the density per grid for a period and class, from aggregated tiles', async () => {
+  const k = (await api('/api/keys', { method: 'POST', k: adminKey, body: { name: `planner-heat-${Date.now()}`, roles: ['planner'] } })).body;
+  const { page, errors, outside, rendered } = await open({ view: 'plan', withKey: k.key });
+  await page.waitForSelector('#heat-form');
+  const heatTiles = [];
+  page.on('response', (r) => { if (r.url().includes('/tiles/heat/')) heatTiles.push({ url: r.url(), status: r.status() }); });
+  await page.evaluate(() => window.sgMap.jumpTo({ zoom: 13 }));
+  await page.click('#density-show');
+  await page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.areTilesLoaded() && window.sgMap.queryRenderedFeatures({ layers: ['density-fill'] }).length > 0, null, { timeout: 30000 });
+  const grid = await page.evaluate(() => window.sgMap.queryRenderedFeatures({ layers: ['density-fill'] })[0].properties);
+  assert.ok(Number(grid.count) > 0 && Number(grid.per_km2) > 0, JSON.stringify(grid));
+  await page.click('#heat-show');
+  await page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 30000 });
+  assert.ok(heatTiles.some((r) => r.status === 200 && /from=\d{4}-\d\d-\d\d/.test(r.url)), `heat tiles with the period: ${JSON.stringify(heatTiles.slice(0, 3))}`);
+  // A class narrows both layers: the tiles are asked again with it.
+  await page.selectOption('#heat-form select[name=class]', 'E0502');
+  await page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 30000 });
+  assert.ok(heatTiles.some((r) => r.url.includes('class=E0502')));
+  await page.screenshot({ path: `${shots}/cc-heat.png` });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(outside, []);
+  assert.ok(await rendered('density-fill') >= 0);
+});

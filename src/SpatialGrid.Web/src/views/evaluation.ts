@@ -14,7 +14,10 @@ interface Table<T> { period: { label: string }; items: T[]; total: number }
 interface Traced { number: string; state: string | null; place: string | null; unit: string | null; met: boolean; chain: string }
 
 const ev = { period: cityDay().slice(0, 7), by: 'role', level: 'street' };
-const pct = (f: Figure | undefined) => (f?.value === null || f?.value === undefined ? '—' : f.denominator === 0 && f.numerator > 0 ? String(f.numerator) : `${Math.round(f.value * 1000) / 10} %`);
+/** Counts (cases accepted, dispatches, opened) as numbers; rates as percentages; no data as a dash. */
+const counts = new Set(['accepted', 'dispatches', 'opened']);
+const pct = (f: Figure | undefined, name = '') => (counts.has(name) ? String(f?.numerator ?? 0)
+  : f?.value === null || f?.value === undefined ? '—' : `${Math.round(f.value * 1000) / 10} %`);
 
 export function renderEvaluation(box: HTMLElement): void {
   box.innerHTML = `<h3>${t('eval.title')}</h3>
@@ -57,7 +60,7 @@ async function draw(box: HTMLElement): Promise<void> {
         <tr><th scope="col">${t('eval.role')}</th><th scope="col">${t('eval.person')}</th><th scope="col">${t('eval.score')}</th><th scope="col">${t('eval.grade')}</th><th scope="col">#</th></tr>
         ${tbl.items.map((r) => `<tr><td>${esc(t(`eval.role.${r.role}`))}</td><td>${esc(r.person)}</td><td>${r.score ?? '—'}</td>
           <td><span class="grade grade-${esc(r.grade ?? 'none')}">${esc(r.grade ?? '—')}</span></td><td>${r.rank ?? ''}</td></tr>
-          <tr class="indicators"><td colspan="5">${Object.entries(r.indicators).map(([k, f]) => `<a href="#" data-cases="${esc(f.cases)}">${esc(t(`ind.${k}`))} ${pct(f)}</a>`).join(' · ')}
+          <tr class="indicators"><td colspan="5">${Object.entries(r.indicators).map(([k, f]) => `<a href="#" data-cases="${esc(f.cases)}">${esc(t(`ind.${k}`))} ${pct(f, k)}</a>`).join(' · ')}
           ${r.missing.length ? `<small class="note">${esc(t('eval.missing'))}: ${r.missing.map((m) => esc(t(`ind.${m}`))).join(', ')}</small>` : ''}</td></tr>`).join('')}</table>`
         : `<p class="note">${t('eval.none')}</p>`;
     } else {
@@ -67,7 +70,7 @@ async function draw(box: HTMLElement): Promise<void> {
         <tr><th scope="col">${t(`eval.by.${ev.by}`)}</th>${inds.map((i) => `<th scope="col">${esc(t(`ind.${i}`))}</th>`).join('')}</tr>
         ${tbl.items.map((r) => `<tr><td>${esc(r.name ?? r.key)} <small>${esc(r.key)}</small></td>${inds.map((i) => {
           const f = r.indicators[i];
-          return `<td><a href="#" data-cases="${esc(f?.cases ?? '')}">${i === 'opened' ? f?.numerator ?? 0 : pct(f)}</a>${f?.rank ? `<small> #${f.rank}</small>` : ''}</td>`;
+          return `<td><a href="#" data-cases="${esc(f?.cases ?? '')}">${pct(f, i)}</a>${f?.rank ? `<small> #${f.rank}</small>` : ''}</td>`;
         }).join('')}</tr>`).join('')}</table>` : `<p class="note">${t('eval.none')}</p>`;
     }
     out.querySelectorAll<HTMLAnchorElement>('a[data-cases]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); void showCases(a.dataset.cases!, a.textContent ?? ''); }));
