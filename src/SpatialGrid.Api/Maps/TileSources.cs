@@ -60,7 +60,7 @@ public static class TileSources
         new("heat", "Cases reported in a period (?from=&to=&class=&state=) counted in square bins of 32 px", "Maps/Sql/heat.sql", 6, 18,
         [
             new("bins", "Square bins (16 × 16 a tile) holding at least one case: count", 6, 18, new Dictionary<string, string> { ["count"] = "Number" }),
-            new("points", "The same bins as points at their cases' mean position (for a heatmap layer weighted by count)", 6, 18,
+            new("points", "The same bins as points at their centres (for a heatmap layer weighted by count)", 6, 18,
                 new Dictionary<string, string> { ["count"] = "Number" }),
         ], CaseData: true, Parameters: CasePeriodQuery.Parameters),
         new("density", "Cases reported in a period (?from=&to=&class=&state=) per responsibility grid (the choropleth)", "Maps/Sql/density.sql", 10, 18,
