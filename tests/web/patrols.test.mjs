@@ -105,3 +105,22 @@ test('the patrol views log no console errors and send no request off the machine
   assert.deepEqual(errors, []);
   assert.deepEqual(outside, []);
 });
+
+test('a team\'s day replays with all its workers on one slider', async () => {
+  await page.waitForFunction(() => document.querySelectorAll('#shift-team option').length > 1, null, { timeout: 15000 });
+  await page.selectOption('#shift-team', { index: 1 });
+  // Yesterday: a whole day of the demo's shifts, whatever the hour the tests run at.
+  const yesterday = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+  await page.fill('#shift-form input[name=day]', yesterday);
+  await page.click('#shift-load');
+  await page.waitForSelector('#shift-slider', { timeout: 30000 });
+  assert.match(await page.textContent('#shift-box'), /\d+ workers/);
+  const workers = Number((await page.textContent('#shift-box')).match(/(\d+) workers/)[1]);
+  assert.ok(workers >= 2, `several workers at once (${workers})`);
+  await page.evaluate(() => { const s = document.getElementById('shift-slider'); s.value = String(Math.round(Number(s.max) / 2)); s.dispatchEvent(new Event('input')); });
+  await settle();
+  assert.ok(await rendered('shift-workers') >= 2, 'the workers are drawn at the slider\'s time');
+  assert.match(await page.textContent('#shift-time'), /^\d\d:\d\d:\d\d$/);
+  await page.screenshot({ path: `${shots}/map-shift-replay.png` });
+  assert.deepEqual(errors, []);
+});

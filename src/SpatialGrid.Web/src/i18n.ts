@@ -98,6 +98,8 @@ const S: Record<string, [string, string]> = {
   'field.sent': ['已上报 {number}', 'Reported as {number}'],
   'screen.trend': ['今日每小时上报（对比昨日）', 'Reports per hour today (and yesterday)'], 'screen.today': ['今日上报', 'Reported today'], 'screen.open': ['未结', 'Open'],
   'screen.closedToday': ['今日结案', 'Closed today'], 'screen.todaySeries': ['今日', 'Today'], 'screen.yesterday': ['昨日', 'Yesterday'],
+  'shift.title': ['班组轨迹回放', 'Replay a team\'s day'], 'shift.day': ['日期', 'Day'], 'shift.load': ['加载', 'Load'],
+  'shift.chooseTeam': ['请选择班组。', 'Choose a team.'], 'shift.none': ['{day} 无轨迹。', 'No track on {day}.'], 'shift.workers': ['{n} 名网格员', '{n} workers'],
   'dispatch.tasks': ['核实核查', 'Tasks'],
   'eval.title': ['综合评价', 'Evaluation'], 'eval.period': ['月份', 'Month'], 'eval.level': ['区域层级', 'Area level'], 'eval.report': ['月度报告', 'Monthly report'],
   'eval.by.role': ['岗位（按角色）', 'people by role'], 'eval.by.person': ['人员', 'people'], 'eval.by.area': ['区域', 'areas'], 'eval.by.unit': ['处置单位', 'units'],

@@ -45,7 +45,7 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
       { id: 'density-fill', type: 'fill', source: 'density', 'source-layer': 'density', layout: none,
         paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'per_km2'], 0, '#fff5eb', 10, '#fdae6b', 50, '#e6550d', 200, '#7f2704'], 'fill-opacity': 0.65 } },
       { id: 'heat', type: 'heatmap', source: 'heat', 'source-layer': 'points', layout: none,
-        paint: { 'heatmap-weight': ['interpolate', ['linear'], ['get', 'count'], 0, 0, 50, 1], 'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 14, 16, 32],
+        paint: { 'heatmap-weight': ['interpolate', ['linear'], ['ln', ['+', 1, ['get', 'count']]], 0, 0, 7, 1], 'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 14, 16, 32],
           'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 2], 'heatmap-opacity': 0.75 } },
       { id: 'risk-fill', type: 'fill', source: 'risk', 'source-layer': 'risk', layout: none,
         paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'per_km2'], 0, '#fff5d6', 5, '#fdae61', 20, '#e34a33', 80, '#7f0000'], 'fill-opacity': 0.6 } },

@@ -12,6 +12,7 @@ import { renderRiskControls } from './risk';
 import { renderHeatControls } from './heat';
 import { renderWorkerList } from './patrols';
 import { renderEvaluation } from './evaluation';
+import { renderShiftReplay } from './shift-replay';
 
 interface Measures { key: string; cases: number; onTimeDispatchRate: number | null; onTimeClosureRate: number | null; closureRate: number | null;
   reworkRate: number | null; satisfaction: number | null; onTimeHandlingRate: number | null; redNow: number }
@@ -45,6 +46,7 @@ export function renderPlan(side: HTMLElement): void {
     <section id="heat-controls"></section>
     <section id="risk-controls"></section>
     <section id="worker-controls"></section>
+    <section id="shift-replay"></section>
   </div>`;
   const form = side.querySelector<HTMLFormElement>('#plan-form')!;
   form.addEventListener('change', () => {
@@ -66,6 +68,7 @@ export function renderPlan(side: HTMLElement): void {
   renderHeatControls(side.querySelector('#heat-controls')!);
   renderRiskControls(side.querySelector('#risk-controls')!);
   renderWorkerList(side.querySelector('#worker-controls')!);
+  renderShiftReplay(side.querySelector('#shift-replay')!);
   void draw();
 }
 
