@@ -7,7 +7,8 @@
 #  3.–8. components, re-linking, tiles, cases, the colour sweep, alerts over MQTT (deploy/bench-alerts.sh), patrol GPS
 #  fixes over MQTT (deploy/bench-gps.sh).
 # SG_BENCH_ONLY=tiles runs the tile section alone; SG_BENCH_ONLY=alerts the alerts over MQTT; SG_BENCH_ONLY=gps the GPS one; SG_BENCH_ONLY=hotspots the hotspot back-test and training;
-# SG_BENCH_ONLY=maps the case list's filters and the heat map (deploy/bench-maps.sh); SG_BENCH_ONLY=web the command centre's cold load in Chromium (deploy/bench-web.sh).
+# SG_BENCH_ONLY=maps the case list's filters and the heat map (deploy/bench-maps.sh); SG_BENCH_ONLY=web the command centre's cold load in Chromium (deploy/bench-web.sh);
+# SG_BENCH_ONLY=evaluation the evaluation of a month of 200,000 cases (deploy/bench-evaluation.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,6 +22,7 @@ if [ "${SG_BENCH_ONLY:-}" = gps ]; then exec "$SG_ROOT/deploy/bench-gps.sh"; fi
 if [ "${SG_BENCH_ONLY:-}" = hotspots ]; then exec "$SG_ROOT/deploy/bench-hotspots.sh"; fi
 if [ "${SG_BENCH_ONLY:-}" = maps ]; then exec "$SG_ROOT/deploy/bench-maps.sh"; fi
 if [ "${SG_BENCH_ONLY:-}" = web ]; then exec "$SG_ROOT/deploy/bench-web.sh"; fi
+if [ "${SG_BENCH_ONLY:-}" = evaluation ]; then exec "$SG_ROOT/deploy/bench-evaluation.sh"; fi
 PG_FSYNC=off pg_start "$DATA/bench-pg" "$PORT"
 api=""
 trap '[ -n "$api" ] && kill "$api" 2>/dev/null; pg_stop "$DATA/bench-pg"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
@@ -136,3 +138,6 @@ log "10. the case list's filters and the heat map (deploy/bench-maps.sh)"
 
 log "11. the command centre's cold load in Chromium (deploy/bench-web.sh)"
 "$SG_ROOT/deploy/bench-web.sh"
+
+log "12. the evaluation of a month of 200,000 cases (deploy/bench-evaluation.sh)"
+"$SG_ROOT/deploy/bench-evaluation.sh"
