@@ -250,7 +250,8 @@ test('the planner sees people graded A–E and areas ranked, and follows a figur
   const { page, errors } = await open({ view: 'plan', withKey: k.key });
   await page.waitForSelector('#eval-table table, #eval-table p', { timeout: 30000 });
   await page.selectOption('#eval-form select[name=by]', 'area');
-  await page.waitForSelector('#eval-table table.ranking td a[data-cases]', { timeout: 30000 });
+  // The areas' table (not the people's, which was there before): its first figure is the cases a street opened.
+  await page.waitForFunction(() => /Areas and units/.test(document.querySelector('#eval-table caption')?.textContent ?? ''), null, { timeout: 30000 });
   await page.click('#eval-table table.ranking td a[data-cases]');
   await page.waitForSelector('#panel .watch-list li button[data-number]', { timeout: 15000 });
   await page.screenshot({ path: `${shots}/cc-evaluation.png` });

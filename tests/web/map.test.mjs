@@ -79,7 +79,7 @@ test('a case created through the API appears without reload', async () => {
   assert.equal(r.status, 201);
   const number = (await r.json()).case.number;
   await page.waitForFunction((n) => window.sgMap.queryRenderedFeatures({ layers: ['cases'] }).some((f) => f.properties.number === n),
-    number, { timeout: 15000, polling: 250 });
+    number, { timeout: 30000, polling: 250 });
   await page.screenshot({ path: `${shots}/map-with-case.png` });
 });
 

@@ -26,7 +26,7 @@ public static class CasesApi
     {
         var read = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
         read.MapGet("/", List).WithSummary("Cases by state, colour, grid code prefix, unit, class, source, reported time range and text; sorted and paged");
-        read.MapGet("/counts", Counts).WithSummary("How many cases each state and each colour holds, under the list's filters (the queue's tabs and badges)");
+        read.MapGet("/counts", Counts).WithSummary("How many cases each state holds, and each colour among the open ones, under the list's filters (the queue's tabs and badges)");
         read.MapGet("/overdue", Overdue).WithSummary("The red-light list: open cases past a deadline, longest overdue first");
         read.MapGet("/{number}", Get).WithSummary("One case with its stages (deadline, share used, colour, minutes left), allowed actions and history");
         read.MapGet("/{number}/chain", Chain).WithSummary("Checks the case's tamper-evident history chain");
@@ -79,8 +79,10 @@ public static class CasesApi
         var now = clock.GetUtcNow().ToUniversalTime();
         var filter = new CaseFilter(state, colour, grid, unit, @class, source, from, to, q);
         if (filter.Apply(CallerScope.Of(user).Cases(db.Cases.AsNoTracking()), now, out var query) is { } filterError) return filterError;
-        // One pass: each case's state and colour (from the stored crossing instants and now, as the list decides it).
-        var rows = await query.GroupBy(c => new { c.State, Colour = c.RedAt != null && c.RedAt <= now ? 2 : c.YellowAt != null && c.YellowAt <= now ? 1 : 0 })
+        // One pass: each case's state and colour (from the stored crossing instants and now, as the list decides it); a
+        // closed or rejected case has no deadline running, so it has no colour (-1) and is not counted under one.
+        var rows = await query.GroupBy(c => new { c.State, Colour = c.State == CaseState.Closed || c.State == CaseState.Rejected ? -1
+                : c.RedAt != null && c.RedAt <= now ? 2 : c.YellowAt != null && c.YellowAt <= now ? 1 : 0 })
             .Select(g => new { g.Key.State, g.Key.Colour, Count = g.LongCount() }).ToListAsync(ct);
         var states = Enum.GetValues<CaseState>().ToDictionary(CaseNames.Name, s => rows.Where(r => r.State == s).Sum(r => r.Count));
         string[] colourNames = ["green", "yellow", "red"];
