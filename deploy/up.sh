@@ -85,14 +85,14 @@ cat <<MSG
     OGC API        $URL/ogc
     OpenAPI        $URL/openapi/v1.json
     MQTT broker    127.0.0.1:$MQTT_PORT  (gateways: POST $URL/api/gateways; alerts on sg/v1/gw/{id}/alert)
-    admin API key  $KEY   (also in $DATA/admin.key)
+    admin API key  $KEY   (also in $DATA/admin.key; the command centre at $URL/ asks for it)
   Try:  curl '$URL/api/grids/locate?lon=121.4737&lat=31.2304'
         dotnet $sim_dll run --api $URL --key $KEY --state $DATA/demo-fleet.json --broker 127.0.0.1:$MQTT_PORT --count 300 --rate 20
           (a simulated gateway sends 300 alerts over MQTT; cases open on the map as they arrive)
         curl '$URL/api/grids/310101002/inventory'
         curl -H "X-Api-Key: $KEY" '$URL/api/patrols/live'   (the demo week of patrols: also /coverage?date=, /unvisited?date=)
         curl -H "X-Api-Key: $KEY" '$URL/api/hotspots/scores?pageSize=5'   (today's hotspot risk per grid, with reasons; also /recommendations?team=)
-        SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
+        SGRID_API=$URL SGRID_KEY=\$(cat $DATA/admin.key) dotnet $cli_dll grids export --level grid -o grids.geojson
   Stop: Ctrl-C, then deploy/down.sh to stop PostgreSQL.
 
 MSG

@@ -33,6 +33,16 @@ async function axe(page, what) {
   assert.deepEqual(result, [], `${what}: axe-core finds ${result.join('; ')}`);
 }
 
+test('a first visit without a key opens the sign-in form; continuing without one shows the public map', async () => {
+  const { page, errors } = await open({ withKey: '', waitForCases: false });
+  await page.waitForSelector('#sign-in[open]', { timeout: 20000 });
+  await page.click('#sign-in-skip');
+  await page.waitForFunction(() => !document.getElementById('sign-in').open);
+  await page.waitForFunction(() => window.sgMap.loaded() && window.sgMap.queryRenderedFeatures({ layers: ['grids-fill'] }).length > 0, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => window.sgMap.getLayer('cases')), undefined, 'no case layer without a key');
+  assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+});
+
 test('a wrong key is told in the sign-in form, and the form signs in with a right one', async () => {
   const { page, errors } = await open({ withKey: 'sgk_wrong_wrong_wrong_wrong', view: 'dispatch', waitForCases: false });
   await page.waitForSelector('#sign-in[open]', { timeout: 20000 });

@@ -52,6 +52,7 @@ const S: Record<string, [string, string]> = {
   'field.attachmentsHint': ['照片链接或编号', 'photo link or reference'],
   'queue.filters': ['筛选', 'Filters'], 'queue.colour': ['颜色', 'Colour'], 'queue.class': ['类别', 'Class'], 'queue.source': ['来源', 'Source'], 'queue.unit': ['单位', 'Unit'],
   'queue.grid': ['网格编码', 'Grid code'], 'queue.from': ['自', 'From'], 'queue.to': ['至', 'To'], 'queue.sort': ['排序', 'Sort'], 'queue.text': ['文字', 'Text'],
+  'queue.badRange': ['结束日期 {to} 早于开始日期 {from}', 'to ({to}) is before from ({from})'],
   'queue.list': ['案件队列', 'Case queue'], 'queue.total': ['共 {n} 件', '{n} cases'], 'queue.empty': ['没有符合条件的案件。', 'No case matches the filters.'],
   'sort.due': ['时限最近', 'Due first'], 'sort.-reported': ['最新上报', 'Newest'], 'sort.reported': ['最早上报', 'Oldest'], 'sort.number': ['编号', 'Number'],
   'dispatch.queue': ['案件队列', 'Queue'], 'dispatch.red': ['红灯督办', 'Red list'], 'dispatch.yellow': ['黄灯预警', 'Yellow list'],

@@ -64,7 +64,7 @@ function route(): void {
   renderTop();
   begin();
   panel().innerHTML = `<p class="note">${esc(t(`hint.${view}`))}</p>`;
-  if (!session && view !== 'plan') side.innerHTML = `<p class="note">${esc(t('needKey'))}</p>`;
+  if (!session) side.innerHTML = `<p class="note">${esc(t('needKey'))}</p>`;
   else if (view === 'dispatch') renderDispatch(side);
   else if (view === 'plan') renderPlan(side);
   else if (view === 'field') void renderField(side);
@@ -84,7 +84,7 @@ function signIn(reason = ''): void {
     <p id="sign-in-error" class="error" role="alert">${esc(reason)}</p>
     <p class="form-buttons"><button class="primary" type="submit" id="sign-in-go">${t('signIn.button')}</button>
     <button type="button" id="sign-in-skip">${t('signIn.skip')}</button></p></form>`;
-  dialog.querySelector('#sign-in-skip')!.addEventListener('click', () => { dialog.close(); setKey(''); void boot(); });
+  dialog.querySelector('#sign-in-skip')!.addEventListener('click', () => { dialog.close(); setKey(''); sessionStorage.setItem('sg-no-key', '1'); });
   dialog.querySelector('form')!.addEventListener('submit', async (e) => {
     e.preventDefault();
     const key = (dialog.querySelector('#key') as HTMLInputElement).value.trim();
@@ -111,6 +111,8 @@ async function boot(): Promise<void> {
     }
   }
   if (session) { setUtcOffsetHours(session.utcOffsetHours); setCallerRoles(session.roles); }
+  // A first visit without a key opens the sign-in form (once a session: "continue without a key" is remembered).
+  else if (!keyOf() && !sessionStorage.getItem('sg-no-key') && !byId<HTMLDialogElement>('sign-in').open) signIn();
   await loadTaxonomy();
   if (!theMap()) {
     await createMap((e) => console.warn(e.message));
@@ -170,7 +172,10 @@ onLang(() => route());
 byId('sign-out').addEventListener('click', () => { if (session) { setKey(''); location.reload(); } else signIn(); });
 onUnauthorised((e) => { if (session) { session = null; setKey(''); signIn(t('signIn.refused', { reason: e.message })); } });
 
+let liveState: Parameters<Parameters<typeof onLiveState>[0]>[0] | null = null;
+onLang(() => { if (liveState) byId('live').textContent = t(`live.${liveState}`); });
 onLiveState((state, detail) => {
+  liveState = state;
   const live = byId('live');
   live.className = `live ${state}`;
   live.textContent = t(`live.${state}`);

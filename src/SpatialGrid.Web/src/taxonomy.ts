@@ -30,3 +30,17 @@ export const className = (code: string | null | undefined): string => {
 
 export const classOptions = (): [string, string][] => [...names.keys()].filter((c) => c.length >= 4).sort().map((c) => [c, `${c} ${className(c)}`]);
 export type { Node };
+
+// Area names by code (districts, streets, communities, grids), so that charts and tables say 南京东路街道, not 310101002.
+const areaNames = new Map<string, string>();
+let areasLoading: Promise<void> | null = null;
+export function loadAreaNames(): Promise<void> {
+  areasLoading ??= Promise.all(['district', 'subdistrict', 'community', 'grid'].map(async (level) => {
+    try {
+      const r = await api<{ items: { code: string; name: string }[] }>(`/api/grids?level=${level}&pageSize=1000`);
+      for (const g of r.items) areaNames.set(g.code, g.name);
+    } catch { /* codes stay codes */ }
+  })).then(() => undefined);
+  return areasLoading;
+}
+export const areaName = (code: string): string | undefined => areaNames.get(code);

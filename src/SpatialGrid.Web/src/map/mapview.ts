@@ -87,7 +87,9 @@ export function fitGeometry(geometry: { coordinates: unknown }, maxZoom = 17): v
 /** Fetches a source's tiles anew (live cases, moving workers). */
 export function refreshSource(name: string): void {
   const source = map?.getSource(name) as (maplibregl.VectorTileSource & { tiles?: string[] }) | undefined;
-  if (source?.tiles) source.setTiles(source.tiles.map((u) => u.replace(/[?&]v=\d+$/, '') + `${u.includes('?') ? '&' : '?'}v=${Date.now()}`));
+  // The cache-breaking v= of the last refresh is replaced, and joined with ? or & by what is left of the URL.
+  const bust = (u: string) => { const bare = u.replace(/[?&]v=\d+$/, ''); return `${bare}${bare.includes('?') ? '&' : '?'}v=${Date.now()}`; };
+  if (source?.tiles) source.setTiles(source.tiles.map(bust));
 }
 
 export function setVisible(group: keyof typeof layerGroups, on: boolean): void {

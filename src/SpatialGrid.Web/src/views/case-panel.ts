@@ -186,6 +186,7 @@ export function openForm(action: string): void {
         error.innerHTML = `${esc(t('case.conflict'))} <button type="button" data-reload>${esc(t('reload'))}</button>`;
         error.querySelector('[data-reload]')!.addEventListener('click', () => showCase(c.case.number));
       } else error.textContent = (err as Error).message;
+      error.scrollIntoView({ block: 'nearest' });
     }
   });
 }

@@ -7,7 +7,7 @@ import { addDays, cityDay, cityMidnight } from '../clock';
 import { chart } from '../charts';
 import { download, esc, query } from '../dom';
 import { t } from '../i18n';
-import { className } from '../taxonomy';
+import { areaName, className, loadAreaNames } from '../taxonomy';
 import { renderRiskControls } from './risk';
 import { renderHeatControls } from './heat';
 import { renderWorkerList } from './patrols';
@@ -21,7 +21,8 @@ const measures = ['onTimeDispatchRate', 'onTimeHandlingRate', 'onTimeClosureRate
 type Measure = (typeof measures)[number];
 const settings = { by: 'subdistrict', measure: 'onTimeClosureRate' as Measure, from: addDays(cityDay(), -27), to: cityDay() };
 
-const label = (by: string, key: string) => (by === 'class' ? `${key} ${className(key)}` : key);
+const label = (by: string, key: string) => (by === 'class' ? `${key} ${className(key)}`
+  : ['district', 'subdistrict', 'community', 'grid'].includes(by) && areaName(key) ? `${areaName(key)} ${key}` : key);
 const value = (m: Measures, k: Measure) => { const v = m[k]; return v === null || v === undefined ? null : k === 'cases' || k === 'satisfaction' ? Number(v) : Math.round(Number(v) * 1000) / 10; };
 
 export function renderPlan(side: HTMLElement): void {
@@ -78,6 +79,7 @@ async function stats(from: string, to: string): Promise<Measures[]> {
 
 async function draw(): Promise<void> {
   const error = document.querySelector('.plan-error');
+  await loadAreaNames();
   try {
     const rows = (await stats(settings.from, settings.to)).filter((r) => value(r, settings.measure) !== null);
     const higherWorse = settings.measure === 'reworkRate';

@@ -114,6 +114,16 @@ export function mark(number: string): void {
 /** Reads the list anew; keep: the rows in view stay until the new ones have arrived (a live refresh, no flicker). */
 export async function reload(keep = false): Promise<void> {
   const err = document.querySelector('.filter-error');
+  // A reversed period is told here, in the page's language and with the dates as entered, and empties the queue.
+  if (filters.from && filters.to && filters.to < filters.from) {
+    ++counting;
+    if (err) err.textContent = t('queue.badRange', { from: filters.from, to: filters.to });
+    total = 0; pages = new Map(); draw();
+    const note = document.querySelector('.queue-total');
+    if (note) note.textContent = t('queue.total', { n: 0 });
+    document.getElementById('state-tabs')?.replaceChildren();
+    return;
+  }
   const q = queueParams();
   // The map shows what the list holds: the case layer filtered by the same state, colour and class.
   filterMap();
