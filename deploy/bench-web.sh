@@ -2,7 +2,7 @@
 # `web cold load ms` (tests/SpatialGrid.Benchmarks/RESULTS.md, section "The command centre in the browser", #21): the
 # dispatcher's view loaded cold in Debian's Chromium until the map is drawn and the queue filled, median of 5 runs,
 # against a bare MapLibre page on the service's own style in the same run (tests/web/bench-cold-load.mjs).
-# The demo city as deploy/up.sh loads it (grids, components, 60 days of generated cases with some still open), on its own
+# The demo city as deploy/up.sh loads it (grids, components, 70 days of generated cases and 60 open ones), on its own
 # PostGIS (SG_BENCH_PG_PORT, 55434) and API (SG_BENCH_API_PORT, 5091). Called by bench.sh (SG_BENCH_ONLY=web runs it alone).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -26,10 +26,10 @@ rm -f "$DATA/bench-web.key"
 api=$!
 for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done
 export SGRID_API=$API_URL SGRID_KEY; SGRID_KEY=$(cat "$DATA/bench-web.key")
-log "loading the demo city (grids, components, 60 days of cases)"
-dotnet "$sgrid" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > /dev/null
-dotnet "$sgrid" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > /dev/null
-dotnet "$sgrid" demo cases --days 60 --per-day 8 > /dev/null
+log "loading the demo city (grids, components, 70 days of cases: what the hotspot model needs to train on)"
+dotnet "$sgrid" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > "$DATA/bench-web-load.log"
+dotnet "$sgrid" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > "$DATA/bench-web-load.log"
+dotnet "$sgrid" demo cases --days 70 --per-day 8 > "$DATA/bench-web-load.log"
 key=$(dotnet "$sgrid" keys create --name bench-web --role dispatcher | tail -n 1)
 # A working day's queue: 60 open cases around the centre (the generated history is all closed).
 for i in $(seq 1 60); do
