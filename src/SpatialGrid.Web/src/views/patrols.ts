@@ -54,8 +54,18 @@ function clearReplay(): void {
   sg.sg.replay = null;
 }
 
+/** A day's track as one timeline of [ms, lon, lat, trip], for the replays (one worker's here, a team's in shift-replay.ts). */
+export function timeline(track: { features: { geometry: { type: string; coordinates: number[][] | number[] }; properties: { times: string[] } }[] }): number[][] {
+  const points: number[][] = [];
+  track.features.forEach((f, trip) => {
+    const coords = (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates) as number[][];
+    coords.forEach((c, i) => points.push([Date.parse(f.properties.times[i]), c[0], c[1], trip]));
+  });
+  return points;
+}
+
 // Between two fixes of a trip the worker is placed on the straight line by time; between trips, where the last ended.
-function positionAt(points: number[][], t: number): [number, number] {
+export function positionAt(points: number[][], t: number): [number, number] {
   let lo = 0, hi = points.length - 1;
   while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (points[mid][0] <= t) lo = mid; else hi = mid - 1; }
   const a = points[lo], b = points[lo + 1];
@@ -67,11 +77,7 @@ function positionAt(points: number[][], t: number): [number, number] {
 async function loadReplay(worker: string, day: string): Promise<void> {
   const q = `worker=${encodeURIComponent(worker)}&from=${encodeURIComponent(cityMidnight(day))}&to=${encodeURIComponent(cityMidnight(addDays(day, 1)))}&tolerance=2`;
   const track = await api<Track>(`/api/patrols/tracks?${q}`);
-  const points: number[][] = [];
-  track.features.forEach((f, trip) => {
-    const coords = (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates) as number[][];
-    coords.forEach((c, i) => points.push([Date.parse(f.properties.times[i]), c[0], c[1], trip]));
-  });
+  const points = timeline(track);
   const box = document.getElementById('replay');
   if (!box) return;
   if (!points.length) { box.innerHTML = `<p class="note">${t('worker.noTrack', { day })}</p>`; return; }

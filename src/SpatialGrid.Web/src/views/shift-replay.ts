@@ -8,6 +8,7 @@ import { esc } from '../dom';
 import { t } from '../i18n';
 import { theMap } from '../map/mapview';
 import type { Paged } from './types';
+import { positionAt, timeline } from './patrols';
 
 interface Worker { id: string; name: string }
 interface TrackFeature { geometry: { type: string; coordinates: number[][] | number[] }; properties: { times: string[] } }
@@ -15,15 +16,8 @@ type Timeline = { worker: string; name: string; points: number[][] };
 
 let playing = 0;
 
-function at(points: number[][], time: number): [number, number] | null {
-  if (!points.length || time < points[0][0]) return null;
-  let lo = 0, hi = points.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (points[mid][0] <= time) lo = mid; else hi = mid - 1; }
-  const a = points[lo], b = points[lo + 1];
-  if (!b || b[3] !== a[3]) return [a[1], a[2]];
-  const k = (time - a[0]) / (b[0] - a[0] || 1);
-  return [a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
-}
+/** Where a worker is at a moment: nowhere before their first fix, else as in their own replay. */
+const at = (points: number[][], time: number): [number, number] | null => (!points.length || time < points[0][0] ? null : positionAt(points, time));
 
 export function renderShiftReplay(box: HTMLElement): void {
   box.innerHTML = `<h3>${t('shift.title')}</h3><form id="shift-form" class="filters"><div class="row">
@@ -52,11 +46,7 @@ async function load(out: HTMLElement, team: string, day: string): Promise<void> 
   for (let i = 0; i < workers.length; i += 6) {
     await Promise.all(workers.slice(i, i + 6).map(async (w) => {
       const track = await api<{ features: TrackFeature[] }>(`/api/patrols/tracks?worker=${encodeURIComponent(w.id)}&from=${from}&to=${to}&tolerance=2`);
-      const points: number[][] = [];
-      track.features.forEach((f, trip) => {
-        const coords = (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates) as number[][];
-        coords.forEach((c, j) => points.push([Date.parse(f.properties.times[j]), c[0], c[1], trip]));
-      });
+      const points = timeline(track);
       if (points.length) lines.push({ worker: w.id, name: w.name, points });
     }));
   }
