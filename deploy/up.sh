@@ -80,7 +80,7 @@ fi
 cat <<MSG
 
   SpatialGrid is running with the demo city (central Huangpu, Shanghai).
-    Web map        $URL/   (paste the admin key under "API key" to see cases)
+    Web map        $URL/   (the command centre: sign in with the admin key below)
     API            $URL/api/grids
     OGC API        $URL/ogc
     OpenAPI        $URL/openapi/v1.json
