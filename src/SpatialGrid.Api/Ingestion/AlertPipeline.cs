@@ -60,7 +60,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
             GatewayId = gatewayId, Topic = topic, Payload = payload, Size = size, ReceivedAt = now, MsgId = msgId, Reason = reason, Detail = detail,
         };
         if (size > o.MaxPayloadBytes)
-            return Reject(AlertParser.TryReadMsgId(payload), RejectReasons.TooLarge, $"the payload has {size:N0} bytes; at most {o.MaxPayloadBytes:N0} (its first {payload.Length:N0} bytes are kept)");
+            return Reject(AlertParser.TryReadMsgId(payload), RejectReasons.TooLarge, $"the payload has {size:N0} bytes; at most {o.MaxPayloadBytes:N0} (it is kept whole as a dead letter)");
         AlertParser.Result parsed;
         try
         {
@@ -98,6 +98,27 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
             Lon = x, Lat = y, GridCode = grid, Device = device, Type = types.Find(a.Type),
         };
     }
+
+    /// <summary>
+    /// A message refused before it was read (a topic the gateway may not use or that the protocol does not have, a
+    /// gateway over its rate cap): kept whole as a dead letter with its msgId, like every other refusal, so that nothing
+    /// acknowledged is lost; the acknowledgement carries the reason's code once the dead letter is committed.
+    /// </summary>
+    public Inbound Refusal(string gatewayId, string topic, byte[] payload, int size, string reason, string detail) => new()
+    {
+        GatewayId = gatewayId, Topic = topic, Payload = payload, Size = size, ReceivedAt = clock.GetUtcNow(),
+        MsgId = AlertParser.TryReadMsgId(payload), Reason = reason, Detail = detail,
+    };
+
+    /// <summary>The MQTT 5 reason code that tells a gateway why its message was refused.</summary>
+    public static MqttPubAckReasonCode RefusalCode(string reason) => reason switch
+    {
+        RejectReasons.MalformedJson or RejectReasons.Schema or RejectReasons.TooLarge or RejectReasons.TooManyFixes => MqttPubAckReasonCode.PayloadFormatInvalid,
+        RejectReasons.RateLimited => MqttPubAckReasonCode.QuotaExceeded,
+        RejectReasons.ForbiddenTopic => MqttPubAckReasonCode.NotAuthorized,
+        RejectReasons.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+        _ => MqttPubAckReasonCode.ImplementationSpecificError,
+    };
 
     /// <summary>Queues a prepared message; waits while the queue is full (the publisher is slowed, nothing is dropped).</summary>
     public ValueTask SubmitAsync(Inbound message, CancellationToken ct) => _queue.Writer.WriteAsync(message, ct);
@@ -200,9 +221,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
                     break;
                 default:
                     stats.Rejected(m.GatewayId, m.Reason!);
-                    m.Done.TrySetResult(m.Reason is RejectReasons.MalformedJson or RejectReasons.Schema or RejectReasons.TooLarge
-                        ? MqttPubAckReasonCode.PayloadFormatInvalid
-                        : MqttPubAckReasonCode.ImplementationSpecificError);
+                    m.Done.TrySetResult(RefusalCode(m.Reason!));
                     break;
             }
         }

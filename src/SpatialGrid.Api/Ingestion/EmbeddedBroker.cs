@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -24,6 +25,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     IEnumerable<IGatewayTopic> topics, TimeProvider clock, ILogger<EmbeddedBroker> log) : IHostedService, IMessageOutbox
 {
     private const string GatewayKey = "sg.gateway";
+    private const string ProtocolKey = "sg.protocol";
     private MqttServer? _server;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ushort, Task<MqttPubAckReasonCode>>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
@@ -84,6 +86,9 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         _server.ClientDisconnectedAsync += e =>
         {
             if (e.UserName is { } gw) stats.Connected(gw, false);
+            // Its held acknowledgements can no longer be sent; a resent message after reconnecting is absorbed as a repeat.
+            // (A takeover's new connection already uses the id: its map stays.)
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover) _pending.TryRemove(e.ClientId, out _);
             return Task.CompletedTask;
         };
         pipeline.Outbox = this;
@@ -107,6 +112,9 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
 
     private Task ValidateAsync(ValidatingConnectionEventArgs e)
     {
+        // Clients that leave the id to the broker (mosquitto_pub and others send an empty one) get one of their own, also
+        // when they are refused: without one MQTTnet would answer "client identifier not valid" instead of the real reason.
+        if (string.IsNullOrEmpty(e.ClientId)) AssignClientId(e, $"{(string.IsNullOrEmpty(e.UserName) ? "anonymous" : e.UserName)}-{Guid.NewGuid():N}");
         if (!registry.Authenticate(e.UserName, e.Password))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
@@ -114,10 +122,27 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
             return Task.CompletedTask;
         }
         e.SessionItems[GatewayKey] = e.UserName;
-        // Clients that leave the id to the broker (mosquitto_pub and others send an empty one) get one of their own.
-        if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
+        e.SessionItems[ProtocolKey] = e.ProtocolVersion;
         return Task.CompletedTask;
     }
+
+    private static readonly System.Reflection.FieldInfo? ConnectPacketField =
+        typeof(ValidatingConnectionEventArgs).GetField("_connectPacket", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    /// <summary>
+    /// MQTT 5 takes an assigned id from <see cref="ValidatingConnectionEventArgs.AssignedClientIdentifier"/>; MQTTnet
+    /// ignores it for 3.1.1, where the standard (MQTT-3.1.3-6) also has the server assign one to a clean session with an
+    /// empty id, so the CONNECT packet's id is set too (a test pins that this still works after an MQTTnet upgrade).
+    /// </summary>
+    private static void AssignClientId(ValidatingConnectionEventArgs e, string id)
+    {
+        e.AssignedClientIdentifier = id;
+        if (e.ProtocolVersion != MqttProtocolVersion.V500 && ConnectPacketField?.GetValue(e) is MqttConnectPacket packet && e.CleanSession != false)
+            packet.ClientId = id;
+    }
+
+    /// <summary>MQTT 5 clients read a PUBACK's reason code; 3.1.1 clients take every PUBACK for "stored".</summary>
+    private static bool ReadsReasonCodes(System.Collections.IDictionary? items) => items?[ProtocolKey] is MqttProtocolVersion.V500;
 
     private async Task InboundAsync(InterceptingPacketEventArgs e)
     {
@@ -127,28 +152,46 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         var o = options.Value;
         var topic = p.Topic ?? "";
         var size = checked((int)p.Payload.Length);
+        if (size > o.MaxPacketBytes)
+        {
+            // Bigger than the broker takes: not acknowledged and not kept; the connection is closed (MQTT 5: "packet too large").
+            e.ProcessPacket = false;
+            stats.Rejected(gw, RejectReasons.TooLarge);
+            log.LogWarning("Gateway {Gateway} sent a packet of {Size:N0} bytes (at most {Max:N0}); closing its connection", gw, size, o.MaxPacketBytes);
+            CloseConnection(e.ClientId, MqttDisconnectReasonCode.PacketTooLarge, $"packets may have at most {o.MaxPacketBytes:N0} bytes");
+            return;
+        }
 
         Task<MqttPubAckReasonCode> outcome;
         if (!topic.StartsWith($"sg/v1/gw/{gw}/", StringComparison.Ordinal))
         {
-            outcome = RefuseAsync(gw, topic, RejectReasons.ForbiddenTopic, $"gateway '{gw}' may publish only under sg/v1/gw/{gw}/", MqttPubAckReasonCode.NotAuthorized);
+            outcome = await RefuseAsync(gw, topic, p, size, RejectReasons.ForbiddenTopic, $"gateway '{gw}' may publish only under sg/v1/gw/{gw}/", e.CancellationToken);
         }
         else if (!_buckets.GetOrAdd(gw, _ => new TokenBucket(o.RatePerSecond, o.RateBurst)).TryTake(clock.GetElapsedTime(_started)))
         {
-            outcome = RefuseAsync(gw, topic, RejectReasons.RateLimited, $"gateway '{gw}' publishes faster than {o.RatePerSecond:N0} messages a second; slow down and resend", MqttPubAckReasonCode.QuotaExceeded);
+            var detail = $"gateway '{gw}' publishes faster than {o.RatePerSecond:N0} messages a second; slow down and resend";
+            if (!ReadsReasonCodes(e.SessionItems) && p.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+            {
+                // MQTT 3.1.1 has no refusing PUBACK: one would tell the gateway its message was stored. It is left
+                // unacknowledged and the connection closed, so the gateway sends it again once it has reconnected.
+                e.ProcessPacket = false;
+                stats.Rejected(gw, RejectReasons.RateLimited);
+                _ = PublishAsync($"sg/v1/gw/{gw}/rejects", pipeline.RejectPayload(AlertParser.TryReadMsgId(p.Payload.ToArray()), RejectReasons.RateLimited,
+                    detail + "; the message was not acknowledged and the connection is closed: reconnect and resend it"), CancellationToken.None);
+                CloseConnection(e.ClientId, MqttDisconnectReasonCode.QuotaExceeded, detail);
+                return;
+            }
+            outcome = await RefuseAsync(gw, topic, p, size, RejectReasons.RateLimited, detail, e.CancellationToken);
         }
         else if (topic == $"sg/v1/gw/{gw}/alert")
         {
-            // Copy the payload (the packet's buffer is not ours to keep); an oversized one only in part, for the dead letter.
-            var keep = size > o.MaxPayloadBytes ? p.Payload.Slice(0, 1024).ToArray() : p.Payload.ToArray();
-            var message = pipeline.Prepare(gw, topic, keep, size);
+            var message = pipeline.Prepare(gw, topic, p.Payload.ToArray(), size);
             await pipeline.SubmitAsync(message, e.CancellationToken);
             outcome = message.Done.Task;
         }
         else if (_topics.TryGetValue(topic[$"sg/v1/gw/{gw}/".Length..], out var handler))
         {
-            var keep = size > o.MaxPayloadBytes ? p.Payload.Slice(0, 1024).ToArray() : p.Payload.ToArray();
-            outcome = await handler.SubmitAsync(gw, topic, keep, size, e.CancellationToken);
+            outcome = await handler.SubmitAsync(gw, topic, p.Payload.ToArray(), size, e.CancellationToken);
         }
         else if (topic == $"sg/v1/gw/{gw}/status")
         {
@@ -158,9 +201,9 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         else
         {
             // A misspelt topic (…/alerts, …/Alert, …/alert/x) must not be acknowledged as if it had been stored.
-            outcome = RefuseAsync(gw, topic, RejectReasons.UnknownTopic,
+            outcome = await RefuseAsync(gw, topic, p, size, RejectReasons.UnknownTopic,
                 $"'{(topic.Length > 120 ? topic[..120] + "…" : topic)}' is not a topic of the device protocol: publish alerts to sg/v1/gw/{gw}/alert (status and gps beside it)",
-                MqttPubAckReasonCode.TopicNameInvalid);
+                e.CancellationToken);
         }
 
         if (p.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce) return;
@@ -175,18 +218,46 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
         return second.Result;
     }
 
-    private Task<MqttPubAckReasonCode> RefuseAsync(string gw, string topic, string reason, string detail, MqttPubAckReasonCode code)
+    /// <summary>
+    /// A refusal before the payload is read: kept whole as a dead letter through the writer (with the msgId the
+    /// payload carries), answered on the rejects topic, acknowledged with the reason's code once committed.
+    /// </summary>
+    private async Task<Task<MqttPubAckReasonCode>> RefuseAsync(string gw, string topic, MqttPublishPacket p, int size, string reason, string detail, CancellationToken ct)
     {
-        stats.Rejected(gw, reason);
-        _ = PublishAsync($"sg/v1/gw/{gw}/rejects", pipeline.RejectPayload(null, reason, detail), CancellationToken.None);
-        return Task.FromResult(code);
+        var message = pipeline.Refusal(gw, topic, p.Payload.ToArray(), size, reason, detail);
+        await pipeline.SubmitAsync(message, ct);
+        return message.Done.Task;
     }
+
+    /// <summary>Closes a client's connection after the current packet (not from inside MQTTnet's receive loop).</summary>
+    private void CloseConnection(string clientId, MqttDisconnectReasonCode reason, string detail)
+    {
+        if (_server is not { } server) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await server.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = reason, ReasonString = detail });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Gone already.
+            }
+        });
+    }
+
+    /// <summary>Client ids with acknowledgements still held (for tests: an id is forgotten when its connection ends).</summary>
+    public int ClientsWithPendingAcknowledgements => _pending.Count;
 
     private async Task OutboundAsync(InterceptingPacketEventArgs e)
     {
         ushort id;
         switch (e.Packet)
         {
+            case MqttConnAckPacket connAck:
+                // MQTT 5 clients learn the largest packet the broker takes (3.1.1 has no such field).
+                connAck.MaximumPacketSize = (uint)options.Value.MaxPacketBytes;
+                return;
             case MqttPubAckPacket a: id = a.PacketIdentifier; break;
             case MqttPubRecPacket r: id = r.PacketIdentifier; break;
             default: return;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using SpatialGrid.Core.Alerts;
 
 namespace SpatialGrid.Api.Ingestion;
 
@@ -53,9 +54,9 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
             // A session that outlives the connection: what was delivered and not acknowledged comes back.
             .WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600)
             .WithReceiveMaximum(ushort.MaxValue).WithKeepAlivePeriod(TimeSpan.FromSeconds(15)).WithTimeout(TimeSpan.FromSeconds(10)).Build();
-        // Alerts and every topic another capability consumes (gps), each in the shared group.
-        var filters = new[] { "alert" }.Concat(_topics.Keys)
-            .Select(t => (x.SharedGroup.Length > 0 ? $"$share/{x.SharedGroup}/" : "") + $"sg/v1/gw/+/{t}").ToList();
+        // Everything gateways publish, in the shared group: alerts, the topics other capabilities consume (gps), and
+        // misspelt topics, which are kept as dead letters (one filter: overlapping ones would deliver a message twice).
+        var filters = new[] { (x.SharedGroup.Length > 0 ? $"$share/{x.SharedGroup}/" : "") + "sg/v1/gw/#" };
         var filter = string.Join(", ", filters);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
@@ -117,15 +118,19 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     private async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, Generation generation, CancellationToken ct)
     {
         var topic = e.ApplicationMessage.Topic;
-        // sg/v1/gw/{gateway}/{alert|gps}: the broker's ACL let only that gateway publish here.
+        // sg/v1/gw/{gateway}/…: the broker's ACL let only that gateway publish under its prefix.
         var parts = topic.Split('/');
-        if (parts is not ["sg", "v1", "gw", var gateway, var kind] || gateway.Length == 0 || !(kind == "alert" || _topics.ContainsKey(kind))) return;
+        if (parts.Length < 4 || parts[3].Length == 0) return;
+        var gateway = parts[3];
+        var kind = parts.Length == 5 ? parts[4] : null;
+        // The service's own answers, and status (read by later work), are not stored.
+        if (kind is "rejects" or "status") return;
         e.AutoAcknowledge = false;
         stats.Seen(gateway);
         var payload = e.ApplicationMessage.Payload;
         var size = checked((int)payload.Length);
-        var keep = size > options.Value.MaxPayloadBytes ? payload.Slice(0, 1024).ToArray() : payload.ToArray();
-        await _received.Writer.WriteAsync(new Received(e, gateway, topic, keep, size, generation, Volatile.Read(ref generation.Value)), ct);
+        // Kept whole: the broker's own packet limit (Mosquitto's max_packet_size) bounds it.
+        await _received.Writer.WriteAsync(new Received(e, gateway, topic, payload.ToArray(), size, generation, Volatile.Read(ref generation.Value)), ct);
     }
 
     private async Task WorkAsync(CancellationToken ct)
@@ -133,9 +138,18 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
         await foreach (var r in _received.Reader.ReadAllAsync(ct))
         {
             Task stored;
-            if (_topics.TryGetValue(r.Topic[(r.Topic.LastIndexOf('/') + 1)..], out var handler))
+            if (r.Topic.Count(c => c == '/') == 4 && _topics.TryGetValue(r.Topic[(r.Topic.LastIndexOf('/') + 1)..], out var handler))
             {
                 stored = await handler.SubmitAsync(r.Gateway, r.Topic, r.Payload, r.Size, ct);
+            }
+            else if (!r.Topic.EndsWith("/alert", StringComparison.Ordinal) || r.Topic.Count(c => c == '/') != 4)
+            {
+                // A misspelt topic (…/alerts, …/alert/x): acknowledged by the broker already, so kept whole as a dead letter.
+                var shown = r.Topic.Length > 120 ? r.Topic[..120] + "…" : r.Topic;
+                var message = pipeline.Refusal(r.Gateway, r.Topic, r.Payload, r.Size, RejectReasons.UnknownTopic,
+                    $"'{shown}' is not a topic of the device protocol: publish alerts to sg/v1/gw/{r.Gateway}/alert (status and gps beside it)");
+                await pipeline.SubmitAsync(message, ct);
+                stored = message.Done.Task;
             }
             else
             {

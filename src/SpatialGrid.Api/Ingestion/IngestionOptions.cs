@@ -27,8 +27,14 @@ public sealed class IngestionOptions
     /// <summary>Address the embedded broker listens on.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>Largest payload a gateway may publish, in bytes.</summary>
+    /// <summary>Largest payload a gateway may publish, in bytes; a larger one (up to <see cref="MaxPacketBytes"/>) is refused and kept whole as a dead letter.</summary>
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Largest MQTT packet the embedded broker takes, in bytes (advertised to MQTT 5 clients in the CONNACK). A bigger
+    /// PUBLISH is not acknowledged: the connection is closed (MQTT 5: DISCONNECT "packet too large").
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Messages a second a gateway may publish on average; bursts up to <see cref="RateBurst"/>.</summary>
     public double RatePerSecond { get; set; } = 2_000;
@@ -49,7 +55,7 @@ public sealed class IngestionOptions
     /// <summary>The table of alert types; default: the copy of sensors/device-types.csv beside the binary.</summary>
     public string DeviceTypesPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "sensors", "device-types.csv");
 
-    public bool IsValid() => (IsExternal ? External.IsValid() : string.Equals(Mode, "embedded", StringComparison.OrdinalIgnoreCase)) && Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
+    public bool IsValid() => (IsExternal ? External.IsValid() : string.Equals(Mode, "embedded", StringComparison.OrdinalIgnoreCase)) && Port is > 0 and < 65536 && MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024 && MaxPacketBytes >= MaxPayloadBytes && MaxPacketBytes <= 256 * 1024 * 1024 && RatePerSecond > 0 && RateBurst >= 1
         && MaxBatch is > 0 and <= 50_000 && QueueCapacity >= MaxBatch && MaxClockSkewMinutes >= 0 && MaxAgeDays > 0
         && System.Net.IPAddress.TryParse(BindAddress, out _)
         && TlsPort is >= 0 and < 65536 && (TlsPort == 0 || File.Exists(CertificatePath));

@@ -5,7 +5,7 @@ public static class IngestionSetup
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection("Ingestion"))
-            .Validate(o => o.IsValid(), "Ingestion options are out of range (Mode, Port, TlsPort with an existing CertificatePath, MaxPayloadBytes, RatePerSecond, MaxBatch, QueueCapacity, BindAddress)")
+            .Validate(o => o.IsValid(), "Ingestion options are out of range (Mode, Port, TlsPort with an existing CertificatePath, MaxPayloadBytes, MaxPacketBytes (at least MaxPayloadBytes), RatePerSecond, MaxBatch, QueueCapacity, BindAddress)")
             .ValidateOnStart();
         services.AddSingleton<GatewayStats>();
         services.AddSingleton<MosquittoFiles>();

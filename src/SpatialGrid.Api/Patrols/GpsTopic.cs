@@ -25,9 +25,7 @@ public sealed class GpsTopic(PositionPipeline pipeline, DeviceRegistry registry)
     {
         var o = await done;
         if (o.RefusedWhole)
-            return o.BatchReason is RejectReasons.MalformedJson or RejectReasons.Schema or RejectReasons.TooLarge or RejectReasons.TooManyFixes
-                ? MqttPubAckReasonCode.PayloadFormatInvalid
-                : MqttPubAckReasonCode.ImplementationSpecificError;
+            return AlertPipeline.RefusalCode(o.BatchReason!);
         // Some fixes stored: success; every fix refused: say so (the rejects topic has the detail).
         return o.Stored + o.Repeats > 0 || o.Refused.Count == 0 ? MqttPubAckReasonCode.Success : MqttPubAckReasonCode.ImplementationSpecificError;
     }

@@ -174,7 +174,7 @@ public sealed class ExternalBrokerTests
     }
 
     [Fact]
-    public async Task Patrol_fixes_come_through_the_external_broker_too()
+    public async Task Patrol_fixes_come_through_the_external_broker_too_and_a_misspelt_topic_is_kept_as_a_dead_letter()
     {
         var group = $"sg{Guid.NewGuid():N}"[..12];
         await using var db = await TestDatabase.CreateAsync();
@@ -218,6 +218,22 @@ public sealed class ExternalBrokerTests
                 stored = (long)(await new Npgsql.NpgsqlCommand("SELECT count(*) FROM gps_points WHERE worker_id = 'ext-w1'", conn).ExecuteScalarAsync())!;
             }
             Assert.Equal(2, stored);
+
+            // A misspelt topic: the broker acknowledges it (it must, for MQTT 3.1.1 clients), so the service keeps it
+            // whole as a dead letter with its msgId instead of letting it vanish.
+            var misspelt = $"{{\"msgId\":\"{group}-typo\",\"deviceId\":\"x\"}}";
+            ack = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"sg/v1/gw/{group}-gw/alerts")
+                .WithPayload(misspelt).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+            long kept = 0;
+            for (var i = 0; i < 100 && kept < 1; i++)
+            {
+                await Task.Delay(100);
+                await using var conn = new Npgsql.NpgsqlConnection(db.ConnectionString);
+                await conn.OpenAsync();
+                kept = (long)(await new Npgsql.NpgsqlCommand($"SELECT count(*) FROM dead_letters WHERE msg_id = '{group}-typo' AND reason = 'unknown-topic' AND payload = convert_to('{misspelt}', 'UTF8')", conn).ExecuteScalarAsync())!;
+            }
+            Assert.Equal(1, kept);
         }
         finally
         {

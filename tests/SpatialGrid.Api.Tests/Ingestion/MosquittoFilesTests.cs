@@ -17,7 +17,7 @@ public sealed class MosquittoFilesTests
     public void The_acl_lets_each_gateway_write_only_under_its_own_prefix()
     {
         var acl = MosquittoFiles.AclFile([("gw-b", ["310104"]), ("gw-a", [])], "spatialgrid");
-        Assert.Contains("user gw-a\ntopic write sg/v1/gw/gw-a/alert\n", acl);
+        Assert.Contains("user gw-a\ntopic write sg/v1/gw/gw-a/#\n", acl);
         Assert.Contains("topic read sg/v1/gw/gw-b/rejects", acl);
         // A gateway of one district reads the live topics of that district; one of every district reads them all (#23).
         Assert.Contains("topic read sg/v1/gw/gw-b/rejects\ntopic read sg/v1/cases/310104/#\ntopic read sg/v1/patrols/310104/#\n", acl);
