@@ -33,7 +33,7 @@ api_dir="$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0"
 start_api() { # URL, then extra VAR=value settings
   local url=$1; shift
   (cd "$api_dir" && env Urls="$url" Database__ConnectionString="$CONN" Security__BootstrapAdminKeyFile="$DATA/bench-alerts.key" \
-    Ingestion__Port=$MQTT Ingestion__BindAddress=127.0.0.1 Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning "$@" \
+    Ingestion__Port=$MQTT Ingestion__BindAddress=127.0.0.1 Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false "$@" \
     dotnet SpatialGrid.Api.dll) > "$DATA/bench-alerts-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 120); do curl -fs "$url/health" >/dev/null 2>&1 && return 0; sleep 0.5; done

@@ -21,7 +21,7 @@ psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXIST
 pg_create_db sg_bench_eval "$PORT"
 rm -f "$DATA/bench-eval.key"
 (cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && exec env Urls="$API_URL" Database__ConnectionString="$conn" Security__BootstrapAdminKeyFile="$DATA/bench-eval.key" \
-  Ingestion__Enabled=false Cases__ColourSweepEnabled=false Cases__TaskSweepEnabled=false Logging__LogLevel__Default=Warning dotnet SpatialGrid.Api.dll) > "$DATA/bench-eval-api.log" 2>&1 &
+  Ingestion__Enabled=false Cases__ColourSweepEnabled=false Cases__TaskSweepEnabled=false Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false dotnet SpatialGrid.Api.dll) > "$DATA/bench-eval-api.log" 2>&1 &
 api=$!
 for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done
 log "a month of ${SG_BENCH_EVAL_CASES:-200000} cases, then ${SG_BENCH_EVAL_ROUNDS:-5} rounds of the evaluation; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,7 +56,7 @@ pg_cpu() {
 
 rm -f "$DATA/bench-gps.key"
 (cd "$api_dir" && env Urls="$API" Database__ConnectionString="$CONN" Security__BootstrapAdminKeyFile="$DATA/bench-gps.key" \
-  Ingestion__Port=$MQTT Ingestion__BindAddress=127.0.0.1 Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning \
+  Ingestion__Port=$MQTT Ingestion__BindAddress=127.0.0.1 Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false \
   Ingestion__RatePerSecond=100000 Ingestion__RateBurst=100000 Patrols__MaxBatches="$MAX_BATCHES" \
   dotnet SpatialGrid.Api.dll) > "$DATA/bench-gps-api.log" 2>&1 &
 api=$!

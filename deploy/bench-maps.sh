@@ -39,7 +39,7 @@ fresh_city() {
 # The API on the database, once it answers, with the database's admin key in $key (made by the API the first time).
 start_api() {
   (cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && exec env Urls="$API_URL" Database__ConnectionString="$conn" Ingestion__Enabled=false \
-    Security__BootstrapAdminKeyFile="$DATA/bench-maps-$1.key" Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning dotnet SpatialGrid.Api.dll) > "$DATA/bench-maps-api.log" 2>&1 &
+    Security__BootstrapAdminKeyFile="$DATA/bench-maps-$1.key" Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false dotnet SpatialGrid.Api.dll) > "$DATA/bench-maps-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done
   key=$(cat "$DATA/bench-maps-$1.key")

@@ -21,7 +21,7 @@ psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXIST
 pg_create_db sg_bench_web "$PORT"
 rm -f "$DATA/bench-web.key"
 (cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && exec env Urls="$API_URL" Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_web" \
-  Security__BootstrapAdminKeyFile="$DATA/bench-web.key" Ingestion__Enabled=false Cases__MaxBackdateDays=120 Logging__LogLevel__Default=Warning \
+  Security__BootstrapAdminKeyFile="$DATA/bench-web.key" Ingestion__Enabled=false Cases__MaxBackdateDays=120 Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false \
   dotnet SpatialGrid.Api.dll) > "$DATA/bench-web-api.log" 2>&1 &
 api=$!
 for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -36,7 +36,7 @@ tile_db="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_tiles"
 # The API on the tile database (extra settings as NAME=value arguments), once it answers; its cache starts empty.
 start_tile_api() {
   (cd "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0" && exec env "$@" Urls="$tile_url" Database__ConnectionString="$tile_db" Ingestion__Enabled=false \
-    Logging__LogLevel__Default=Warning dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
+    Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false dotnet SpatialGrid.Api.dll) > "$DATA/bench-tiles-api.log" 2>&1 &
   tiles_api=$!
   for _ in $(seq 1 120); do curl -fs "$tile_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
 }
@@ -75,7 +75,7 @@ log "2. import and validation of 10,000 grids, end to end"
 file="$DATA/synthetic-10000-grids.geojson"
 dotnet "$bench" synthetic-grids 10000 "$file"
 Urls=$API_URL Database__ConnectionString="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sg_bench_import" \
-  Security__BootstrapAdminKeyFile="$DATA/bench-admin.key" Logging__LogLevel__Default=Warning Ingestion__Enabled=false \
+  Security__BootstrapAdminKeyFile="$DATA/bench-admin.key" Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false Ingestion__Enabled=false \
   dotnet "$SG_ROOT/src/SpatialGrid.Api/bin/Release/net10.0/SpatialGrid.Api.dll" > "$DATA/bench-api.log" 2>&1 &
 api=$!
 for _ in $(seq 1 120); do curl -fs "$API_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -33,6 +33,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddHealthChecks();
 builder.Services.AddSingleton(TimeProvider.System);
+// Body size per endpoint, request rates per key and address, event streams per key.
+builder.Services.AddRequestLimits(builder.Configuration);
 
 // Storage and access.
 builder.Services.AddSpatialGridDatabase(builder.Configuration);
@@ -69,6 +71,8 @@ app.UseNulGuard();
 // CORS before authentication: a preflight carries no key (only the OGC API allows other origins, to read).
 app.UseCors();
 app.UseAuthentication();
+// Before authorization: requests refused for a missing or wrong key count too (key guessing is slowed down).
+app.UseRequestLimits();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -10,17 +10,23 @@ public static class EventsApi
     public static IEndpointRouteBuilder MapCaseEvents(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/events", Stream).WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
-            .WithSummary("Server-Sent Events of cases: created, transitioned, colour (crossed into yellow or red); filter with district= or grid= (a code prefix)");
+            .WithSummary("Server-Sent Events of cases: created, transitioned, colour (crossed into yellow or red); filter with district= or grid= (a code prefix)")
+            .WithDescription("At most Http:MaxEventStreamsPerKey streams per API key at once (429 too-many-streams beyond).");
         return app;
     }
 
-    private static async Task<IResult> Stream(HttpContext http, CaseNotifier notifier, string? district, string? grid, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Stream(HttpContext http, CaseNotifier notifier, EventStreamSlots slots, string? district, string? grid, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         if (district is not null && (district.Length != 6 || !district.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-district", "district is a 6-digit county code");
         if (grid is not null && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-grid", "grid is a grid code prefix (digits)");
         var scope = CallerScope.Of(user);
+        // A key holds a bounded number of streams: a page reopened in a loop cannot hold the service's connections.
+        using var slot = slots.TryTake(user.FindFirst("client_id")?.Value ?? "");
+        if (slot is null)
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "too-many-streams", "Too many event streams",
+                $"this API key holds {slots.Open(user.FindFirst("client_id")?.Value ?? "")} event streams already, the most it may (Http:MaxEventStreamsPerKey); close one first");
         using var subscription = notifier.Subscribe();
         var response = http.Response;
         response.ContentType = "text/event-stream";

@@ -62,17 +62,8 @@ public static class StatsApi
         if (format != "csv") return TypedResults.Ok(rows);
         var csv = new StringBuilder();
         var properties = typeof(Measures).GetProperties();
-        csv.AppendLine(string.Join(',', properties.Select(p => p.Name)));
-        foreach (var row in rows)
-            csv.AppendLine(string.Join(',', properties.Select(p => Cell(p.GetValue(row)))));
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", $"case-measures-{by}.csv");
+        csv.Row(properties.Select(p => p.Name));
+        foreach (var row in rows) csv.Row(properties.Select(p => p.GetValue(row)));
+        return CsvFile.Result(csv, $"case-measures-{by}.csv");
     }
-
-    private static string Cell(object? v) => v switch
-    {
-        null => "",
-        string s => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s,
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => v.ToString() ?? "",
-    };
 }

@@ -40,7 +40,7 @@ public static class ComponentsApi
             .WithSummary("Components of a grid and every grid below it, counted by class, with the length (m) or area (m²) inside");
 
         var write = app.MapGroup("/api/components").WithTags("Components").RequireAuthorization(SecuritySetup.GisEditorPolicy);
-        write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery()
+        write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import components from GeoJSON, a zipped Shapefile or a GeoPackage")
             .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix. Any error writes nothing (422 with every error).")
             .AcceptsForm(["multipart/form-data"],

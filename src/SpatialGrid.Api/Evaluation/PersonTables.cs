@@ -1,3 +1,4 @@
+using SpatialGrid.Api.ServiceDefaults;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SpatialGrid.Core.Evaluation;
@@ -25,14 +26,12 @@ public static class PersonTables
     {
         var csv = new StringBuilder();
         var indicators = RoleIndicators.All.Select(i => i.Name).ToList();
-        csv.AppendLine(string.Join(',', new[] { "role", "person", "score", "grade", "rank" }
-            .Concat(indicators.SelectMany(i => new[] { i, $"{i}_numerator", $"{i}_denominator", $"{i}_rank" }))));
+        csv.Row(new[] { "role", "person", "score", "grade", "rank" }.Concat(indicators.SelectMany(i => new[] { i, $"{i}_numerator", $"{i}_denominator", $"{i}_rank" })));
         foreach (var row in rows)
-            csv.AppendLine(string.Join(',', new[] { row.Role, EvaluationCsv.Cell(row.Person), EvaluationCsv.Cell(row.Score), row.Grade ?? "", EvaluationCsv.Cell(row.Rank) }
+            csv.Row(new object?[] { row.Role, row.Person, row.Score, row.Grade, row.Rank }
                 .Concat(indicators.SelectMany(i => row.Indicators.TryGetValue(i, out var f)
-                    ? new[] { EvaluationCsv.Cell(f.Value), EvaluationCsv.Cell(f.Numerator), EvaluationCsv.Cell(f.Denominator), EvaluationCsv.Cell(f.Rank) }
-                    : ["", "", "", ""]))));
-        var name = $"evaluation-{request.By}-{request.Period.Label.Replace(':', '-').Replace('/', '_')}.csv";
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", name);
+                    ? new object?[] { f.Value, f.Numerator, f.Denominator, f.Rank }
+                    : [null, null, null, null])));
+        return CsvFile.Result(csv, $"evaluation-{request.By}-{request.Period.Label.Replace(':', '-').Replace('/', '_')}.csv");
     }
 }

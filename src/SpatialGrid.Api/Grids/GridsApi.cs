@@ -32,7 +32,7 @@ public static class GridsApi
         read.MapGet("/{code}/children", Children).WithSummary("The current grids directly below a grid");
 
         var write = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(SecuritySetup.GisEditorPolicy);
-        write.MapPost("/imports", GridImportEndpoints.Import).DisableAntiforgery()
+        write.MapPost("/imports", GridImportEndpoints.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage into a draft version")
             .WithDescription("multipart/form-data with the file in field 'file' and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
                 "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M) and publish (true: publish at once). " +

@@ -56,10 +56,9 @@ public static partial class PatrolReports
                 rows.Add(new GridCoverage(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Math.Round(r.GetDouble(2) / 60, 1),
                     Math.Round(r.GetDouble(3), 1), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
         if (format != "csv") return TypedResults.Ok(rows);
-        var csv = new StringBuilder("grid,name,minutes,metres,workers,first_visit,last_visit\n");
-        foreach (var c in rows)
-            csv.Append(CultureInfo.InvariantCulture, $"{c.Grid},\"{c.Name?.Replace("\"", "\"\"")}\",{c.Minutes},{c.Metres},{c.Workers},{c.FirstVisit:O},{c.LastVisit:O}\n");
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", $"coverage-{day:yyyy-MM-dd}.csv");
+        var csv = new StringBuilder().Row(["grid", "name", "minutes", "metres", "workers", "first_visit", "last_visit"]);
+        foreach (var c in rows) csv.Row([c.Grid, c.Name, c.Minutes, c.Metres, c.Workers, c.FirstVisit.ToString("O"), c.LastVisit.ToString("O")]);
+        return CsvFile.Result(csv, $"coverage-{day:yyyy-MM-dd}.csv");
     }
 
     public static async Task<Results<Ok<List<UnvisitedGrid>>, ProblemHttpResult>> Unvisited(NpgsqlDataSource db, ClaimsPrincipal user,

@@ -18,7 +18,16 @@ public static class BadRequestProblems
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var error = context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is null && context.ProblemDetails.Status == 413 && context.ProblemDetails.Type?.StartsWith(Problems.TypePrefix, StringComparison.Ordinal) != true)
+            {
+                // The body cap stopped the read before any handler ran (the status code pages write this answer).
+                context.ProblemDetails.Type = Problems.TypePrefix + "too-large";
+                context.ProblemDetails.Title = "The request is too large";
+                context.ProblemDetails.Detail = RequestLimits.BodyCapDetail(context.HttpContext);
+                return;
+            }
             if (error is not BadHttpRequestException bad) return;
+            bad = TooLarge(bad) ?? bad;
             context.HttpContext.Response.StatusCode = bad.StatusCode;
             context.ProblemDetails.Status = bad.StatusCode;
             context.ProblemDetails.Type = Problems.TypePrefix + (bad.StatusCode == 413 ? "too-large" : "bad-request");
@@ -35,6 +44,13 @@ public static class BadRequestProblems
         return services;
     }
 
+    /// <summary>
+    /// A JSON body over the endpoint's size cap: the binder reports "failed to read the body" (400) around the server's
+    /// 413, which is the real reason.
+    /// </summary>
+    private static BadHttpRequestException? TooLarge(BadHttpRequestException bad) =>
+        bad.StatusCode != 413 && bad.InnerException is BadHttpRequestException { StatusCode: 413 } inner ? inner : null;
+
     /// <summary>Gives a thrown BadHttpRequestException its own status (400, 413…) instead of 500, then lets problem details write it.</summary>
     private sealed class BadRequestStatus(ILogger<BadRequestStatus> log) : IExceptionHandler
     {
@@ -42,6 +58,7 @@ public static class BadRequestProblems
         {
             if (exception is BadHttpRequestException bad)
             {
+                bad = TooLarge(bad) ?? bad;
                 httpContext.Response.StatusCode = bad.StatusCode;
                 log.LogDebug("Bad request {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path, bad.Message);
             }

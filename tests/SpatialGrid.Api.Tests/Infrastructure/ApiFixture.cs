@@ -44,6 +44,8 @@ public class ApiFixture : IAsyncLifetime
             b.UseSetting("Urls", "http://127.0.0.1:0");
             // The MQTT broker binds a TCP port: only the test classes about ingestion turn it on, each on a port of its own.
             b.UseSetting("Ingestion:Enabled", "false");
+            // Sweeps and walks fire thousands of requests a second from one key: the rate limits have a test class of their own.
+            b.UseSetting("Http:RateLimitEnabled", "false");
             foreach (var (k, v) in Settings) b.UseSetting(k, v);
             Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, ConfigureServices);
         });
