@@ -20,7 +20,8 @@ public sealed record OpenedCase(string Number, string DistrictCode, string GridC
 /// (gateway, msgId); each accepted alert opening a case or joining an open one. Writers of every instance take a
 /// lock per district first, so the check for a stored alert and the match against open cases see each other's work.
 /// </summary>
-public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars, TimeProvider clock)
+public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars,
+    DeviceRegistry registry, TimeProvider clock)
 {
     /// <summary>Time spent in each step since start, in ticks (GET /api/ingestion shows it: where the writer's time goes).</summary>
     public readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> StepTicks = new();
@@ -220,11 +221,10 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
         var caseOf = new long?[batch.Count];
         var joins = new Dictionary<long, (int Count, DateTimeOffset Last)>();
         // Cases this batch opens, written together after the loop; until then known by a placeholder id (-1, -2, …).
-        var pending = new List<(Case Case, CaseCreation.CaseDraft Draft, string Device, string Type)>();
-        SpatialGridDb? db = null;
+        var pending = new List<(Case Case, CaseDraft Draft, string Device, string Type)>();
+        CaseOpener? opener = null;
         AsyncServiceScope? scope = null;
-        var classes = new Dictionary<string, TaxonomyEntry>(StringComparer.Ordinal);
-        var overrides = new Dictionary<(string, string), TaxonomyOverride?>();
+        var taxonomy = new TaxonomyCache();
         try
         {
             foreach (var i in fresh)
@@ -255,21 +255,20 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
                     }
                     continue;
                 }
-                if (db is null)
+                if (opener is null)
                 {
                     scope = scopes.CreateAsyncScope();
-                    db = scope.Value.ServiceProvider.GetRequiredService<SpatialGridDb>();
-                    db.Database.SetDbConnection(conn);
-                    await db.Database.UseTransactionAsync(tx, ct);
+                    opener = scope.Value.ServiceProvider.GetRequiredService<CaseOpener>();
+                    await opener.UseAsync(conn, tx, ct);
                 }
-                var draft = await DraftAsync(db, m, now, classes, overrides, ct);
+                var draft = await DraftAsync(opener, m, now, taxonomy, ct);
                 var placeholder = -(pending.Count + 1L);
-                pending.Add((CaseCreation.Build(draft, calendars.Calendar), draft, m.Device.Id, a.Type));
+                pending.Add((NewCaseRows.Build(draft, calendars.Calendar), draft, m.Device.Id, a.Type));
                 outcome[i] = AlertOutcome.Opened;
                 caseOf[i] = placeholder;
                 open.Add(new OpenAlertCase(placeholder, m.GridCode!, m.Type.ClassCode, m.Device.Id, a.Type, m.Lon, m.Lat, a.ObservedAt));
             }
-            if (pending.Count > 0) await OpenCasesAsync(db!, conn, tx, pending, now, caseOf, opened, ct);
+            if (pending.Count > 0) await OpenCasesAsync(opener!, conn, tx, pending, now, caseOf, opened, ct);
         }
         finally
         {
@@ -348,46 +347,35 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
 
     private static bool WantsCase(Inbound m) => m.Type is { } t && !(m.Alert!.Confidence is { } c && c < t.MinConfidence);
 
-    /// <summary>What a new case from this alert is made of (the taxonomy is read once per batch: a storm opens many cases of few classes).</summary>
-    private static async Task<CaseCreation.CaseDraft> DraftAsync(SpatialGridDb db, Inbound m, DateTimeOffset now,
-        Dictionary<string, TaxonomyEntry> classes, Dictionary<(string, string), TaxonomyOverride?> overrides, CancellationToken ct)
+    /// <summary>
+    /// What a new case from this alert is made of, resolved by the case opener under the gateway's policy (the taxonomy is
+    /// read once per batch: a storm opens many cases of few classes).
+    /// </summary>
+    private async Task<CaseDraft> DraftAsync(CaseOpener opener, Inbound m, DateTimeOffset now, TaxonomyCache taxonomy, CancellationToken ct)
     {
         var a = m.Alert!;
         var type = m.Type!;
-        var district = m.GridCode![..6];
-        if (!classes.TryGetValue(type.ClassCode, out var cls))
-            classes[type.ClassCode] = cls = await db.Taxonomy.AsNoTracking().FirstAsync(t => t.Code == type.ClassCode, ct);
-        if (!overrides.TryGetValue((district, cls.Code), out var over))
-            overrides[(district, cls.Code)] = over = await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         // A device clock a little ahead is accepted; the case is not reported in the future.
         var reportedAt = CaseHistory.Microseconds(a.ObservedAt < now ? a.ObservedAt : now);
         var source = m.Device!.Kind.StartsWith("camera", StringComparison.Ordinal) ? CaseSource.Camera : CaseSource.Device;
         var description = $"{type.Description} · device {a.DeviceId} · {a.Severity}" + (a.Confidence is { } conf ? $" · confidence {conf:0.00}" : "");
-        return new CaseCreation.CaseDraft(cls, over, district, m.GridCode, source, description, m.Lon, m.Lat, m.Device.ComponentCode,
-            $"gateway:{m.GatewayId}", reportedAt, DeviceId: a.DeviceId, AlertType: a.Type,
-            ReportData: new { source = CaseViews.Name(source), lon = m.Lon, lat = m.Lat, grid = m.GridCode, gateway = m.GatewayId, device = a.DeviceId,
-                type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode });
+        var opening = new CaseOpening(CaseChannel.Device, type.ClassCode, description, m.Lon, m.Lat, source, reportedAt)
+        {
+            GridCode = m.GridCode, ComponentCode = m.Device.ComponentCode, DeviceId = a.DeviceId, AlertType = a.Type,
+            ReportData = new { source = CaseViews.Name(source), lon = m.Lon, lat = m.Lat, grid = m.GridCode, gateway = m.GatewayId, device = a.DeviceId,
+                type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode },
+        };
+        var caller = CaseCaller.Gateway(m.GatewayId, registry.Gateway(m.GatewayId)?.Districts ?? []);
+        var (draft, problem) = await opener.DraftAsync(opening, caller, taxonomy, ct);
+        // The pipeline refused what the gateway may not report before it was queued: a refusal here is a fault, and the batch is tried again.
+        return draft ?? throw new InvalidOperationException($"a case from gateway {m.GatewayId} cannot be opened: {problem!.Kind}: {problem.Detail}");
     }
 
-    /// <summary>
-    /// Writes the cases a batch opens together: their numbers taken as one range per district and day, the cases in
-    /// one round trip, their first events (hash-chained) in another, their live events in one NOTIFY statement; then
-    /// puts the real ids where the batch used placeholders.
-    /// </summary>
-    private async Task OpenCasesAsync(SpatialGridDb db, NpgsqlConnection conn, NpgsqlTransaction tx,
-        List<(Case Case, CaseCreation.CaseDraft Draft, string Device, string Type)> pending, DateTimeOffset now, long?[] caseOf, List<OpenedCase> opened, CancellationToken ct)
+    /// <summary>Writes the cases a batch opens together (the opener's batch write), then puts the real ids where the batch used placeholders.</summary>
+    private async Task OpenCasesAsync(CaseOpener opener, NpgsqlConnection conn, NpgsqlTransaction tx,
+        List<(Case Case, CaseDraft Draft, string Device, string Type)> pending, DateTimeOffset now, long?[] caseOf, List<OpenedCase> opened, CancellationToken ct)
     {
-        var calendar = calendars.Calendar;
-        foreach (var day in pending.GroupBy(p => (p.Draft.District, Day: CaseCreation.LocalDay(p.Draft.ReportedAt, calendar))))
-        {
-            var sequence = await CaseCreation.TakeNumbersAsync(new NpgsqlCommand(null, conn, tx), day.Key.District, day.Key.Day, day.Count(), ct);
-            foreach (var p in day) p.Case.Number = CaseCreation.Number(p.Draft, calendar, sequence++);
-        }
-        db.Cases.AddRange(pending.Select(p => p.Case));
-        await db.SaveChangesAsync(ct);
-        foreach (var p in pending) db.CaseEvents.AddRange(CaseCreation.FirstEvents(p.Case, p.Draft, now, calendar));
-        await db.SaveChangesAsync(ct);
-
+        await opener.OpenManyAsync(pending.Select(p => (p.Case, p.Draft)).ToList(), conn, tx, now, ct);
         for (var i = 0; i < caseOf.Length; i++)
         {
             if (caseOf[i] is { } placeholder && placeholder < 0) caseOf[i] = pending[(int)(-placeholder - 1)].Case.Id;
@@ -397,8 +385,6 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
             _deviceCases[(p.Device, p.Type)] = p.Case.Id;
             opened.Add(new OpenedCase(p.Case.Number, p.Case.DistrictCode, p.Case.GridCode!, p.Case.ClassCode));
         }
-        await CaseNotifier.SendManyAsync(conn, tx, pending.Select(p => new CaseNotification("created", p.Case.Number, p.Case.DistrictCode, p.Case.GridCode,
-            CaseNames.Name(p.Case.State), CaseViews.Name(p.Case.NotifiedColour), now)), ct);
     }
 
     private static string Clip(string s, int max) => s.Length > max ? s[..max] : s;
