@@ -1,3 +1,4 @@
+using CsCheck;
 using SpatialGrid.Core.Calendar;
 using SpatialGrid.Core.Cases;
 using SpatialGrid.Core.Taxonomy;
@@ -237,5 +238,57 @@ public class CaseDeciderTests
         Assert.Equal(("time-before-history", 400), (problem!.Kind, problem.Status));
         var (atLast, _) = CaseDecider.Decide(Case(CaseState.Reported), Complete(CaseAction.Accept) with { At = Reported.AddMinutes(5) }, Now, Calendar);
         Assert.NotNull(atLast);
+    }
+}
+
+/// <summary>The decider driven by generated command sequences: whatever is asked, the case stays consistent.</summary>
+public class CaseDeciderSequenceTests
+{
+    private static readonly WorkCalendar Calendar = WorkCalendar.WeekendsOnly();
+    private static readonly DateTimeOffset Reported = new(2026, 11, 24, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A command with its time as minutes after the case's last step (a few minutes before it, now and then), complete or lacking what it needs.</summary>
+    private static readonly Gen<(CaseCommand Command, int Minutes)> Command =
+        Gen.Select(Gen.Enum<CaseAction>(), Gen.Int[-5, 240], Gen.Bool, Gen.Bool, (action, minutes, complete, field) =>
+            (new CaseCommand(action, Reported, "alice", field ? Authority.Field : Authority.Centre)
+            {
+                Note = complete ? "done" : null, LeadUnit = complete ? "Parks office" : null, Satisfaction = complete ? 5 : 9,
+                ReviewDate = complete ? new DateOnly(2027, 1, 1) : null, Lon = complete ? 121.47 : null, Lat = 31.23, PositionInGrid = complete,
+            }, minutes));
+
+    [Fact]
+    public void No_command_sequence_takes_a_case_where_the_transition_table_does_not_lead()
+    {
+        Command.Array[1, 40].Sample(commands =>
+        {
+            var c = new CaseSnapshot("310101-20261124-0001", CaseState.Reported, 1, "310101001001",
+                new CaseLimits(new TimeLimit(30, ClockKind.Minutes), new TimeLimit(2, ClockKind.RoundTheClockHours), new TimeLimit(4, ClockKind.WorkingHours),
+                    new TimeLimit(3, ClockKind.WorkingDays)), Reported, Reported) { Unit = "Roads office" };
+            foreach (var (generated, minutes) in commands)
+            {
+                var cmd = generated with { At = c.LastStepAt.AddMinutes(minutes) };
+                var now = cmd.At.AddMinutes(1);
+                var (decision, problem) = CaseDecider.Decide(c, cmd, now, Calendar);
+                if (problem is not null)
+                {
+                    Assert.Null(decision);
+                    Assert.True(problem.Kind != "time-before-history" || minutes < 0);
+                    continue;
+                }
+                var next = decision!.Case;
+                Assert.True(CaseStateMachine.TryApply(c.State, cmd.Action, out var expected, out _));
+                Assert.Equal(expected, next.State);
+                Assert.Equal(c.Version + 1, next.Version);
+                Assert.True(next.LastStepAt >= c.LastStepAt);
+                // Where the case stands agrees with the moments recorded on it.
+                if (next.State is CaseState.Closed or CaseState.Rejected) Assert.NotNull(next.ClosedAt);
+                if (next.State is CaseState.Dispatched or CaseState.OnScene or CaseState.Handled or CaseState.Verified) Assert.NotNull(next.DispatchedAt);
+                if (next.State is CaseState.OnScene or CaseState.Handled) Assert.NotNull(next.ArrivedAt);
+                if (next.State == CaseState.Verified) Assert.NotNull(next.VerifiedAt);
+                if (next.FirstDispatchedAt is { } first) Assert.True(next.DispatchCount >= 1 && first <= next.LastStepAt);
+                Assert.Equal(CaseStateMachine.IsOpen(next.State) && next.State != CaseState.CarriedOver, decision.Deadlines.RedAt is not null);
+                c = next;
+            }
+        });
     }
 }
