@@ -1,5 +1,6 @@
 using Npgsql;
 using SpatialGrid.Api.Cases;
+using SpatialGrid.Core.Alerts;
 using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ingestion;

@@ -1,13 +1,13 @@
-namespace SpatialGrid.Api.Ingestion;
+namespace SpatialGrid.Core.Alerts;
 
 /// <summary>How a batch is written: with the writer's hints of open cases or not, looking up only the messages it stored lately or every one.</summary>
-internal readonly record struct WriteMode(bool UseHints, bool LookUpAll)
+public readonly record struct WriteMode(bool UseHints, bool LookUpAll)
 {
     public static readonly WriteMode First = new(UseHints: true, LookUpAll: false);
 }
 
 /// <summary>How an attempt at a batch ended: committed, or rolled back for a reason that another attempt cures.</summary>
-internal enum WriteOutcome
+public enum WriteOutcome
 {
     Committed = 1,
     /// <summary>An open case the batch joined through a hint was closed meanwhile (here or in another instance).</summary>
@@ -17,10 +17,10 @@ internal enum WriteOutcome
 }
 
 /// <summary>
-/// The writer's retry rule, as values: after a rolled-back attempt, the next one (the hints dropped, or every message looked
+/// The alert writer's retry rule, as values: after a rolled-back attempt, the next one (the hints dropped, or every message looked
 /// up), or none. Each step turns one flag, so a batch is tried at most four times before the error goes to the pipeline.
 /// </summary>
-internal static class AlertWriteRetry
+public static class AlertWriteRetry
 {
     public static WriteMode? After(WriteMode mode, WriteOutcome outcome) => outcome switch
     {
