@@ -26,15 +26,13 @@ public static class CaseHistory
     }
 
     /// <summary>Recomputes when the case turns yellow and red, and the colour already announced (the present one).</summary>
-    public static void Recolour(Case c, DateTimeOffset now, WorkCalendar calendar)
+    public static void Recolour(Case c, DateTimeOffset now, WorkCalendar calendar) =>
+        SetDeadlines(c, CaseTimeline.Deadlines(CaseViews.Times(c), CaseViews.Limits(c), now, calendar));
+
+    public static void SetDeadlines(Case c, CaseDeadlines d)
     {
-        var stages = CaseTimeline.Stages(CaseViews.Times(c), CaseViews.Limits(c), now, calendar);
-        (c.YellowAt, c.RedAt) = CaseTimeline.Crossings(stages);
-        c.NotifiedColour = CaseTimeline.ColourOf(stages);
-        c.DispatchDue = stages.Single(s => s.Stage == Stage.Dispatch).Due;
-        c.ArrivalDue = stages.SingleOrDefault(s => s.Stage == Stage.Arrival)?.Due;
-        c.FeedbackDue = stages.SingleOrDefault(s => s.Stage == Stage.Feedback)?.Due;
-        c.CloseDue = stages.Single(s => s.Stage == Stage.Closing).Due;
+        (c.YellowAt, c.RedAt, c.NotifiedColour) = (d.YellowAt, d.RedAt, d.Colour);
+        (c.DispatchDue, c.ArrivalDue, c.FeedbackDue, c.CloseDue) = (d.DispatchDue, d.ArrivalDue, d.FeedbackDue, d.CloseDue);
     }
 
     /// <summary>Checks a case's chain: the index of the first event whose hash does not match, or null when intact.</summary>

@@ -18,6 +18,7 @@ public static class CasesApi
             .Validate(o => o.IsValid(), "Cases options are not valid (WorkingHours like 08:30-12:00,13:30-17:30; UtcOffsetHours -12..14)").ValidateOnStart();
         services.AddSingleton<CalendarProvider>();
         services.AddSingleton<CaseNotifier>();
+        services.AddScoped<CaseOpener>();
         services.AddHostedService(sp => sp.GetRequiredService<CaseNotifier>());
         return services;
     }

@@ -172,8 +172,7 @@ public static class SupervisionTasksApi
         TaskState state = task.State switch { "assigned" => TaskState.Assigned, "queued" => TaskState.Queued, _ => TaskState.Answered };
         var (decision, problem) = SupervisionTasks.Answer(new TaskFacts(kind, state, task.Worker, task.SentAt, task.DueAt), request.Worker, outcome, inGrid, now);
         if (problem is not null)
-            return Problems.Create(problem.Status, problem.Kind, problem.Status == 422 ? "The content cannot be accepted" : problem.Status == 409 ? "Conflict" : "The request is not valid",
-                problem.Detail + (problem.Kind == "answer-outside-grid" ? $" (({lon:0.######}, {lat:0.######}) is not inside grid {task.GridCode})" : ""));
+            return Problems.Of(problem.Status, problem.Kind, problem.Detail + (problem.Kind == "answer-outside-grid" ? $" (({lon:0.######}, {lat:0.######}) is not inside grid {task.GridCode})" : ""));
 
         var c = await db.Cases.FirstAsync(x => x.Number == task.CaseNumber, ct);
         await using (var update = new NpgsqlCommand("""
@@ -193,25 +192,24 @@ public static class SupervisionTasksApi
         var data = JsonSerializer.Serialize(new { task = id, outcome = SupervisionTasks.Name(decision.Outcome), onTime = decision.OnTime, lon, lat, key });
         var from = c.State;
         db.CaseEvents.Add(CaseHistory.Append(c, now, request.Worker, task.Kind + "-answer", from, from, request.Note, data));
+        var followed = false;
         if (decision.CaseAction is { } follows)
         {
-            // A passed check verifies the case, a failed one sends it back to the unit: the same steps as the verify and rework actions.
-            if (!CaseStateMachine.TryApply(from, follows, out var to, out var error)) return Problems.Conflict("illegal-transition", error!);
-            if (follows == CaseAction.Verify) c.VerifiedAt = now;
-            else
-            {
-                c.ReworkCount++;
-                c.DispatchedAt = now;
-                c.ArrivedAt = c.HandledAt = c.VerifiedAt = null;
-            }
-            c.State = to;
-            db.CaseEvents.Add(CaseHistory.Append(c, now, request.Worker, CaseNames.Name(follows), from, to, request.Note,
-                JsonSerializer.Serialize(new { task = id, lon, lat, attachments = Array.Empty<string>() })));
+            // A passed check verifies the case, a failed one sends it back to the unit: the decisions of the verify and rework
+            // actions, taken with the authority of the centre that sent the task.
+            var step = new CaseCommand(follows, now, request.Worker) { Note = request.Note, Lon = lon, Lat = lat, PositionInGrid = inGrid, Task = id };
+            var (next, refusal) = CaseDecider.Decide(CaseSteps.Snapshot(c, now), step, now, calendars.Calendar);
+            if (refusal is not null) return Problems.Of(refusal.Status, refusal.Kind, refusal.Detail, refusal.Extensions);
+            db.CaseEvents.Add(CaseSteps.Record(c, next!));
+            followed = next!.ClearsDeviceAlarm;
         }
-        c.Version++;
-        CaseHistory.Recolour(c, now, calendars.Calendar);
+        else
+        {
+            c.Version++;
+            CaseHistory.Recolour(c, now, calendars.Calendar);
+        }
         if (await Save(db, c, ct) is { } conflict) return conflict;
-        if (decision.CaseAction == CaseAction.Verify) await db.Devices.Where(d => d.AlarmCaseId == c.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AlarmCaseId, (long?)null), ct);
+        if (followed) await db.Devices.Where(d => d.AlarmCaseId == c.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AlarmCaseId, (long?)null), ct);
         await CaseNotifier.SendAsync(conn, ntx, new CaseNotification("task-answered", c.Number, c.DistrictCode, c.GridCode, CaseNames.Name(c.State),
             CaseViews.Name(c.NotifiedColour), now, $"{task.Kind} task {id}: {SupervisionTasks.Name(decision.Outcome)}", request.Worker), ct);
         var view = (await TaskRows.FindAsync(conn, ntx, id, ["%"], now, ct))!;

@@ -62,8 +62,7 @@ public static class Open311Api
             ? TypedResults.Json(new { service_code = code, attributes = Array.Empty<object>() })
             : Fail(404, $"service_code '{Clip(code)}' does not exist; GET /open311/v2/services.json lists them");
 
-    private static async Task<IResult> Post(HttpRequest http, SpatialGridDb db, NpgsqlDataSource dataSource, GridRegistry grids, CalendarProvider calendars,
-        CaseNotifier notifier, IOptions<CasesOptions> options, IOptions<GridsOptions> gridOptions, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Post(HttpRequest http, SpatialGridDb db, CaseOpener opener, IOptions<GridsOptions> gridOptions, CancellationToken ct)
     {
         if (!http.HasFormContentType) return Fail(400, "send the request as application/x-www-form-urlencoded (or multipart/form-data)");
         IFormCollection form;
@@ -81,9 +80,9 @@ public static class Open311Api
         if (string.IsNullOrWhiteSpace(key)) return Fail(401, "api_key is required to report a problem");
         var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);
         if (user is null) return Fail(403, failure!);
-        // The same roles as POST /api/cases: a planner's or GIS editor's key reads, it does not open cases.
-        if (!Roles.MayWorkOnCases(user))
-            return Fail(403, $"this key's role may not open cases; reports need a key of role {string.Join(", ", Roles.CaseWorkers)}");
+        // The opener's policy, asked before the form is read further: a planner's or GIS editor's key reads, it does not open cases.
+        var caller = CaseCaller.Of(user);
+        if (CaseOpener.MayOpen(caller) is { } refused) return Fail(refused.Status, refused.Detail);
         // GeoReport v2 makes description optional: a report without one says so in the case.
         var missing = new[] { "service_code" }.Where(f => string.IsNullOrWhiteSpace(form[f])).ToList();
         if (string.IsNullOrWhiteSpace(form["lat"]) || string.IsNullOrWhiteSpace(form["long"]))
@@ -101,15 +100,9 @@ public static class Open311Api
             return Fail(400, FormattableString.Invariant($"lat {lat}, long {lon} is outside the service area ({area.MinX}–{area.MaxX} E, {area.MinY}–{area.MaxY} N)"));
         var media = form["media_url"].FirstOrDefault();
         var description = string.IsNullOrWhiteSpace(form["description"]) ? $"Open311 report of {form["service_code"]} without a description" : form["description"].ToString();
-        var request = new CaseCreation.NewCase(form["service_code"], description, lon, lat, null, "resident", null, null,
-            string.IsNullOrWhiteSpace(media) ? null : [media]);
-        var result = await CaseCreation.Create(request, db, dataSource, grids, calendars, notifier, options, user, clock, ct);
-        return result.Result switch
-        {
-            Created<CaseViews.CaseDetail> created => TypedResults.Json(new[] { new Created(created.Value!.Case.Number, null, null) }, statusCode: 201),
-            ProblemHttpResult problem => Fail(problem.StatusCode, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "the request was refused"),
-            _ => Fail(500, "unexpected result"),
-        };
+        var report = new CaseReport(form["service_code"], description, lon, lat, null, "resident", null, null, string.IsNullOrWhiteSpace(media) ? null : [media]);
+        var (detail, problem) = await opener.OpenAsync(report, CaseChannel.Open311, caller, ct);
+        return problem is not null ? Fail(problem.Status, problem.Detail) : TypedResults.Json(new[] { new Created(detail!.Case.Number, null, null) }, statusCode: 201);
     }
 
     private static async Task<IResult> Requests(SpatialGridDb db, TimeProvider clock, CalendarProvider calendars, string? service_request_id, string? service_code,

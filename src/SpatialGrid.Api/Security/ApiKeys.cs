@@ -47,6 +47,4 @@ public static class Roles
 
     /// <summary>The roles that open and work on cases, over every channel (HTTP, Open311, devices).</summary>
     public static readonly string[] CaseWorkers = [Dispatcher, Patrol, Gateway, Admin];
-
-    public static bool MayWorkOnCases(System.Security.Claims.ClaimsPrincipal user) => CaseWorkers.Any(user.IsInRole);
 }

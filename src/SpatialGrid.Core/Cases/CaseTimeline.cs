@@ -15,6 +15,10 @@ public sealed record StageStatus(Stage Stage, DateTimeOffset Start, DateTimeOffs
     public bool OnTime => EndedAt is { } end && end <= Due;
 }
 
+/// <summary>A case's deadlines as of a moment, the instants it turns yellow and red (null: no stage runs), and its colour then.</summary>
+public sealed record CaseDeadlines(DateTimeOffset DispatchDue, DateTimeOffset? ArrivalDue, DateTimeOffset? FeedbackDue, DateTimeOffset CloseDue,
+    DateTimeOffset? YellowAt, DateTimeOffset? RedAt, Colour Colour);
+
 /// <summary>
 /// The stages of a case: dispatch (from the report, ends when dispatched), arrival and first feedback (from the
 /// dispatch, end on scene and at the handling feedback), closing (from the report, ends when closed). A case's
@@ -58,5 +62,14 @@ public static class CaseTimeline
     {
         var running = stages.Where(s => s.Running).ToList();
         return running.Count == 0 ? (null, null) : (running.Min(s => s.YellowAt), running.Min(s => s.Due));
+    }
+
+    /// <summary>The deadlines of a case's stages, its colour crossings and its colour at <paramref name="now"/>.</summary>
+    public static CaseDeadlines Deadlines(CaseTimes t, CaseLimits limits, DateTimeOffset now, WorkCalendar calendar)
+    {
+        var stages = Stages(t, limits, now, calendar);
+        var (yellow, red) = Crossings(stages);
+        return new CaseDeadlines(stages.Single(s => s.Stage == Stage.Dispatch).Due, stages.SingleOrDefault(s => s.Stage == Stage.Arrival)?.Due,
+            stages.SingleOrDefault(s => s.Stage == Stage.Feedback)?.Due, stages.Single(s => s.Stage == Stage.Closing).Due, yellow, red, ColourOf(stages));
     }
 }
