@@ -43,6 +43,12 @@ public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifi
         await SendAsync(conn, null, n, ct);
     }
 
+    /// <summary>
+    /// Every event as it is heard, on the listener's thread and before the subscribers (which may drop the oldest):
+    /// for what must never miss one, such as ending the evaluation's snapshots. Handlers must be quick.
+    /// </summary>
+    public event Action<CaseNotification>? Notified;
+
     /// <summary>A subscription; dispose of it to stop. A slow reader loses the oldest events rather than holding the server's memory.</summary>
     public Subscription Subscribe()
     {
@@ -62,6 +68,7 @@ public sealed class CaseNotifier(NpgsqlDataSource dataSource, ILogger<CaseNotifi
         {
             var n = JsonSerializer.Deserialize<CaseNotification>(payload);
             if (n is null) return;
+            Notified?.Invoke(n);
             lock (_gate)
             {
                 foreach (var s in _subscribers) s.Writer.TryWrite(n);

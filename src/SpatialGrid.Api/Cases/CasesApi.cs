@@ -1,3 +1,4 @@
+using SpatialGrid.Api.Evaluation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SpatialGrid.Api.Data;
@@ -20,6 +21,7 @@ public static class CasesApi
         services.AddSingleton<CaseNotifier>();
         services.AddScoped<CaseOpener>();
         services.AddHostedService(sp => sp.GetRequiredService<CaseNotifier>());
+        services.AddEvaluation(configuration);
         return services;
     }
 

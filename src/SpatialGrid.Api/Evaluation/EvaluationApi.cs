@@ -43,7 +43,7 @@ public static class EvaluationApi
     }
 
     private static async Task<Results<Ok<AreaTable>, Ok<PersonTables.PersonTable>, FileContentHttpResult, ProblemHttpResult>> Get(HttpContext http,
-        NpgsqlDataSource dataSource, ClaimsPrincipal user, TimeProvider clock, CalendarProvider calendars, string? period, DateTimeOffset? from, DateTimeOffset? to,
+        NpgsqlDataSource dataSource, EvaluationSnapshots snapshots, ClaimsPrincipal user, TimeProvider clock, CalendarProvider calendars, string? period, DateTimeOffset? from, DateTimeOffset? to,
         string? by, string? level, string? role, string? weights, string? format, int? page, int? pageSize, CancellationToken ct)
     {
         if (format is not (null or "json" or "csv")) return Problems.BadRequest("bad-format", $"format is json or csv, not '{(format.Length > 20 ? format[..20] : format)}'");
@@ -65,19 +65,20 @@ public static class EvaluationApi
             }
             var (w, weightProblem) = RoleIndicators.Parse(weights);
             if (w is null) return Problems.BadRequest("bad-weights", weightProblem!);
-            var judged = await PersonFactsQuery.JudgeAsync(dataSource, CallerScope.Of(user), request.Period, calendars.Calendar.UtcOffset, now, ct);
+            var (judged, judgedAt) = await snapshots.JudgementsAsync(CallerScope.Of(user), request.Period, ct);
             var people = PersonEvaluation.Evaluate(judged, w, request.By == "role").Where(x => only is null || x.Role == only)
                 .Select(x => PersonTables.View(x, request)).ToList();
             if (csv) return PersonTables.Csv(people, request);
-            return TypedResults.Ok(new PersonTables.PersonTable(new PeriodView(request.Period.Label, request.Period.From, request.Period.To), now, request.By, w,
+            return TypedResults.Ok(new PersonTables.PersonTable(new PeriodView(request.Period.Label, request.Period.From, request.Period.To), judgedAt, request.By, w,
                 people.Skip((p - 1) * size).Take(size).ToList(), p, size, people.Count));
         }
-        var facts = await CaseFactsQuery.LoadAsync(dataSource, CallerScope.Of(user), request.Period, null, null, ct);
-        var rows = AreaEvaluation.Evaluate(facts, request.Grouping, now);
+        // One snapshot of the period's facts serves every tier and the units (asOf: when it was read; figures are judged then).
+        var (facts, asOf) = await snapshots.CaseFactsAsync(CallerScope.Of(user), request.Period, ct);
+        var rows = AreaEvaluation.Evaluate(facts, request.Grouping, asOf);
         var names = request.Grouping == Grouping.Unit ? [] : await CaseFactsQuery.AreaNamesAsync(dataSource, rows.Select(r => r.Key), ct);
         var views = rows.Select(r => View(r, names.GetValueOrDefault(r.Key), request)).ToList();
         if (csv) return EvaluationCsv.Areas(views, request);
-        return TypedResults.Ok(new AreaTable(new PeriodView(request.Period.Label, request.Period.From, request.Period.To), now, request.By,
+        return TypedResults.Ok(new AreaTable(new PeriodView(request.Period.Label, request.Period.From, request.Period.To), asOf, request.By,
             request.Grouping == Grouping.Unit ? null : AreaEvaluation.Name(request.Grouping), views.Skip((p - 1) * size).Take(size).ToList(), p, size, views.Count));
     }
 
@@ -85,7 +86,7 @@ public static class EvaluationApi
         r.Figures.ToDictionary(kv => AreaIndicators.Name(kv.Key), kv => new FigureView(kv.Value.Numerator, kv.Value.Denominator, kv.Value.Value, kv.Value.Rank,
             $"/api/evaluation/cases?{request.Query}&indicator={AreaIndicators.Name(kv.Key)}&key={Uri.EscapeDataString(r.Key)}")));
 
-    private static async Task<Results<Ok<PagedList<TracedCase>>, ProblemHttpResult>> Cases(NpgsqlDataSource dataSource, ClaimsPrincipal user, TimeProvider clock,
+    private static async Task<Results<Ok<PagedList<TracedCase>>, ProblemHttpResult>> Cases(EvaluationSnapshots snapshots, ClaimsPrincipal user, TimeProvider clock,
         CalendarProvider calendars, string? period, DateTimeOffset? from, DateTimeOffset? to, string? by, string? level, string? indicator, string? key, bool? met,
         int? page, int? pageSize, CancellationToken ct)
     {
@@ -93,15 +94,16 @@ public static class EvaluationApi
         var now = clock.GetUtcNow().ToUniversalTime();
         var (request, problem) = EvaluationRequest.Parse(period, from, to, by, level, now, calendars.Calendar.UtcOffset);
         if (request is null) return problem!;
-        if (request.ByPeople) return await PersonCases(dataSource, user, calendars, request, indicator, key, met, page ?? 1, pageSize ?? Paging.DefaultPageSize, now, ct);
+        if (request.ByPeople) return await PersonCases(snapshots, user, request, indicator, key, met, page ?? 1, pageSize ?? Paging.DefaultPageSize, ct);
         if (!AreaIndicators.TryParse(indicator, out var which))
             return Problems.BadRequest("bad-indicator", $"indicator is one of {string.Join(", ", AreaIndicators.All.Select(AreaIndicators.Name))}");
         if (string.IsNullOrEmpty(key) || key.Length > 200) return Problems.BadRequest("bad-key", "key is the key of a row of the evaluation (an area's code or a unit's name)");
         var isArea = request.Grouping != Grouping.Unit;
         if (isArea && !key.All(char.IsAsciiDigit)) return Problems.BadRequest("bad-key", "for by=area the key is an area's code (digits)");
-        var facts = await CaseFactsQuery.LoadAsync(dataSource, CallerScope.Of(user), request.Period, isArea ? key : null, isArea ? null : key, ct);
+        // The same snapshot as the table's figures: the cases behind a figure add up to it.
+        var (facts, asOf) = await snapshots.CaseFactsAsync(CallerScope.Of(user), request.Period, ct);
         var traced = facts.Where(c => AreaEvaluation.KeyOf(c, request.Grouping) == key)
-            .Select(c => (Case: c, Judged: AreaIndicators.Judge(which, c, now)))
+            .Select(c => (Case: c, Judged: AreaIndicators.Judge(which, c, asOf)))
             .Where(x => x.Judged.Counted && (met is null || x.Judged.Met == met))
             .OrderBy(x => x.Case.ReportedAt).ThenBy(x => x.Case.Number, StringComparer.Ordinal)
             .Select(x => new TracedCase(x.Case.Number, CaseNames.Name(x.Case.State), x.Case.Place, x.Case.Unit, x.Case.ReportedAt, x.Judged.Met,
@@ -111,8 +113,8 @@ public static class EvaluationApi
         return TypedResults.Ok(new PagedList<TracedCase>(traced.Skip((p - 1) * size).Take(size).ToList(), p, size, traced.Count));
     }
 
-    private static async Task<Results<Ok<PagedList<TracedCase>>, ProblemHttpResult>> PersonCases(NpgsqlDataSource dataSource, ClaimsPrincipal user,
-        CalendarProvider calendars, EvaluationRequest request, string? indicator, string? key, bool? met, int page, int size, DateTimeOffset now, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<TracedCase>>, ProblemHttpResult>> PersonCases(EvaluationSnapshots snapshots, ClaimsPrincipal user,
+        EvaluationRequest request, string? indicator, string? key, bool? met, int page, int size, CancellationToken ct)
     {
         if (RoleIndicators.Find(indicator ?? "") is not { } which)
             return Problems.BadRequest("bad-indicator", $"indicator is one of {string.Join(", ", RoleIndicators.All.Select(i => i.Name))}");
@@ -124,7 +126,7 @@ public static class EvaluationApi
             return Problems.BadRequest("bad-key", "key is role:person for by=person (e.g. supervisor:w-1), the role for by=role");
         if (which.Role != role) return Problems.BadRequest("bad-indicator", $"{which.Name} is an indicator of the {RoleIndicators.Name(which.Role)}, not of the {roleName}");
         var person = request.By == "role" ? null : key[(colon + 1)..];
-        var judged = await PersonFactsQuery.JudgeAsync(dataSource, CallerScope.Of(user), request.Period, calendars.Calendar.UtcOffset, now, ct);
+        var (judged, _) = await snapshots.JudgementsAsync(CallerScope.Of(user), request.Period, ct);
         var traced = judged.Where(j => j.Role == role && j.Indicator == which.Name && (person is null || j.Person == person))
             .GroupBy(j => j.CaseNumber, StringComparer.Ordinal)
             .Select(g => (Number: g.Key, Counted: g.Sum(j => j.Counted), Met: g.Sum(j => j.Met)))

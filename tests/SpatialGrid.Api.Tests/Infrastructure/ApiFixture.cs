@@ -46,6 +46,8 @@ public class ApiFixture : IAsyncLifetime
             b.UseSetting("Ingestion:Enabled", "false");
             // Sweeps and walks fire thousands of requests a second from one key: the rate limits have a test class of their own.
             b.UseSetting("Http:RateLimitEnabled", "false");
+            // Tests change a case and evaluate at once: the evaluation's snapshots have a test class of their own.
+            b.UseSetting("Evaluation:FactsMaxAgeSeconds", "0");
             foreach (var (k, v) in Settings) b.UseSetting(k, v);
             Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, ConfigureServices);
         });
