@@ -31,7 +31,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 // OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
-builder.Services.AddHealthChecks();
+builder.Services.AddSpatialGridHealth(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Storage and access.
@@ -72,7 +72,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapHealthChecks("/health");
+app.MapSpatialGridHealth();
 app.MapKeys();
 app.MapSession();
 app.MapGrids();

@@ -33,6 +33,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public int Port => options.Value.Port;
+    public bool Started => _server is { IsStarted: true };
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -21,6 +21,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     private readonly List<IMqttClient> _clients = [];
     private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private int _next;
+    public bool Connected { get { lock (_clients) return _clients.Any(c => c.IsConnected); } }
 
     public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
     {
