@@ -19,7 +19,7 @@ using SpatialGrid.Core.Geo;
 GeometryFactories.UseEverywhere();
 var builder = WebApplication.CreateBuilder(args);
 
-// Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
+// Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, metrics, a clock that tests can replace.
 builder.Services.AddBadRequestProblems();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
@@ -32,6 +32,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 // OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
 builder.Services.AddSpatialGridHealth(builder.Configuration);
+builder.Services.AddSpatialGridTelemetry(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Storage and access.
@@ -73,6 +74,7 @@ app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapSpatialGridHealth();
+app.MapSpatialGridMetrics();
 app.MapKeys();
 app.MapSession();
 app.MapGrids();

@@ -20,7 +20,7 @@ public sealed record OpenedCase(string Number, string DistrictCode, string GridC
 /// (gateway, msgId); each accepted alert opening a case or joining an open one. Writers of every instance take a
 /// lock per district first, so the check for a stored alert and the match against open cases see each other's work.
 /// </summary>
-public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars, TimeProvider clock)
+public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars, TimeProvider clock, Telemetry telemetry)
 {
     /// <summary>Time spent in each step since start, in ticks (GET /api/ingestion shows it: where the writer's time goes).</summary>
     public readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> StepTicks = new();
@@ -30,6 +30,7 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
     private void Step(string name)
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        telemetry.WriterStep(name, System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now));
         StepTicks.AddOrUpdate(name, System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks, (_, t) => t + System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks);
         _mark = now;
     }
