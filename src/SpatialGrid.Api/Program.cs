@@ -63,6 +63,7 @@ await app.MigrateAsync();
 await app.SeedTaxonomyAsync();
 
 app.UseServerTiming();
+app.UseCorrelation();
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -112,7 +112,7 @@ public static class CaseCreation
         var draft = new CaseDraft(cls, over, district, gridCode, source, request.Description.Trim(), lon, lat, componentCode, by, reportedAt, kind,
             request.PromisedBy, request.LeadUnit?.Trim(), request.CoUnits ?? [], attachments);
         // The number is taken outside the case's transaction: the counter row is not held locked while the case is written.
-        var (c, events) = await InsertAsync(draft with { Reporter = reporter }, db, calendars.Calendar, now,
+        var (c, events) = await InsertAsync(draft with { Reporter = reporter, TraceId = Correlation.CurrentId }, db, calendars.Calendar, now,
             async token => await TakeNumbersAsync(dataSource.CreateCommand(), district, LocalDay(reportedAt, calendars.Calendar), 1, token), ct);
         await tx.CommitAsync(ct);
         var detail = CaseViews.Detail(c, events, now, calendars.Calendar);
@@ -124,7 +124,7 @@ public static class CaseCreation
     public sealed record CaseDraft(TaxonomyEntry Class, TaxonomyOverride? Override, string District, string? GridCode, CaseSource Source, string Description,
         double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
         string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null,
-        FieldReporter? Reporter = null);
+        FieldReporter? Reporter = null, string? TraceId = null);
 
     /// <summary>The patrol worker a case was reported by, with their GPS fix nearest in time (none within 10 minutes: null).</summary>
     public sealed record FieldReporter(string Worker, DateTimeOffset? FixAt, NetTopologySuite.Geometries.Point? Fix);
@@ -200,6 +200,7 @@ public static class CaseCreation
         var attachments = d.Attachments ?? [];
         var data = JsonSerializer.Serialize(d.ReportData ?? new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit, component = d.ComponentCode, attachments });
         var events = new List<CaseEvent> { CaseHistory.Append(c, d.ReportedAt, d.By, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
+        events[0].TraceId = d.TraceId;
         if (d.Source == CaseSource.SelfHandled)
         {
             // Settled on the spot: recorded, and closed at once with its evidence (自行处置).

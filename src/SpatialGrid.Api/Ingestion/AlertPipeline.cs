@@ -142,6 +142,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
                 Interlocked.Add(ref Written, batch.Count);
                 Complete(batch, results);
                 telemetry.Committed(batch, results, clock.GetUtcNow());
+                ServiceDefaults.Correlation.LogOpened(log, opened);
                 await AnnounceAsync(batch, results, opened, stoppingToken);
             }, batch.Count, stoppingToken);
             if (!stored)

@@ -13,7 +13,7 @@ using SpatialGrid.Core.Cases;
 namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>A case opened by a batch, announced once the batch has committed.</summary>
-public sealed record OpenedCase(string Number, string DistrictCode, string GridCode, string ClassCode);
+public sealed record OpenedCase(string Number, string DistrictCode, string GridCode, string ClassCode, string? TraceId = null, string? Device = null);
 
 /// <summary>
 /// Writes one batch of messages in one transaction (group commit): refused ones as dead letters; alerts once per
@@ -367,7 +367,7 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
         return new CaseCreation.CaseDraft(cls, over, district, m.GridCode, source, description, m.Lon, m.Lat, m.Device.ComponentCode,
             $"gateway:{m.GatewayId}", reportedAt, DeviceId: a.DeviceId, AlertType: a.Type,
             ReportData: new { source = CaseViews.Name(source), lon = m.Lon, lat = m.Lat, grid = m.GridCode, gateway = m.GatewayId, device = a.DeviceId,
-                type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode });
+                type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode }, TraceId: m.TraceId);
     }
 
     /// <summary>
@@ -396,7 +396,7 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
         foreach (var p in pending)
         {
             _deviceCases[(p.Device, p.Type)] = p.Case.Id;
-            opened.Add(new OpenedCase(p.Case.Number, p.Case.DistrictCode, p.Case.GridCode!, p.Case.ClassCode));
+            opened.Add(new OpenedCase(p.Case.Number, p.Case.DistrictCode, p.Case.GridCode!, p.Case.ClassCode, p.Draft.TraceId, p.Device));
         }
         await CaseNotifier.SendManyAsync(conn, tx, pending.Select(p => new CaseNotification("created", p.Case.Number, p.Case.DistrictCode, p.Case.GridCode,
             CaseNames.Name(p.Case.State), CaseViews.Name(p.Case.NotifiedColour), now)), ct);

@@ -149,6 +149,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     {
         if (e.Packet is not MqttPublishPacket p) return;
         if (e.SessionItems?[GatewayKey] is not string gw) return;
+        using var activity = ServiceDefaults.Correlation.StartMessage(gw, p.Topic, p.UserProperties);
         stats.Seen(gw);
         var o = options.Value;
         var topic = p.Topic ?? "";

@@ -154,6 +154,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
             }
             else
             {
+                using var activity = ServiceDefaults.Correlation.StartMessage(r.Gateway, r.Topic, r.Args.ApplicationMessage.UserProperties);
                 var message = pipeline.Prepare(r.Gateway, r.Topic, r.Payload, r.Size);
                 await pipeline.SubmitAsync(message, ct);
                 stored = message.Done.Task;

@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using SpatialGrid.Api.Cases;
 
 namespace SpatialGrid.Api.ServiceDefaults;
@@ -24,7 +25,12 @@ public static class TelemetrySetup
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("spatialgrid"))
             // The service's meter, ASP.NET Core's (http.server.request.duration by route template) and the runtime's.
-            .WithMetrics(m => m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter())
+            // Traces: HTTP requests (continuing a traceparent header) and MQTT messages, so that each has a trace id to
+            // correlate by (Correlation); an exporter (OTLP) can be added here where a collector runs.
+            .WithTracing(t => t.AddSource(Telemetry.Name).AddAspNetCoreInstrumentation());
+        // The trace id in every log line's scopes (JSON console: Logging:Console:FormatterName=json, IncludeScopes).
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         return services;
     }
 

@@ -21,6 +21,7 @@ public sealed class OperationsFixture : IAsyncLifetime
     private TestDatabase? _db;
     public ApiProcess Api { get; private set; } = null!;
     public SimGateway Gateway { get; private set; } = null!;
+    public string ConnectionString => _db!.ConnectionString;
     public int AlertsStored { get; } = 3;
 
     public async Task InitializeAsync()
@@ -51,12 +52,13 @@ public sealed class OperationsFixture : IAsyncLifetime
     }
 
     /// <summary>A flood alert of the gateway's first device, published with QoS 1; the PUBACK comes once it is committed.</summary>
-    public async Task<MqttClientPublishResult> PublishAlertAsync(IMqttClient client, string msgId, string? traceparent = null, byte[]? raw = null)
+    public async Task<MqttClientPublishResult> PublishAlertAsync(IMqttClient client, string msgId, string? traceparent = null, byte[]? raw = null,
+        int device = 0, string? type = null)
     {
-        var device = Gateway.Devices[0];
+        var d = Gateway.Devices[device];
         var payload = raw ?? Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
-            msgId, deviceId = device.Id, type = device.Types[0], severity = "major", observedAt = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"),
+            msgId, deviceId = d.Id, type = type ?? d.Types[0], severity = "major", observedAt = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"),
         }));
         var message = new MqttApplicationMessageBuilder().WithTopic($"sg/v1/gw/{Gateway.Id}/alert").WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
