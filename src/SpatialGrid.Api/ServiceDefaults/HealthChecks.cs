@@ -10,14 +10,17 @@ namespace SpatialGrid.Api.ServiceDefaults;
 /// <summary>Limits of the readiness checks (section <c>Health</c>).</summary>
 public sealed class HealthOptions
 {
-    /// <summary>Alert messages waiting for the writer above which the instance is not ready (the queue holds <c>Ingestion:QueueCapacity</c>).</summary>
-    public int MaxWriterQueue { get; set; } = 40_000;
+    /// <summary>
+    /// Alert messages waiting for the writer at which the instance is not ready; 0: four fifths of
+    /// <c>Ingestion:QueueCapacity</c> (past the capacity publishers are slowed, so the limit must lie below it).
+    /// </summary>
+    public int MaxWriterQueue { get; set; }
     /// <summary>A hotspot model older than this is reported degraded (the nightly run trains one a day; 36 h allows one missed night's lateness).</summary>
     public double ModelMaxAgeHours { get; set; } = 36;
     /// <summary>How long the database check waits for <c>SELECT 1</c>.</summary>
     public double DatabaseTimeoutSeconds { get; set; } = 3;
 
-    public bool IsValid() => MaxWriterQueue > 0 && ModelMaxAgeHours > 0 && DatabaseTimeoutSeconds > 0;
+    public bool IsValid() => MaxWriterQueue >= 0 && ModelMaxAgeHours > 0 && DatabaseTimeoutSeconds > 0;
 }
 
 /// <summary>
@@ -33,7 +36,7 @@ public static class HealthChecks
     public static IServiceCollection AddSpatialGridHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection("Health"))
-            .Validate(o => o.IsValid(), "Health options must be positive (MaxWriterQueue, ModelMaxAgeHours, DatabaseTimeoutSeconds)").ValidateOnStart();
+            .Validate(o => o.IsValid(), "Health options must be positive (ModelMaxAgeHours, DatabaseTimeoutSeconds; MaxWriterQueue 0 or more)").ValidateOnStart();
         services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<BrokerCheck>("broker", tags: [Ready])
@@ -124,12 +127,13 @@ public static class HealthChecks
     }
 
     /// <summary>The alert writer keeps up: its queue is under <see cref="HealthOptions.MaxWriterQueue"/> and it is not waiting for the database.</summary>
-    private sealed class WriterQueueCheck(AlertPipeline pipeline, Microsoft.Extensions.Options.IOptions<HealthOptions> options) : IHealthCheck
+    private sealed class WriterQueueCheck(AlertPipeline pipeline, Microsoft.Extensions.Options.IOptions<HealthOptions> options,
+        Microsoft.Extensions.Options.IOptions<IngestionOptions> ingestion) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
         {
             var queued = pipeline.Queued;
-            var max = options.Value.MaxWriterQueue;
+            var max = options.Value.MaxWriterQueue > 0 ? options.Value.MaxWriterQueue : Math.Max(1, ingestion.Value.QueueCapacity * 4 / 5);
             var data = new Dictionary<string, object> { ["queued"] = queued, ["limit"] = max };
             return Task.FromResult(pipeline.Paused ? HealthCheckResult.Unhealthy($"the alert writer waits for the database ({queued:N0} queued)", data: data)
                 : queued >= max ? HealthCheckResult.Unhealthy($"{queued:N0} alerts wait for the writer; the limit is {max:N0} (Health:MaxWriterQueue)", data: data)

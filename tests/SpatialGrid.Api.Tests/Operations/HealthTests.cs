@@ -39,6 +39,8 @@ public sealed class HealthTests(IngestionFixture api) : IClassFixture<IngestionF
         Assert.Equal("healthy", Check(body, "database").GetProperty("status").GetString());
         Assert.Contains($"127.0.0.1:{api.MqttPort}", Check(body, "broker").GetProperty("description").GetString());
         Assert.Equal(0, Check(body, "writer-queue").GetProperty("data").GetProperty("queued").GetInt32());
+        // Unset, the limit is four fifths of the queue (Ingestion:QueueCapacity, 50,000 by default).
+        Assert.Equal(40_000, Check(body, "writer-queue").GetProperty("data").GetProperty("limit").GetInt32());
     }
 
     [Fact]
