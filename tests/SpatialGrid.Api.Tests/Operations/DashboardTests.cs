@@ -92,6 +92,16 @@ public sealed partial class DashboardTests(OperationsFixture ops) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_README_names_every_metric_of_the_SpatialGrid_meter()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(Fixtures, "README.md"));
+        var ours = (await ops.ScrapeAsync()).Names.Where(n => n.StartsWith("spatialgrid_", StringComparison.Ordinal))
+            .Select(n => Regex.Replace(n, "_(bucket|sum|count)$", "")).Distinct().ToList();
+        Assert.NotEmpty(ours);
+        Assert.All(ours, n => Assert.Contains(n, readme));
+    }
+
+    [Fact]
     public void The_scrape_configuration_reads_metrics_of_the_service_address()
     {
         var config = File.ReadAllText(Path.Combine(Fixtures, "prometheus.yml"));
