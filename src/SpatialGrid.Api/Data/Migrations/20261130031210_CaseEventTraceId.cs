@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -8,6 +9,8 @@ namespace SpatialGrid.Api.Data.Migrations
     /// The W3C trace id of the HTTP request or MQTT message that opened a case, on its first event (#23): the
     /// correlation id that the logs and traces carry. Nullable: older cases and later events have none.
     /// </summary>
+    [DbContext(typeof(SpatialGridDb))]
+    [Migration("20261130031210_CaseEventTraceId")]
     public partial class CaseEventTraceId : Migration
     {
         /// <inheritdoc />
