@@ -32,7 +32,7 @@ public sealed class Telemetry
     public Telemetry(IMeterFactory meters, OpenCaseColours colours)
     {
         var meter = meters.Create(Name);
-        _received = meter.CreateCounter<long>("spatialgrid.alerts.received", "{alert}", "Alert messages received from gateways (before any check)");
+        _received = meter.CreateCounter<long>("spatialgrid.alerts.received", "{alert}", "Messages received on gateways' alert topics, before their payload is checked (refusals by topic or rate are counted in refused only)");
         _stored = meter.CreateCounter<long>("spatialgrid.alerts.stored", "{alert}", "Alerts committed to the database (new, not repeats)");
         _refused = meter.CreateCounter<long>("spatialgrid.alerts.refused", "{message}",
             "Gateway messages refused, by reason (as the gateway health counts them: kept in dead_letters or answered with a refusal code)");
