@@ -19,7 +19,7 @@ using SpatialGrid.Core.Geo;
 GeometryFactories.UseEverywhere();
 var builder = WebApplication.CreateBuilder(args);
 
-// Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, a clock that tests can replace.
+// Service defaults: problem+json errors, GeoJSON in JSON bodies, OpenAPI, health, metrics, a clock that tests can replace.
 builder.Services.AddBadRequestProblems();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
@@ -31,7 +31,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 // OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
 builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
-builder.Services.AddHealthChecks();
+builder.Services.AddSpatialGridHealth(builder.Configuration);
+builder.Services.AddSpatialGridTelemetry(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 // Body size per endpoint, request rates per key and address, event streams per key.
 builder.Services.AddRequestLimits(builder.Configuration);
@@ -64,6 +65,7 @@ await app.MigrateAsync();
 await app.SeedTaxonomyAsync();
 
 app.UseServerTiming();
+app.UseCorrelation();
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -76,7 +78,8 @@ app.UseRequestLimits();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapHealthChecks("/health");
+app.MapSpatialGridHealth();
+app.MapSpatialGridMetrics();
 app.MapKeys();
 app.MapSession();
 app.MapGrids();

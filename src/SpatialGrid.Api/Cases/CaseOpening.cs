@@ -53,13 +53,16 @@ public sealed record CaseOpening(CaseChannel Channel, string ClassCode, string D
 
     /// <summary>The data of the report event, when the channel has its own (a device's alert); null: the report's fields.</summary>
     public object? ReportData { get; init; }
+
+    /// <summary>The correlation id of the request or message the case came from (kept with its first event).</summary>
+    public string? TraceId { get; init; } = ServiceDefaults.Correlation.CurrentId;
 }
 
 /// <summary>Everything a new case is opened from, once checked and resolved.</summary>
 public sealed record CaseDraft(TaxonomyEntry Class, TaxonomyOverride? Override, string District, string? GridCode, CaseSource Source, string Description,
     double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
     string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null,
-    FieldReporter? Reporter = null);
+    FieldReporter? Reporter = null, string? TraceId = null);
 
 /// <summary>The patrol worker a case was reported by, with their GPS fix nearest in time (none within 10 minutes: null).</summary>
 public sealed record FieldReporter(string Worker, DateTimeOffset? FixAt, NetTopologySuite.Geometries.Point? Fix);

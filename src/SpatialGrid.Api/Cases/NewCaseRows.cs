@@ -70,6 +70,7 @@ public static class NewCaseRows
         var attachments = d.Attachments ?? [];
         var data = JsonSerializer.Serialize(d.ReportData ?? new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit, component = d.ComponentCode, attachments });
         var events = new List<CaseEvent> { CaseHistory.Append(c, d.ReportedAt, d.By, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
+        events[0].TraceId = d.TraceId;
         if (d.Source == CaseSource.SelfHandled)
         {
             // Settled on the spot: recorded, and closed at once with its evidence (自行处置).

@@ -127,6 +127,11 @@ public sealed class CaseEvent
     public string? Data { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
+    /// <summary>
+    /// The W3C trace id of the HTTP request or MQTT message that opened the case (its first event only): the correlation
+    /// id in the logs and traces. Outside the hash chain: it says how the record came, not what it records.
+    /// </summary>
+    public string? TraceId { get; set; }
 }
 
 /// <summary>The last case number given per district and local day.</summary>

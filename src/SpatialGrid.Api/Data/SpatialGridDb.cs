@@ -126,6 +126,7 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
             // json, not jsonb: the text is kept byte for byte, as the hash chain covers it.
             e.Property(x => x.Data).HasColumnType("json");
             e.Property(x => x.Note).HasMaxLength(4000);
+            e.Property(x => x.TraceId).HasMaxLength(32);
             e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<CaseCounter>(e => e.HasKey(c => new { c.DistrictCode, c.Day }));

@@ -6,7 +6,7 @@ using SpatialGrid.Api.ServiceDefaults;
 namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>A case a batch opened, with the device and alert type whose next alerts go to it.</summary>
-internal sealed record AlertOpenedCase(Case Case, string Device, string Type);
+internal sealed record AlertOpenedCase(Case Case, string Device, string Type, string? TraceId);
 
 /// <summary>
 /// Opens the cases a batch's alerts call for through the <see cref="CaseOpener"/>, under each gateway's policy, in the
@@ -40,7 +40,7 @@ internal sealed class AlertCaseOpening(IServiceScopeFactory scopes, CalendarProv
         {
             if (cases.CaseOf[i] is { } placeholder && placeholder < 0) cases.CaseOf[i] = pending[(int)(-placeholder - 1)].Case.Id;
         }
-        return cases.NewCases.Select((n, k) => new AlertOpenedCase(pending[k].Case, batch[n.Index].Device!.Id, batch[n.Index].Alert!.Type)).ToList();
+        return cases.NewCases.Select((n, k) => new AlertOpenedCase(pending[k].Case, batch[n.Index].Device!.Id, batch[n.Index].Alert!.Type, batch[n.Index].TraceId)).ToList();
     }
 
     /// <summary>A device whose alert opened a case is in alarm until that case is verified (after the joins: cases, then devices, as a verification locks them).</summary>
@@ -66,6 +66,7 @@ internal sealed class AlertCaseOpening(IServiceScopeFactory scopes, CalendarProv
             GridCode = m.GridCode, ComponentCode = m.Device.ComponentCode, DeviceId = a.DeviceId, AlertType = a.Type,
             ReportData = new { source = CaseViews.Name(source), lon = m.Lon, lat = m.Lat, grid = m.GridCode, gateway = m.GatewayId, device = a.DeviceId,
                 type = a.Type, msgId = a.MsgId, severity = a.Severity, confidence = a.Confidence, media = a.Media, component = m.Device.ComponentCode },
+            TraceId = m.TraceId,
         };
     }
 }

@@ -21,7 +21,7 @@ public interface IMessageOutbox
 /// acknowledgement. When PostgreSQL is away the loop waits and retries: nothing is acknowledged that is not stored.
 /// </summary>
 public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, DeviceTypeTable types, GridRegistry grids, GatewayStats stats,
-    IOptions<IngestionOptions> options, TimeProvider clock, ILogger<AlertPipeline> log) : BackgroundService
+    IOptions<IngestionOptions> options, TimeProvider clock, ILogger<AlertPipeline> log, ServiceDefaults.Telemetry telemetry) : BackgroundService
 {
     private readonly Channel<Inbound> _queue = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
@@ -53,6 +53,7 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
     /// <summary>Checks a message against everything held in memory; a refusal carries its reason.</summary>
     public Inbound Prepare(string gatewayId, string topic, byte[] payload, int size)
     {
+        telemetry.AlertReceived();
         var o = options.Value;
         var now = clock.GetUtcNow();
         Inbound Reject(string? msgId, string reason, string detail) => new()
@@ -140,6 +141,8 @@ public sealed class AlertPipeline(AlertWriter writer, DeviceRegistry registry, D
                 Interlocked.Increment(ref Batches);
                 Interlocked.Add(ref Written, batch.Count);
                 Complete(batch, results);
+                telemetry.Committed(batch, results, clock.GetUtcNow());
+                ServiceDefaults.Correlation.LogOpened(log, opened);
                 await AnnounceAsync(batch, results, opened, stoppingToken);
             }, batch.Count, stoppingToken);
             if (!stored)

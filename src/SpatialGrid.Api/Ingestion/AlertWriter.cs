@@ -6,7 +6,7 @@ using SpatialGrid.Api.ServiceDefaults;
 namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>A case opened by a batch, announced once the batch has committed.</summary>
-public sealed record OpenedCase(string Number, string DistrictCode, string GridCode, string ClassCode);
+public sealed record OpenedCase(string Number, string DistrictCode, string GridCode, string ClassCode, string? TraceId = null, string? Device = null);
 
 /// <summary>
 /// Writes one batch of messages in one transaction (group commit): refused ones as dead letters; alerts once per
@@ -16,7 +16,7 @@ public sealed record OpenedCase(string Number, string DistrictCode, string GridC
 /// hint or an unremembered repeat is rolled back and tried again as <see cref="AlertWriteRetry"/> says.
 /// </summary>
 public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, IServiceScopeFactory scopes, CalendarProvider calendars,
-    DeviceRegistry registry, TimeProvider clock)
+    DeviceRegistry registry, TimeProvider clock, Telemetry telemetry)
 {
     /// <summary>Time spent in each step since start, in ticks (GET /api/ingestion shows it: where the writer's time goes).</summary>
     public readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> StepTicks = new();
@@ -26,6 +26,7 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
     private void Step(string name)
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        telemetry.WriterStep(name, System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now));
         StepTicks.AddOrUpdate(name, System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks, (_, t) => t + System.Diagnostics.Stopwatch.GetElapsedTime(_mark, now).Ticks);
         _mark = now;
     }
@@ -99,7 +100,7 @@ public sealed class AlertWriter([FromKeyedServices(DatabaseSetup.Prepared)] Npgs
         foreach (var o in openedCases)
         {
             _cases.Remember(o.Device, o.Type, o.Case.Id);
-            opened.Add(new OpenedCase(o.Case.Number, o.Case.DistrictCode, o.Case.GridCode!, o.Case.ClassCode));
+            opened.Add(new OpenedCase(o.Case.Number, o.Case.DistrictCode, o.Case.GridCode!, o.Case.ClassCode, o.TraceId, o.Device));
         }
         Step("match-and-new-cases");
         if (!await AlertRows.CopyAsync(conn, batch, fresh, now, cases, absorbRepeats: !mode.LookUpAll, ct)) return WriteOutcome.UnrememberedRepeat;

@@ -33,6 +33,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public int Port => options.Value.Port;
+    public bool Started => _server is { IsStarted: true };
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -148,6 +149,7 @@ public sealed class EmbeddedBroker(AlertPipeline pipeline, DeviceRegistry regist
     {
         if (e.Packet is not MqttPublishPacket p) return;
         if (e.SessionItems?[GatewayKey] is not string gw) return;
+        using var activity = ServiceDefaults.Correlation.StartMessage(gw, p.Topic, p.UserProperties);
         stats.Seen(gw);
         var o = options.Value;
         var topic = p.Topic ?? "";

@@ -21,6 +21,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
     private readonly List<IMqttClient> _clients = [];
     private readonly Dictionary<string, IGatewayTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private int _next;
+    public bool Connected { get { lock (_clients) return _clients.Any(c => c.IsConnected); } }
 
     public Task PublishAsync(string topic, byte[] payload, CancellationToken ct)
     {
@@ -153,6 +154,7 @@ public sealed class ExternalBroker(AlertPipeline pipeline, GatewayStats stats, I
             }
             else
             {
+                using var activity = ServiceDefaults.Correlation.StartMessage(r.Gateway, r.Topic, r.Args.ApplicationMessage.UserProperties);
                 var message = pipeline.Prepare(r.Gateway, r.Topic, r.Payload, r.Size);
                 await pipeline.SubmitAsync(message, ct);
                 stored = message.Done.Task;

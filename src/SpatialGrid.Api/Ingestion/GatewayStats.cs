@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace SpatialGrid.Api.Ingestion;
 
 /// <summary>What this instance saw of each gateway: connection, messages, and what it refused, by reason.</summary>
-public sealed class GatewayStats(TimeProvider clock)
+public sealed class GatewayStats(TimeProvider clock, ServiceDefaults.Telemetry telemetry)
 {
     private readonly ConcurrentDictionary<string, Counters> _gateways = new(StringComparer.Ordinal);
 
@@ -30,7 +30,11 @@ public sealed class GatewayStats(TimeProvider clock)
         Interlocked.Exchange(ref c.LastSeenTicks, clock.GetUtcNow().UtcTicks);
     }
 
-    public void Rejected(string gatewayId, string reason) => For(gatewayId).Rejects.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    public void Rejected(string gatewayId, string reason)
+    {
+        For(gatewayId).Rejects.AddOrUpdate(reason, 1, (_, n) => n + 1);
+        telemetry.Refused(reason);
+    }
 
     public void Connected(string gatewayId, bool connected)
     {

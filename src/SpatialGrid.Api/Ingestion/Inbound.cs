@@ -15,6 +15,8 @@ public sealed class Inbound
     public string? MsgId { get; init; }
     public string? Reason { get; init; }
     public string? Detail { get; init; }
+    /// <summary>The trace id of the message's activity, taken where the message is prepared (on its receiving thread).</summary>
+    public string? TraceId { get; init; } = ServiceDefaults.Correlation.CurrentId;
 
     // Resolved for an accepted alert.
     public double Lon { get; init; }

@@ -49,7 +49,7 @@ public static class TilesApi
 
     private static async Task<IResult> Tile(string layer, int z, int x, string y, HttpContext http,
         [FromKeyedServices(DatabaseSetup.Prepared)] NpgsqlDataSource dataSource, TileCache cache,
-        IAuthorizationService auth, TimeProvider clock, Cases.CalendarProvider calendars, CancellationToken ct)
+        IAuthorizationService auth, TimeProvider clock, Cases.CalendarProvider calendars, Telemetry telemetry, CancellationToken ct)
     {
         if (TileSources.Find(layer) is not { } source)
             return Problems.NotFound("layer-not-found", $"no tile layer '{(layer.Length > 40 ? layer[..40] : layer)}'; the layers are {string.Join(", ", TileSources.All.Select(s => s.Name))}");
@@ -67,7 +67,9 @@ public static class TilesApi
         var scope = source.CaseData ? CallerScope.Of(http.User) : CallerScope.CityWide;
         // A tile is one scope's and one query's: the key of both is what the cache and a shared build know it by.
         var key = query!.Key.Length == 0 ? scope.Key : scope.Key + "?" + query.Key;
-        if (!cache.TryGet(source.Name, key, z, x, row, out var hit))
+        var cached = cache.TryGet(source.Name, key, z, x, row, out var hit);
+        telemetry.TileLookup(source.Name, cached);
+        if (!cached)
         {
             // A storm of requests for one tile builds it once: they all await the same query.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -576,6 +576,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("to_state");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trace_id");
+
                     b.HasKey("Id")
                         .HasName("pk_case_events");
 
