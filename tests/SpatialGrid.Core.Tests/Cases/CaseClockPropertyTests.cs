@@ -56,6 +56,8 @@ public class CaseClockPropertyTests
             Assert.Equal(d, c.WorkingTimeBetween(t, due));
             if (d > TimeSpan.Zero) Assert.True(InWorkingTime(c, due), $"{due.ToOffset(Cst):O} is not working time");
             else Assert.Equal(t, due);
+            // No working time to add still answers in UTC, as every other result (PostgreSQL takes timestamptz in UTC only).
+            Assert.Equal(TimeSpan.Zero, c.AddWorkingTime(t, TimeSpan.Zero).Offset);
         }, iter: 3000);
     }
 
