@@ -57,6 +57,10 @@ public static class FuzzTargets
         {
             FeatureFileReader.Read(Scratch, claimedName);
         }
+        catch (FeatureFileException e) when (Environment.GetEnvironmentVariable("SG_FUZZ_SAY") is not null)
+        {
+            Console.WriteLine($"refused: {e.Kind}: {e.Message}");
+        }
         catch (FeatureFileException)
         {
             // The documented refusal: the endpoint answers it as a problem.

@@ -30,6 +30,7 @@ foreach (var file in args.Skip(1))
     try
     {
         target(File.ReadAllBytes(file));
+        Console.WriteLine($"{file}: no exception");
     }
     catch (Exception e)
     {
