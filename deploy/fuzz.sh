@@ -74,6 +74,7 @@ for t in $targets; do
     -- "$(command -v dotnet)" "$out/bin/SpatialGrid.Fuzz.dll" "$t" > "$out/$t.log" 2>&1 || log "afl-fuzz ended with $? (see $out/$t.log)"
   stats="$out/findings/$t/default/fuzzer_stats"
   stat() { sed -n "s/^$1 *: *//p" "$stats" 2>/dev/null | head -n 1; }
+  rm -rf "$out/crashes/$t"
   mkdir -p "$out/crashes/$t"
   cp "$out/findings/$t"/default/crashes/id:* "$out/findings/$t"/default/hangs/id:* "$out/crashes/$t/" 2>/dev/null || true
   summary+=("$(printf '%-10s %12s execs %8s/s  paths %6s  crashes %4s  hangs %4s' "$t" "$(stat execs_done)" "$(stat execs_per_sec)" \
