@@ -14,6 +14,8 @@ internal static class ShapefileReader
     /// <summary>A zip bomb would expand far past the upload cap.</summary>
     private const long MaxExpandedBytes = 2L * 1024 * 1024 * 1024;
 
+    private static readonly string[] Parts = [".shp", ".shx", ".dbf", ".prj", ".cpg"];
+
     public static FeatureFile Read(string path)
     {
         var dir = Directory.CreateTempSubdirectory("sg-shp-");
@@ -26,6 +28,7 @@ internal static class ShapefileReader
             string? declared = null;
             if (!string.IsNullOrWhiteSpace(prj))
                 declared = CrsWkt.TryRead(prj, out var crs, out var crsError) ? crs.Name : throw new FeatureFileException("unsupported-crs", crsError!);
+            ShapefileRecords.Check(Part(".shp"));
             var codePage = DbfCodePage.Of(Part(".dbf"), File.Exists(Part(".cpg")) ? File.ReadAllText(Part(".cpg")) : null);
             var options = new ShapefileReaderOptions
             {
@@ -72,8 +75,12 @@ internal static class ShapefileReader
             if (shps.Count != 1)
                 throw new FeatureFileException("bad-shapefile", $"the zip must hold exactly one .shp (with its .shx, .dbf and .prj); it holds {shps.Count}");
             var stem = shps[0].FullName[..^4];
+            // Only the parts that are read: an entry named with a NUL (found by fuzzing) made ExtractToFile throw.
             foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(stem, StringComparison.OrdinalIgnoreCase) && !e.FullName.Contains("..")))
-                entry.ExtractToFile(Path.Combine(dir, "layer" + Path.GetExtension(entry.FullName).ToLowerInvariant()));
+            {
+                var part = Path.GetExtension(entry.FullName).ToLowerInvariant();
+                if (Parts.Contains(part)) entry.ExtractToFile(Path.Combine(dir, "layer" + part));
+            }
         }
         catch (InvalidDataException e)
         {

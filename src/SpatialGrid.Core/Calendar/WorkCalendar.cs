@@ -65,7 +65,7 @@ public sealed class WorkCalendar
     /// <summary>The instant at which <paramref name="amount"/> of working time has passed after <paramref name="from"/>.</summary>
     public DateTimeOffset AddWorkingTime(DateTimeOffset from, TimeSpan amount)
     {
-        if (amount <= TimeSpan.Zero) return from;
+        if (amount <= TimeSpan.Zero) return from.ToUniversalTime();
         var a = Local(from);
         var left = amount;
         for (var day = DateOnly.FromDateTime(a); ; day = day.AddDays(1))

@@ -12,9 +12,10 @@ public sealed record IndexedGrid(string Code, GridKind Kind, Geometry Geometry);
 /// The in-memory point → grid index of one grid version: an STRtree over the envelopes and an indexed
 /// point-in-area locator per polygon. Immutable once built, so lookups need no lock; a publish builds a new one.
 /// <para>
-/// Border rule: a point inside a grid's interior belongs to that grid. A point that lies only on borders
-/// (shared by two or more grids of the deepest level that holds it) belongs to the one with the smallest code,
-/// so the answer never depends on load order and matches <c>locate.sql</c> in PostGIS.
+/// Border rule: the deepest level that covers the point (inside or on a border) answers. Within it, a grid that has
+/// the point inside beats one that has it only on its border; among equals (a point on a border shared by two or more
+/// grids, or inside the sliver where two siblings overlap) the smallest code wins. The answer thus never depends on
+/// load order and matches <c>locate_at.sql</c> in PostGIS (ORDER BY level, ST_Contains, code).
 /// </para>
 /// </summary>
 public sealed class GridIndex
@@ -94,16 +95,19 @@ public sealed class GridIndex
             _bestInterior = false;
         }
 
-        // Within a level: an interior hit settles it (siblings do not overlap); among border hits the smaller code wins.
+        // Within a level: an interior hit beats a border hit, and among hits of one kind the smaller code wins. Siblings
+        // may overlap in slivers along a shared border (the validator lets those through), so a point can be inside two
+        // of them: taking the first interior hit would make the answer depend on the tree's order, and differ from PostGIS.
         public void VisitItem(Entry item)
         {
-            if (_bestInterior || !item.Envelope.Covers(_point)) return;
+            if (!item.Envelope.Covers(_point)) return;
             var location = item.Locator.Locate(_point);
             if (location == Location.Exterior) return;
-            if (location == Location.Interior || Best is null || string.CompareOrdinal(item.Code, Best.Code) < 0)
+            var interior = location == Location.Interior;
+            if (Best is null || (interior && !_bestInterior) || (interior == _bestInterior && string.CompareOrdinal(item.Code, Best.Code) < 0))
             {
                 Best = item;
-                _bestInterior = location == Location.Interior;
+                _bestInterior = interior;
             }
         }
     }

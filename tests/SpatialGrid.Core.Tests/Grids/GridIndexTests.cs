@@ -67,4 +67,22 @@ public class GridIndexTests
             Assert.Equal(expected, index.Locate(x, y));
         }
     }
+
+    [Fact]
+    public void Point_inside_the_sliver_where_two_siblings_overlap_goes_to_the_smaller_code_whatever_the_load_order()
+    {
+        // The validator lets slivers of a shared border through: here the two grids overlap between x = 121.5 and 121.5001.
+        // The smaller code is on the right, so a lookup that took the first interior hit in the tree's order would miss it.
+        IndexedGrid left = new("310101002001002", GridKind.Comprehensive, Wkt.Read("POLYGON((121 31, 121.5001 31, 121.5001 31.5, 121 31.5, 121 31))"));
+        IndexedGrid right = new("310101002001001", GridKind.Comprehensive, Wkt.Read("POLYGON((121.5 31, 122 31, 122 31.5, 121.5 31.5, 121.5 31))"));
+        foreach (var order in new[] { new[] { left, right }, [right, left] })
+        {
+            var index = new GridIndex(order);
+            Assert.Equal("310101002001001", index.Locate(121.50005, 31.2));
+            // On the right grid's border and inside the left one: the interior hit wins over the smaller code.
+            Assert.Equal("310101002001002", index.Locate(121.5, 31.2));
+            // On the left grid's border and inside the right one.
+            Assert.Equal("310101002001001", index.Locate(121.5001, 31.2));
+        }
+    }
 }
