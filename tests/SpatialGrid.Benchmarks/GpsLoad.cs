@@ -108,7 +108,7 @@ public static class GpsLoad
         }
     }
 
-    private static byte[] Payload(string msgId, IReadOnlyList<GpsFix> fixes)
+    internal static byte[] Payload(string msgId, IReadOnlyList<GpsFix> fixes)
     {
         var buffer = new ArrayBufferWriter<byte>(2400);
         using (var w = new Utf8JsonWriter(buffer))

@@ -11,6 +11,7 @@ using SpatialGrid.Benchmarks;
 // dotnet run … -- evaluation-month N API KEY CONNECTION ROUNDS   issue 22's evaluation of a month of N cases, with a raw-SQL baseline
 // dotnet run … -- map-cases N DAYS CONNECTION | case-list API KEY CONNECTION ROUNDS | heat-tiles API KEY CONNECTION HEAT_SQL RUNS
 //   the case list's filters and the heat map (#21, deploy/bench-maps.sh)
+// dotnet run … -- soak-http API KEY CONNECTION GPS_STATE MINUTES TILES_PER_S CASES_PER_S   the soak's HTTP traffic (#23, deploy/soak.sh)
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
 switch (args)
 {
@@ -70,6 +71,10 @@ switch (args)
         return;
     case ["heat-tiles", var api, var key, var connection, var sqlFile, var runs]:
         await MapLoad.HeatAsync(api, key, connection, sqlFile, int.Parse(runs));
+        return;
+    case ["soak-http", var api, var key, var connection, var gpsState, var minutes, var tilesPerSecond, var casesPerSecond]:
+        await SoakLoad.RunAsync(api, key, connection, gpsState, double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture), int.Parse(tilesPerSecond),
+            double.Parse(casesPerSecond, System.Globalization.CultureInfo.InvariantCulture));
         return;
     case ["case-sweep", var total, var connection, var sqlFile]:
         await CaseLoad.SweepAsync(int.Parse(total), connection, File.ReadAllText(sqlFile));
