@@ -70,7 +70,7 @@ password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 rm -rf "$DATA/bench-mosquitto"
 mosquitto_start "$DATA/bench-mosquitto" 18832 "$password"
 start_api http://127.0.0.1:5094 Ingestion__Mode=external Ingestion__External__Port=18832 Ingestion__External__Password="$password" \
-  Ingestion__External__ClientId=bench-1 Ingestion__External__PasswordFile="$DATA/bench-mosquitto/passwd" \
+  Ingestion__External__ClientId=bench-1 Ingestion__External__SharedGroup=spatialgrid Ingestion__External__Connections=4 Ingestion__External__PasswordFile="$DATA/bench-mosquitto/passwd" \
   Ingestion__External__AclFile="$DATA/bench-mosquitto/acl" Ingestion__External__PidFile="$DATA/bench-mosquitto/mosquitto.pid"
 API=http://127.0.0.1:5094
 sleep 2

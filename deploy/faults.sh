@@ -5,6 +5,7 @@
 #     ballast file takes every free block; the API must stop acknowledging (the devices keep their alerts), say so in
 #     its log and in GET /api/ingestion, and resume by itself once the ballast is deleted;
 #  2. Mosquitto restarted mid-stream, the API in external mode: nothing Mosquitto acknowledged may be lost.
+# SG_FAULTS_ONLY=disk or mosquitto runs one; SG_FAULTS_SUBSCRIPTION=shared (default plain) as under 2. below.
 # Nothing acknowledged lost and nothing stored twice is checked by the simulator's reconciliation (/api/alerts against
 # what each device was acknowledged). Own ports: PostgreSQL 55486, API 5086, MQTT (embedded, then Mosquitto) 18886
 # (SG_FAULTS_PORTS="55486 5086 18886"). Everything it starts or mounts is stopped or removed on exit.
@@ -74,6 +75,7 @@ verdict() {
   printf '%s: %s — acknowledged %s, stored %s, lost %s, duplicated %s, recovery %s s%s\n' "$name" "$result" "$acked" "$stored" "$lost" "$dup" "$recovery" "${why:+; $why}"
 }
 
+if [[ "${SG_FAULTS_ONLY:-disk}" == *disk* ]]; then
 log "1. disk full: PostgreSQL's data directory on a 512 MB loop-mounted filesystem"
 truncate -s 512M "$DATA/disk.img"
 mkfs.ext4 -q -m 0 -F "$DATA/disk.img"
@@ -107,8 +109,16 @@ verdict "disk full" "$recovery" "$DATA/sim-disk.out" $(( stopped && paused_seen 
   "stopped acknowledging while full: $stopped, said so in /api/ingestion: $paused_seen and its log: $logged"
 kill "$api"; wait "$api" 2>/dev/null || true; api=""
 pg_stop "$DISK/pg"; umount "$DISK"; rm -f "$DATA/disk.img"
+fi
 
-log "2. Mosquitto restarted mid-stream (external mode)"
+if [[ "${SG_FAULTS_ONLY:-mosquitto}" != *mosquitto* ]]; then exit "$failed"; fi
+# The service's default is one plain subscription, which the persistent session keeps across the restart.
+# SG_FAULTS_SUBSCRIPTION=shared runs it with a shared group and four connections instead: Mosquitto 2.0.11 (Debian 12)
+# does not restore a shared subscription ($share/…) from its persistence file, so what devices publish between its
+# restart and the API subscribing again has no subscriber and is dropped after its PUBACK (this scenario then FAILs).
+subscription=()
+[ "${SG_FAULTS_SUBSCRIPTION:-plain}" = shared ] && subscription=(Ingestion__External__SharedGroup=spatialgrid Ingestion__External__Connections=4)
+log "2. Mosquitto restarted mid-stream (external mode, ${SG_FAULTS_SUBSCRIPTION:-plain} subscription)"
 pg_start "$DATA/pg2" "$PG2"
 pg_create_db sg_faults "$PG2"
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
@@ -116,7 +126,7 @@ mosquitto_start "$DATA/mosquitto" "$MOSQ" "$password"
 start_api "http://127.0.0.1:$API2" "Host=127.0.0.1;Port=$PG2;Username=postgres;Database=sg_faults" "$DATA/api-mosquitto.log" \
   Ingestion__Mode=external Ingestion__External__Port="$MOSQ" Ingestion__External__Password="$password" Ingestion__External__ClientId=faults-1 \
   Ingestion__External__PasswordFile="$DATA/mosquitto/passwd" Ingestion__External__AclFile="$DATA/mosquitto/acl" \
-  Ingestion__External__PidFile="$DATA/mosquitto/mosquitto.pid"
+  Ingestion__External__PidFile="$DATA/mosquitto/mosquitto.pid" "${subscription[@]}"
 city "http://127.0.0.1:$API2" "$DATA/fleet2.json"
 sleep 2
 $sim run --api "http://127.0.0.1:$API2" --key "$KEY" --state "$DATA/fleet2.json" --broker "127.0.0.1:$MOSQ" \

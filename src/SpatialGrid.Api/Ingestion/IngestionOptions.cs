@@ -74,11 +74,17 @@ public sealed class ExternalBrokerOptions
     /// <summary>A client id of its own per instance: the broker keeps each instance's session (QoS 1 messages not yet acknowledged).</summary>
     public string ClientId { get; set; } = $"spatialgrid-{Environment.MachineName}";
 
-    /// <summary>Connections per instance, each a member of the shared group: a client delivers messages one at a time, so one connection caps an instance's rate.</summary>
-    public int Connections { get; set; } = 4;
+    /// <summary>Connections per instance, each a member of the shared group (more than one needs <see cref="SharedGroup"/>): a client delivers messages one at a time, so one connection caps an instance's rate.</summary>
+    public int Connections { get; set; } = 1;
 
-    /// <summary>Instances in the same group share the alerts (<c>$share/{group}/sg/v1/gw/+/alert</c>); empty: every instance gets every alert.</summary>
-    public string SharedGroup { get; set; } = "spatialgrid";
+    /// <summary>
+    /// Instances (and connections) in the same group share the alerts (<c>$share/{group}/sg/v1/gw/#</c>). Empty (the
+    /// default): one plain subscription, which the broker keeps in the instance's persistent session across its own
+    /// restart. Mosquitto 2.0 does not restore a shared subscription from its persistence file, so alerts published
+    /// between a Mosquitto restart and the service subscribing again would be acknowledged to the devices and lost
+    /// (<c>deploy/faults.sh</c> shows both); set a group to spread the load over connections and instances knowingly.
+    /// </summary>
+    public string SharedGroup { get; set; } = "";
 
     /// <summary>Mosquitto's password file, rewritten from the gateway registry on every change (empty: not managed).</summary>
     public string PasswordFile { get; set; } = "";

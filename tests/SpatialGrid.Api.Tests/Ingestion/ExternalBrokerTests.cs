@@ -40,6 +40,8 @@ public sealed class ExternalBrokerTests
             ["Ingestion__External__Password"] = Env("SG_TEST_MOSQUITTO_PASSWORD"),
             ["Ingestion__External__ClientId"] = clientId,
             ["Ingestion__External__SharedGroup"] = group,
+            // Shared by the instances, four connections each (the service's default is one plain subscription).
+            ["Ingestion__External__Connections"] = "4",
             ["Ingestion__External__PasswordFile"] = Path.Combine(dir, "passwd"),
             ["Ingestion__External__AclFile"] = Path.Combine(dir, "acl"),
             ["Ingestion__External__PidFile"] = Path.Combine(dir, "mosquitto.pid"),
