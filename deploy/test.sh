@@ -54,6 +54,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
     Logging__LogLevel__Default=Warning exec dotnet "$api_dll") > "$DATA/web-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null 2>&1 || { tail -n 40 "$DATA/web-api.log"; die "the API for the browser tests did not start (log above: $DATA/web-api.log)"; }
   export SGRID_API="http://127.0.0.1:$WEB_PORT" SGRID_KEY; SGRID_KEY=$(cat "$DATA/web-admin.key")
   dotnet "$cli" grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > "$DATA/web-load.log"
   dotnet "$cli" components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" >> "$DATA/web-load.log"

@@ -24,7 +24,7 @@ public static class ApiConnection
 
     public static HttpClient Client(ParseResult parse, TimeSpan? timeout = null)
     {
-        var client = new HttpClient { BaseAddress = new Uri(parse.GetValue(Api)!.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(10) };
+        var client = new HttpClient(new RetryAfterHandler(new SocketsHttpHandler())) { BaseAddress = new Uri(parse.GetValue(Api)!.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(10) };
         var key = parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("SGRID_KEY");
         if (!string.IsNullOrWhiteSpace(key)) client.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -54,6 +54,45 @@ public static class ApiConnection
 
     public static string Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) ? v.ValueKind switch { JsonValueKind.String => v.GetString() ?? "", JsonValueKind.Null => "", _ => v.GetRawText() } : "";
+}
+
+/// <summary>
+/// Waits as the service asks when it answers 429 (its request limits per key and address: <c>Retry-After</c>) and sends
+/// the request again, so that bulk commands (demo loads, imports of positions) slow down instead of failing. Bodies up
+/// to 8 MiB are buffered so they can be sent again; a larger one (a file import) is not retried.
+/// </summary>
+public sealed class RetryAfterHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private const long MaxBuffered = 8 * 1024 * 1024;
+    private const int MaxAttempts = 20;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var resendable = true;
+        if (request.Content is { } content)
+        {
+            if (content.Headers.ContentLength > MaxBuffered) resendable = false;
+            else
+            {
+                try
+                {
+                    await content.LoadIntoBufferAsync(MaxBuffered, ct);
+                }
+                catch (HttpRequestException)
+                {
+                    resendable = false; // over the buffer limit: sent once, as it is
+                }
+            }
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await base.SendAsync(request, ct);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || !resendable || attempt == MaxAttempts) return response;
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : wait > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : wait, ct);
+        }
+    }
 }
 
 /// <summary>Prints import findings as a table.</summary>
