@@ -29,8 +29,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     // A NUL character cannot be stored: a body holding one is a bad request, not a database error.
     o.SerializerOptions.RefuseNul();
 });
-// OpenAPI 3.0, the version OGC API – Features Part 1 names (conformance class oas30).
-builder.Services.AddOpenApi(o => o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0);
+// OpenAPI 3.0 (OGC API – Features Part 1's oas30), with the key, the errors and operation ids documented.
+builder.Services.AddSpatialGridOpenApi();
 builder.Services.AddSpatialGridHealth(builder.Configuration);
 builder.Services.AddSpatialGridTelemetry(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
