@@ -13,7 +13,11 @@ namespace SpatialGrid.Api.Patrols;
 public static partial class PatrolReports
 {
     public sealed record LiveWorker(string Worker, string Name, string? Team, DateTimeOffset T, double Lon, double Lat, string? Grid, double AgeSeconds);
-    public sealed record GridCoverage(string Grid, string? Name, double Minutes, double Metres, int Workers, DateTimeOffset FirstVisit, DateTimeOffset LastVisit);
+    /// <param name="RoadMetres">Road length in the grid (the road components, in stretches of Patrols:RoadSampleMetres).</param>
+    /// <param name="RoadShare">Share (0–1) of that length within Patrols:RoadBufferMetres of a track walked that day by any
+    /// worker; null when the grid has no roads, or with a team filter (the stretches are not stored per worker).</param>
+    public sealed record GridCoverage(string Grid, string? Name, double Minutes, double Metres, int Workers, DateTimeOffset FirstVisit, DateTimeOffset LastVisit,
+        double RoadMetres, double? RoadShare);
     public sealed record UnvisitedGrid(string Grid, string? Name, string[] Shifts);
 
     public static async Task<Ok<List<LiveWorker>>> Live(NpgsqlDataSource db, ClaimsPrincipal user, TimeProvider clock, IOptions<CasesOptions> cases,
@@ -38,7 +42,7 @@ public static partial class PatrolReports
     }
 
     public static async Task<Results<Ok<List<GridCoverage>>, FileContentHttpResult, ProblemHttpResult>> Coverage(NpgsqlDataSource db, ClaimsPrincipal user,
-        string? date, string? grid, string? team, string? shift, string? format, CancellationToken ct)
+        PatrolCellsCache cells, PatrolRoadsCache roads, string? date, string? grid, string? team, string? shift, string? format, CancellationToken ct)
     {
         if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
         if (grid is not null && (grid.Length > 15 || !grid.All(char.IsAsciiDigit)))
@@ -50,14 +54,23 @@ public static partial class PatrolReports
         cmd.Parameters.AddWithValue("team", (object?)team ?? DBNull.Value);
         cmd.Parameters.AddWithValue("shift", (object?)shift ?? DBNull.Value);
         cmd.Parameters.AddWithValue("scope", PatrolOrganisation.Districts(user));
+        var samples = await roads.GetAsync(cells.Current.Cells, ct);
         var rows = new List<GridCoverage>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
-                rows.Add(new GridCoverage(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Math.Round(r.GetDouble(2) / 60, 1),
-                    Math.Round(r.GetDouble(3), 1), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+            {
+                var code = r.GetString(0);
+                var onRoads = samples.PerCell.GetValueOrDefault(code);
+                // Stretches stored before the roads changed may outnumber today's: the share stops at 1.
+                double? share = onRoads == 0 || team is not null ? null : Math.Round(Math.Min(1, (double)r.GetInt32(7) / onRoads), 3);
+                rows.Add(new GridCoverage(code, r.IsDBNull(1) ? null : r.GetString(1), Math.Round(r.GetDouble(2) / 60, 1),
+                    Math.Round(r.GetDouble(3), 1), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6),
+                    Math.Round(onRoads * samples.Spacing), share));
+            }
         if (format != "csv") return TypedResults.Ok(rows);
-        var csv = new StringBuilder().Row(["grid", "name", "minutes", "metres", "workers", "first_visit", "last_visit"]);
-        foreach (var c in rows) csv.Row([c.Grid, c.Name, c.Minutes, c.Metres, c.Workers, c.FirstVisit.ToString("O"), c.LastVisit.ToString("O")]);
+        var csv = new StringBuilder().Row(["grid", "name", "minutes", "metres", "workers", "first_visit", "last_visit", "road_metres", "road_share"]);
+        foreach (var c in rows)
+            csv.Row([c.Grid, c.Name, c.Minutes, c.Metres, c.Workers, c.FirstVisit.ToString("O"), c.LastVisit.ToString("O"), c.RoadMetres, c.RoadShare]);
         return CsvFile.Result(csv, $"coverage-{day:yyyy-MM-dd}.csv");
     }
 

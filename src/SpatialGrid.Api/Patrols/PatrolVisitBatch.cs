@@ -14,6 +14,32 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
     private readonly Dictionary<(string District, string Worker, DateTimeOffset Entered), int> _visitAt = [];
     private readonly Dictionary<(DateOnly Day, string District, string Grid, string Worker), (double Seconds, double Metres, DateTimeOffset First, DateTimeOffset Last)> _daily = [];
     private readonly List<(string Worker, string District, VisitState State)> _trackers = [];
+    private readonly HashSet<(DateOnly Day, string Grid, string Road, int Index)> _roads = [];
+
+    /// <summary>The road stretches this batch stores as walked (for <see cref="PatrolRoadsCache.Committed"/> after commit).</summary>
+    public IEnumerable<(DateOnly Day, string Road, int Index)> RoadsWalked => _roads.Select(r => (r.Day, r.Road, r.Index));
+
+    /// <summary>
+    /// The road stretches near the segments walked (Core's rule in <see cref="RoadSamples"/>), on the local day each
+    /// segment ends, except those already stored that day.
+    /// </summary>
+    public void AddRoads(IReadOnlyList<WalkedSegment> segments, RoadSamples roads, double buffer, PatrolRoadsCache stored)
+    {
+        if (roads.Count == 0) return;
+        var near = new List<int>();
+        foreach (var s in segments)
+        {
+            near.Clear();
+            roads.Near(s.From.Lon, s.From.Lat, s.To.Lon, s.To.Lat, buffer, near);
+            if (near.Count == 0) continue;
+            var day = DateOnly.FromDateTime(s.To.T.ToOffset(utcOffset).DateTime);
+            foreach (var i in near)
+            {
+                var sample = roads[i];
+                if (!stored.IsStored(day, sample.Road, sample.Index)) _roads.Add((day, sample.Cell, sample.Road, sample.Index));
+            }
+        }
+    }
 
     public void Add(string worker, string district, VisitStep step, VisitState? next, OpenVisit? before)
     {
@@ -90,6 +116,20 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
             c.Parameters.AddWithValue("grid", _trackers.Select(t => cells.Locate(t.State.Last.Lon, t.State.Last.Lat)).ToArray());
             c.Parameters.AddWithValue("state", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
                 _trackers.Select(t => System.Text.Json.JsonSerializer.Serialize(t.State, PatrolTrackers.Json)).ToArray());
+            batch.BatchCommands.Add(c);
+        }
+        if (_roads.Count > 0)
+        {
+            var rows = _roads.ToList();
+            var c = new NpgsqlBatchCommand("""
+                INSERT INTO patrol_road_walked (day, district_code, grid_code, road_code, sample)
+                SELECT day, left(grid, 6), grid, road, sample FROM unnest(@day, @grid, @road, @sample) AS r(day, grid, road, sample)
+                ON CONFLICT DO NOTHING
+                """);
+            c.Parameters.AddWithValue("day", rows.Select(r => r.Day).ToArray());
+            c.Parameters.AddWithValue("grid", rows.Select(r => r.Grid).ToArray());
+            c.Parameters.AddWithValue("road", rows.Select(r => r.Road).ToArray());
+            c.Parameters.AddWithValue("sample", rows.Select(r => r.Index).ToArray());
             batch.BatchCommands.Add(c);
         }
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);

@@ -13,6 +13,7 @@ public static class PatrolsApi
             .ValidateOnStart();
         services.AddSingleton<GpsPartitions>();
         services.AddSingleton<PatrolCellsCache>();
+        services.AddSingleton<PatrolRoadsCache>();
         services.AddSingleton<ShiftWatch>();
         services.AddSingleton<PositionWriter>();
         services.AddSingleton<PositionPipeline>();
@@ -43,7 +44,7 @@ public static class PatrolsApi
         read.MapGet("/tracks", PatrolReports.Tracks)
             .WithSummary("A worker's track from..to as GeoJSON LineStrings split into trips at gaps, with the time of each vertex (tolerance: simplify, metres)");
         read.MapGet("/coverage", PatrolReports.Coverage)
-            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit (filter by grid prefix, team, shift; format=csv)");
+            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit, road length and the share of it walked (filter by grid prefix, team, shift; format=csv)");
         read.MapGet("/unvisited", PatrolReports.Unvisited).WithSummary("The grids of a day's shifts (or of the caller's districts) that nobody visited");
         read.MapGet("/workers/{id}/day", PatrolReports.WorkerDay)
             .WithSummary("One worker's day: grids visited with time and distance, time inside their shift's grids, cases reported and verified");

@@ -31,11 +31,22 @@ public sealed class PatrolsOptions
     /// <summary>Days of raw fixes kept; older daily partitions are dropped whole by the retention job. 0 keeps all.</summary>
     public int RetentionDays { get; set; } = 90;
 
+    /// <summary>
+    /// Road share of coverage: the road class (the national standard's 0201, roads), metres of road each sample stands
+    /// for, metres either side of a walked segment that count as walked (a phone's 5–15 m plus the pavement beside the
+    /// centre line), and minutes after which the roads are read again (a component import changes them).
+    /// </summary>
+    public string RoadClass { get; set; } = "0201";
+    public double RoadSampleMetres { get; set; } = 10;
+    public double RoadBufferMetres { get; set; } = 25;
+    public double RoadsRefreshMinutes { get; set; } = 10;
+
     /// <summary>Most batches written in one transaction (group commit) and batches queued before publishers are slowed.</summary>
     public int MaxBatches { get; set; } = 500;
     public int QueueCapacity { get; set; } = 20_000;
 
     public bool IsValid() => MaxFixesPerBatch is > 0 and <= 100_000 && MaxBodyBytes > 0 && MaxAccuracyM > 0 && MaxSpeedMps > 0
         && FarOutsideM >= 0 && GapLimitMinutes > 0 && MinVisitMetres >= 0 && MinDwellSeconds >= 0 && RetentionDays >= 0
-        && MaxBatches > 0 && QueueCapacity > 0 && OutsideShiftMinutes >= 0;
+        && MaxBatches > 0 && QueueCapacity > 0 && OutsideShiftMinutes >= 0
+        && !string.IsNullOrWhiteSpace(RoadClass) && RoadSampleMetres >= 1 && RoadBufferMetres >= 0 && RoadsRefreshMinutes > 0;
 }

@@ -14,7 +14,7 @@ namespace SpatialGrid.Api.Patrols;
 /// visits and the daily roll-up (Core), the tracker moved on, refusals dead-lettered. Incremental: history is never
 /// read again, and a redelivered batch changes nothing.
 /// </summary>
-public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells, ShiftWatch shiftWatch,
+public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells, PatrolRoadsCache roads, ShiftWatch shiftWatch,
     IOptions<PatrolsOptions> options, IOptions<CasesOptions> cases)
 {
     private sealed record Worker(string Id, string District);
@@ -83,6 +83,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         var visitRules = new VisitRules(TimeSpan.FromMinutes(o.GapLimitMinutes), o.MinVisitMetres, TimeSpan.FromSeconds(o.MinDwellSeconds),
             TimeSpan.FromHours(cases.Value.UtcOffsetHours));
         var visits = new PatrolVisitBatch(visitRules.UtcOffset);
+        var roadSamples = await roads.GetAsync(snapshot.Cells, ct);
         var moved = new List<ShiftWatch.Moved>();
         foreach (var (worker, (track, last)) in walks)
         {
@@ -94,6 +95,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
             var next = step.State ?? state;
             if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
             visits.Add(worker, district, step, next, state?.Open);
+            visits.AddRoads(step.Segments, roadSamples, o.RoadBufferMetres, roads);
             if (walk.Count > 0 && next is not null) moved.Add(new(worker, district, next.Last, snapshot.Cells.Locate(next.Last.Lon, next.Last.Lat)));
         }
         await visits.WriteAsync(conn, snapshot.Cells, ct);
@@ -120,6 +122,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         await PositionDeadLetters.WriteAsync(conn, batches, outcomes, ct);
         await tx.CommitAsync(ct);
         partitions.Committed(newDays);
+        roads.Committed(visits.RoadsWalked);
         return (outcomes, notices);
     }
 

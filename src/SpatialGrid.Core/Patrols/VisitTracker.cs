@@ -21,7 +21,7 @@ public static class VisitTracker
     {
         var walk = new Walk(cells, rules, state);
         foreach (var point in cleanFixes) walk.Step(point);
-        return new VisitStep(walk.State, walk.Closed, walk.Pieces);
+        return new VisitStep(walk.State, walk.Closed, walk.Pieces) { Segments = walk.Segments };
     }
 
     private sealed class Walk(PatrolCells cells, VisitRules rules, VisitState? state)
@@ -31,6 +31,7 @@ public static class VisitTracker
         private Excursion? _excursion = state?.Excursion;
         public readonly List<GridVisit> Closed = [];
         public readonly List<VisitPiece> Pieces = [];
+        public readonly List<WalkedSegment> Segments = [];
 
         public VisitState? State => _last is null ? null : new VisitState(_last, _open) { Excursion = _excursion };
 
@@ -58,6 +59,7 @@ public static class VisitTracker
                 Walked(piece.Code, from.AddTicks((long)Math.Round(ticks * piece.From)), from.AddTicks((long)Math.Round(ticks * piece.To)),
                     share * ticks / TimeSpan.TicksPerSecond, share * metres);
             }
+            Segments.Add(new WalkedSegment(_last, point));
             _last = point;
         }
 

@@ -39,4 +39,11 @@ public sealed record VisitPiece(string GridCode, DateTimeOffset From, DateTimeOf
 public sealed record GridVisit(string GridCode, DateTimeOffset EnteredAt, DateTimeOffset? LeftAt, double Seconds, double Metres);
 
 /// <summary>The outcome of walking some fixes: the new state, the visits that closed, and the pieces walked.</summary>
-public sealed record VisitStep(VisitState? State, IReadOnlyList<GridVisit> Closed, IReadOnlyList<VisitPiece> Pieces);
+public sealed record VisitStep(VisitState? State, IReadOnlyList<GridVisit> Closed, IReadOnlyList<VisitPiece> Pieces)
+{
+    /// <summary>The straight segments walked between consecutive fixes, in order (gaps and restarts are not walked).</summary>
+    public IReadOnlyList<WalkedSegment> Segments { get; init; } = [];
+}
+
+/// <summary>A straight segment walked between two consecutive clean fixes.</summary>
+public readonly record struct WalkedSegment(TrackPoint From, TrackPoint To);

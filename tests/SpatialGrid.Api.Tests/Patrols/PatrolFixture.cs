@@ -24,6 +24,8 @@ public sealed class PatrolFixture : ApiFixture
     public const string District = "310101";
     public const string West = "310101002001001", Middle = "310101002001002", East = "310101002001003";
     public const double Lat = 31.23;
+    /// <summary>The latitude of the fixture's one road (class 0201), from 121.462 in West to 121.470 in Middle: no other fixes come near it.</summary>
+    public const double RoadLat = 31.235;
     public static double CentreOf(string grid) => grid switch { West => 121.46333, Middle => 121.47, _ => 121.47667 };
     public string GatewaySecret { get; private set; } = "";
     public HttpClient Dispatcher { get; private set; } = null!;
@@ -55,6 +57,10 @@ public sealed class PatrolFixture : ApiFixture
         var published = await Editor.PostAsync("/api/grids/imports", Upload.GeoJson(city, ("publish", "true")));
         Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
 
+        // Before any fix is walked: the writer reads the roads once (again only after Patrols:RoadsRefreshMinutes).
+        var road = await ComponentFiles.Import(this,
+            [ComponentFiles.Feature("0201", ComponentFiles.Line((121.462, RoadLat), (121.470, RoadLat)), name: "北路")]);
+        Assert.True(road.IsSuccessStatusCode, await road.Content.ReadAsStringAsync());
         var created = await Admin.PostAsJsonAsync("/api/keys", new { name = "dispatch desk", roles = new[] { "dispatcher" } });
         Dispatcher = WithKey(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!);
         Ok(await Dispatcher.PostAsJsonAsync("/api/patrols/teams", new { id = "t-street", name = "街面一队", district = District, subDistrict = "310101002" }));

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SpatialGrid.Api.Tests.Components;
 using static SpatialGrid.Api.Tests.Patrols.PatrolFixture;
 
@@ -149,5 +150,36 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
         Assert.Contains(Middle, all.EnumerateArray().Select(g => g.GetProperty("grid").GetString()));
         var west = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/coverage?date=2026-11-24&shift=s-west"));
         Assert.Equal([West], west.EnumerateArray().Select(g => g.GetProperty("grid").GetString()));
+    }
+
+    [Fact]
+    public async Task Coverage_gives_a_grid_its_road_length_and_the_share_of_it_walked_within_the_buffer()
+    {
+        // Along the road in Middle, 8 m beside its centre line, fixes every 30 s (~40 m): 121.4672 → 121.4696 (~229 m).
+        var y = RoadLat + 8 / 111_000.0;
+        var fixes = Enumerable.Range(0, 7).Select(i => (JsonNode)Fix("w-11", 10, i / 2, 121.4672 + i * 0.0004, y, second: i % 2 * 30)).ToArray();
+        await api.Post(fixes);
+
+        var middle = await MiddleCoverage("");
+        // Middle holds the road from 121.466667 to 121.470: ~317 m, as 10 m stretches.
+        Assert.InRange(middle.GetProperty("roadMetres").GetDouble(), 300, 330);
+        // Walked: ~229 m plus ~24 m of buffer at each end, of ~317 m.
+        var share = middle.GetProperty("roadShare").GetDouble();
+        Assert.InRange(share, 0.75, 0.92);
+
+        // The same fixes again change nothing; a team filter cannot tell the team's own share: null.
+        await api.Post(fixes.Select(f => f.DeepClone()).ToArray());
+        Assert.Equal(share, (await MiddleCoverage("")).GetProperty("roadShare").GetDouble());
+        Assert.Equal(JsonValueKind.Null, (await MiddleCoverage("&team=t-street")).GetProperty("roadShare").ValueKind);
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(DISTINCT grid_code) FROM patrol_road_walked WHERE road_code IN (SELECT code FROM components WHERE class_code = '0201')"));
+
+        var csv = await api.Dispatcher.GetStringAsync("/api/patrols/coverage?date=2026-11-24&grid=" + Middle + "&format=csv");
+        Assert.StartsWith("grid,name,minutes,metres,workers,first_visit,last_visit,road_metres,road_share\r\n", csv);
+    }
+
+    private async Task<JsonElement> MiddleCoverage(string filter)
+    {
+        var rows = await ComponentFiles.Json(await api.Dispatcher.GetAsync("/api/patrols/coverage?date=2026-11-24&grid=" + Middle + filter));
+        return rows.EnumerateArray().Single();
     }
 }
