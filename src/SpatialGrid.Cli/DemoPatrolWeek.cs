@@ -7,9 +7,10 @@ namespace SpatialGrid.Cli;
 
 /// <summary>
 /// The demo city's week of patrols, planned without I/O (gis-data/demo/patrols/README.md tells the method):
-/// - a team per sub-district, four generated workers per community (two on the day shift, two on the night shift,
-///   each pair taking turns day by day), a day shift 08:00–17:00 and a night shift 17:00–01:00 per community holding
-///   all its grids, so that every responsibility grid is on a shift every day and every night;
+/// - a team per sub-district, three generated workers per community working 三班两运转 (three crews, two shifts): a
+///   day shift 08:00–20:00 and a night shift 20:00–08:00 per community holding all its grids, and each worker in a
+///   three-day rotation of day, night, rest (on any day one works the day, one the night, one rests), so that every
+///   responsibility grid is on a shift around the clock;
 /// - each worker-shift walks one real GeoLife trajectory (taken in turn, in file-name order): its fixes thinned to one
 ///   every <c>every</c> seconds, its times moved so that it starts 5–25 minutes into the shift (and cut at the shift's
 ///   end and at <c>now</c>), its positions moved so that the centre of its bounding box lands on the centre of the
@@ -31,9 +32,12 @@ public static class DemoPatrolWeek
 
     private static readonly (string Kind, string Name, TimeOnly Starts, TimeSpan Length)[] ShiftKinds =
     [
-        ("day", "白班", new TimeOnly(8, 0), TimeSpan.FromHours(9)),
-        ("night", "夜班", new TimeOnly(17, 0), TimeSpan.FromHours(8)),
+        ("day", "白班", new TimeOnly(8, 0), TimeSpan.FromHours(12)),
+        ("night", "夜班", new TimeOnly(20, 0), TimeSpan.FromHours(12)),
     ];
+
+    /// <summary>Workers per community: 三班两运转, three crews for the two shifts.</summary>
+    private const int Crews = 3;
 
     /// <summary>The plan for the <paramref name="days"/> local days ending with the day of <paramref name="now"/>.</summary>
     public static Plan Build(IReadOnlyList<Community> communities, IReadOnlyList<Track> tracks, int days, DateTimeOffset now, TimeSpan every)
@@ -46,14 +50,12 @@ public static class DemoPatrolWeek
         foreach (var c in communities)
         {
             foreach (var kind in ShiftKinds)
-            {
                 shifts.Add(new Shift($"demo-{c.Code}-{kind.Kind}", $"{kind.Name} {c.Code} (演示)", district,
                     kind.Starts.ToString("HH:mm"), kind.Starts.Add(kind.Length).ToString("HH:mm"), c.Grids));
-                for (var pair = 0; pair < 2; pair++)
-                {
-                    var n = workers.Count + 1;
-                    workers.Add(new Worker($"demo-w-{n:000}", $"演示网格员 {n:00}", $"demo-team-{c.Code[..9]}", "grid-worker", district));
-                }
+            for (var crew = 0; crew < Crews; crew++)
+            {
+                var n = workers.Count + 1;
+                workers.Add(new Worker($"demo-w-{n:000}", $"演示网格员 {n:00}", $"demo-team-{c.Code[..9]}", "grid-worker", district));
             }
         }
 
@@ -69,8 +71,8 @@ public static class DemoPatrolWeek
                 for (var k = 0; k < ShiftKinds.Length; k++)
                 {
                     var kind = ShiftKinds[k];
-                    // Workers 4c+2k and 4c+2k+1 take turns: one works the shift, the other rests.
-                    var worker = workers[ci * 4 + k * 2 + day.DayNumber % 2];
+                    // 三班两运转: crew i works day, night, rest over three days; on a day the crew at (i + day) % 3 = k works shift k.
+                    var worker = workers[ci * Crews + ((k - day.DayNumber) % Crews + Crews) % Crews];
                     roster.Add(new RosterEntry(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), worker.Id, $"demo-{communities[ci].Code}-{kind.Kind}"));
                     var starts = new DateTimeOffset(day.ToDateTime(kind.Starts), Shanghai);
                     var track = tracks[turn % tracks.Count];
