@@ -39,7 +39,8 @@ public static class Open311Api
                 .WithSummary($"Open311: the services (taxonomy classes) residents can report ({x})");
             g.MapGet($"/services/{{code}}.{x}", ServiceDefinition).WithMetadata(f).Answers<ServiceDefinition>(f)
                 .WithSummary($"Open311: a service's definition, no extra attributes ({x})");
-            g.MapPost($"/requests.{x}", Open311Reports.Post).WithMetadata(f).Answers<Created[]>(f, StatusCodes.Status201Created).DisableAntiforgery()
+            g.MapPost($"/requests.{x}", Open311Reports.Post).WithMetadata(f).Answers<Created[]>(f, StatusCodes.Status201Created)
+                .Produces<Error[]>(StatusCodes.Status401Unauthorized, f.MediaType).Produces<Error[]>(StatusCodes.Status403Forbidden, f.MediaType).DisableAntiforgery()
                 .WithSummary($"Open311: report a problem at lat/long or at an address of the city ({x})")
                 .WithDescription(Open311Reports.Description)
                 .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"], Open311Reports.Fields);

@@ -45,9 +45,9 @@ public static class Open311Views
         var ids = cases.Select(c => c.Id).ToList();
         var last = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId)).GroupBy(e => e.CaseId)
             .Select(g => new { g.Key, At = g.Max(e => e.At) }).ToDictionaryAsync(x => x.Key, x => x.At, ct);
-        var noted = await db.CaseEvents.AsNoTracking()
+        var noted = (await db.CaseEvents.AsNoTracking()
             .Where(e => ids.Contains(e.CaseId) && e.Note != null && (e.Action == "reject" || e.Action == "feedback" || e.Action == "close"))
-            .Select(e => new { e.CaseId, e.Sequence, e.Action, e.Note }).ToListAsync(ct);
+            .Select(e => new { e.CaseId, e.Sequence, e.Action, e.Note }).ToListAsync(ct)).ToLookup(e => e.CaseId);
         var reports = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId) && e.Action == "report")
             .Select(e => new { e.CaseId, e.Data }).ToListAsync(ct);
         var reported = reports.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => Report.Of(g.First().Data));
@@ -57,7 +57,7 @@ public static class Open311Views
             var own = whole || c.Source == CaseSource.Resident;
             var name = names.GetValueOrDefault(c.ClassCode, c.ClassCode);
             var report = reported.GetValueOrDefault(c.Id) ?? Report.None;
-            var note = noted.Where(n => n.CaseId == c.Id && (whole || n.Action != "feedback")).MaxBy(n => n.Sequence)?.Note;
+            var note = noted[c.Id].Where(n => whole || n.Action != "feedback").MaxBy(n => n.Sequence)?.Note;
             var closing = CaseTimeline.Stages(CaseViews.Times(c), CaseViews.Limits(c), now, calendars.Calendar).Single(s => s.Stage == Stage.Closing);
             var open = CaseStateMachine.IsOpen(c.State);
             double Place(double v) => whole ? v : Math.Round(v, PublicDecimals);

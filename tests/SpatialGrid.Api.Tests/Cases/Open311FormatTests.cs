@@ -51,6 +51,18 @@ public class Open311FormatTests(CaseFixture api) : IClassFixture<CaseFixture>
         Assert.Contains(list.Elements("request"), r => r.Element("service_request_id")!.Value == id);
     }
 
+    [Fact]
+    public async Task Text_xml_cannot_carry_is_answered_as_a_replacement_character_and_the_json_keeps_it()
+    {
+        await api.Ready();
+        var key = await AppKeyAsync(api);
+        var id = await OpenedAsync(await api.Anonymous.PostAsync("/open311/v2/requests.json",
+            Form([("api_key", key), ("service_code", "E0601"), .. At(api.City.EastPoint), ("description", "噪声\u0007响铃 😀")])));
+        var xml = await XmlAsync(await api.Anonymous.GetAsync($"/open311/v2/requests/{id}.xml"));
+        Assert.Equal("噪声\uFFFD响铃 😀", xml.Element("request")!.Element("description")!.Value);
+        Assert.Equal("噪声\u0007响铃 😀", (await JsonAsync(await api.Anonymous.GetAsync($"/open311/v2/requests/{id}.json")))[0].GetProperty("description").GetString());
+    }
+
     [Theory]
     [InlineData("GET", "/open311/v2/requests/nope.xml", 404, "does not exist")]
     [InlineData("GET", "/open311/v2/services/Z9.xml", 404, "service_code 'Z9'")]
