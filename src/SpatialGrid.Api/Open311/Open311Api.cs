@@ -75,7 +75,7 @@ public static class Open311Api
         var o = options.Value;
         var baseUrl = string.IsNullOrEmpty(o.PublicUrl) ? $"{http.Scheme}://{http.Host}{http.PathBase}" : o.PublicUrl.TrimEnd('/');
         return new Open311Answer(new Discovery(o.Changeset, o.Contact, o.KeyService,
-            [new DiscoveryEndpoint("http://wiki.open311.org/GeoReport_v2", $"{baseUrl}/open311/v2", o.Changeset, "production", [.. Open311Format.All.Select(f => f.MediaType)])]));
+            [new DiscoveryEndpoint("http://wiki.open311.org/GeoReport_v2", $"{baseUrl}/open311/v2/", o.Changeset, "production", [.. Open311Format.All.Select(f => f.MediaType)])]));
     }
 
     private static async Task<Open311Answer> Services(string? jurisdiction_id, IOptions<Open311Options> options, SpatialGridDb db, CancellationToken ct)

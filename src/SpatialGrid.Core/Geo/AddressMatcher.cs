@@ -6,7 +6,7 @@ namespace SpatialGrid.Core.Geo;
 /// <summary>A named place of the city an address can stand for: a road or an area (community, grid), and its point.</summary>
 public sealed record NamedPlace(string Kind, string Name, string Code, double Lon, double Lat)
 {
-    public override string ToString() => $"{Name} ({Kind} {Code})";
+    public override string ToString() => FormattableString.Invariant($"{Name} ({Kind} {Code}, {Lon:F4} E {Lat:F4} N)");
 }
 
 /// <summary>What an address matched: one place, or the places it could mean (none: unknown; several: ambiguous).</summary>

@@ -12,8 +12,8 @@ namespace SpatialGrid.Api.Tests.Cases;
 public class Open311AddressTests(CaseFixture api) : IClassFixture<CaseFixture>
 {
     /// <summary>
-    /// Roads of the small city: 滨江大道 across the west grid, 滨江路 in the east grid, and 中山东一路 in two segments
-    /// (as OpenStreetMap splits a road) that meet in the west grid.
+    /// Roads of the small city: 滨江大道 across the west grid, 滨江路 in the east grid, 中山东一路 in two segments
+    /// (as OpenStreetMap splits a road) that meet in the west grid, and two roads named 人民路 2 km apart.
     /// </summary>
     private async Task<string> ReadyAsync()
     {
@@ -27,6 +27,8 @@ public class Open311AddressTests(CaseFixture api) : IClassFixture<CaseFixture>
                 ComponentFiles.Feature("0201", ComponentFiles.Line((x + 0.012, y + 0.015), (x + 0.018, y + 0.015)), code: "3101010201000002", name: "滨江路"),
                 ComponentFiles.Feature("0201", ComponentFiles.Line((x + 0.001, y + 0.018), (x + 0.005, y + 0.018)), code: "3101010201000003", name: "中山东一路"),
                 ComponentFiles.Feature("0201", ComponentFiles.Line((x + 0.005, y + 0.018), (x + 0.009, y + 0.018)), code: "3101010201000004", name: "中山东一路"),
+                ComponentFiles.Feature("0201", ComponentFiles.Line((x + 0.001, y + 0.002), (x + 0.003, y + 0.002)), code: "3101010201000005", name: "人民路"),
+                ComponentFiles.Feature("0201", ComponentFiles.Line((x + 0.017, y + 0.012), (x + 0.019, y + 0.012)), code: "3101010201000006", name: "人民路"),
             ]);
             Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
         }
@@ -72,7 +74,8 @@ public class Open311AddressTests(CaseFixture api) : IClassFixture<CaseFixture>
 
     [Theory]
     [InlineData("淮海中路100号", "matches no road, community or grid")]
-    [InlineData("滨江", "could mean 2 places: 滨江路 (road 310101); 滨江大道 (road 310101)")]
+    [InlineData("滨江", "could mean 2 places: 滨江路 (road 310101, 121.4750 E 31.2350 N); 滨江大道 (road 310101, 121.4650 E 31.2250 N)")]
+    [InlineData("人民路10号", "could mean 2 places: 人民路 (road 310101, 121.4620 E 31.2220 N); 人民路 (road 310101, 121.4780 E 31.2320 N)")]
     public async Task An_address_that_names_nothing_or_several_places_is_refused_naming_it_and_nothing_is_stored(string address, string why)
     {
         var key = await ReadyAsync();

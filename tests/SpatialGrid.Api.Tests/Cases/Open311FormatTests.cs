@@ -95,12 +95,13 @@ public class Open311FormatTests(CaseFixture api) : IClassFixture<CaseFixture>
         Assert.Equal("production", endpoint.GetProperty("type").GetString());
         Assert.Equal(["text/xml", "application/json"], endpoint.GetProperty("formats").EnumerateArray().Select(f => f.GetString()!).ToArray());
         var url = endpoint.GetProperty("url").GetString()!;
-        Assert.EndsWith("/open311/v2", url);
+        // A client appends the resource to the URL, as the wiki's example (…/V2/) expects.
+        Assert.EndsWith("/open311/v2/", url);
         Assert.Contains("api", json.GetProperty("key_service").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("contact").GetString()));
         Assert.True(DateTimeOffset.TryParse(json.GetProperty("changeset").GetString(), out _));
         // The endpoint it names answers.
-        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.GetAsync(new Uri(url).AbsolutePath + "/services.xml")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.GetAsync(new Uri(url).AbsolutePath + "services.xml")).StatusCode);
 
         var xml = await XmlAsync(await api.Anonymous.GetAsync("/open311/discovery.xml"));
         Assert.Equal(["changeset", "contact", "key_service", "endpoints"], Children(xml));
