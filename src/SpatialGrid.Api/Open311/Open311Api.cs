@@ -39,8 +39,7 @@ public static class Open311Api
                 .WithSummary($"Open311: the services (taxonomy classes) residents can report ({x})");
             g.MapGet($"/services/{{code}}.{x}", ServiceDefinition).WithMetadata(f).Answers<ServiceDefinition>(f)
                 .WithSummary($"Open311: a service's definition, no extra attributes ({x})");
-            g.MapPost($"/requests.{x}", Open311Reports.Post).WithMetadata(f).Answers<Created[]>(f, StatusCodes.Status201Created)
-                .Produces<Error[]>(StatusCodes.Status401Unauthorized, f.MediaType).Produces<Error[]>(StatusCodes.Status403Forbidden, f.MediaType).DisableAntiforgery()
+            g.MapPost($"/requests.{x}", Open311Reports.Post).WithMetadata(f).Answers<Created[]>(f, StatusCodes.Status201Created).DisableAntiforgery()
                 .WithSummary($"Open311: report a problem at lat/long or at an address of the city ({x})")
                 .WithDescription(Open311Reports.Description)
                 .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"], Open311Reports.Fields);
@@ -59,10 +58,12 @@ public static class Open311Api
         "descriptions are replaced by what they are); never who reported. An API key of a case-reading role (X-Api-Key) sees the whole of the " +
         "requests within its scope: every description, address and photo, the exact position, and the handling unit's feedback among the notes.";
 
-    /// <summary>Documents the answer of an Open311 resource in its format, and its errors (the standard's error list).</summary>
+    /// <summary>
+    /// Documents the answer of an Open311 resource in its format (its errors, the standard's error list, are documented
+    /// with every other operation's in one place).
+    /// </summary>
     private static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder builder, Open311Format format, int status = StatusCodes.Status200OK) =>
-        builder.Produces<T>(status, format.MediaType).Produces<Error[]>(StatusCodes.Status400BadRequest, format.MediaType)
-            .Produces<Error[]>(StatusCodes.Status404NotFound, format.MediaType);
+        builder.Produces<T>(status, format.MediaType);
 
     /// <summary>Null when the request may go on: no jurisdiction_id, or this service's own.</summary>
     internal static Open311Answer? Jurisdiction(string? given, Open311Options options) =>
