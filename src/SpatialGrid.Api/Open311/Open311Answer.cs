@@ -57,7 +57,9 @@ public static class Open311Xml
         type.GetCustomAttribute<Open311XmlAttribute>() ?? throw new InvalidOperationException($"{type.Name} has no Open311 XML names");
 
     private static Type ItemType(Type list) =>
-        list.IsArray ? list.GetElementType()! : list.GetInterfaces().Append(list).First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)).GetGenericArguments()[0];
+        list.IsArray
+            ? list.GetElementType()!
+            : list.GetInterfaces().Append(list).First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)).GetGenericArguments()[0];
 
     private static void WriteElement(XmlWriter xml, string name, object? value)
     {
