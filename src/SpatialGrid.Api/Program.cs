@@ -49,7 +49,7 @@ builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
 builder.Services.AddHotspots(builder.Configuration);
 builder.Services.AddOgc();
-builder.Services.AddOpen311Errors();
+builder.Services.AddOpen311(builder.Configuration);
 builder.Services.AddTiles();
 // Tiles, GeoJSON and problems compress well; the offline web map fetches many of them.
 builder.Services.AddResponseCompression(o =>

@@ -118,7 +118,7 @@ public sealed class CaseOpener(SpatialGridDb db, NpgsqlDataSource dataSource, Gr
                 await db.TaxonomyOverrides.AsNoTracking().FirstOrDefaultAsync(x => x.DistrictCode == district && x.ClassCode == cls.Code, ct);
         }
         return (new CaseDraft(cls, over, district, gridCode, o.Source, o.Description, o.Lon, o.Lat, componentCode, caller.Name, o.ReportedAt, o.Kind,
-            o.PromisedBy, o.LeadUnit, o.CoUnits, o.Attachments, o.DeviceId, o.AlertType, o.ReportData, reporter, o.TraceId), null);
+            o.PromisedBy, o.LeadUnit, o.CoUnits, o.Attachments, o.DeviceId, o.AlertType, o.ReportData, reporter, o.TraceId, o.Address), null);
     }
 
     /// <summary>Works inside a caller's connection and transaction (ingestion's batch), so its cases commit with the batch.</summary>

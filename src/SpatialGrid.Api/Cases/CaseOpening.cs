@@ -27,7 +27,11 @@ public sealed record CaseCaller(string Name, IReadOnlyCollection<string> Roles, 
 /// <summary>A person's report as it arrives (over the API or Open311), before it is checked.</summary>
 public sealed record CaseReport(string? ClassCode, string? Description, double? Lon, double? Lat, string? Crs, string? Source,
     string? ComponentCode, DateTimeOffset? ReportedAt, string[]? Attachments, string? Kind = null, DateOnly? PromisedBy = null,
-    string? LeadUnit = null, string[]? CoUnits = null, string? Worker = null);
+    string? LeadUnit = null, string[]? CoUnits = null, string? Worker = null)
+{
+    /// <summary>Where it is, in the reporter's words (Open311's address_string), kept with the report.</summary>
+    public string? Address { get; init; }
+}
 
 /// <summary>
 /// A case to open, once its report is read: the point in WGS 84, its class and source, when it was reported. What a
@@ -40,6 +44,9 @@ public sealed record CaseOpening(CaseChannel Channel, string ClassCode, string D
 
     public string? ComponentCode { get; init; }
     public string[] Attachments { get; init; } = [];
+
+    /// <summary>Where it is, in the reporter's words, kept in the data of the report event.</summary>
+    public string? Address { get; init; }
     public CaseKind Kind { get; init; } = CaseKind.Immediate;
     public DateOnly? PromisedBy { get; init; }
     public string? LeadUnit { get; init; }
@@ -62,7 +69,7 @@ public sealed record CaseOpening(CaseChannel Channel, string ClassCode, string D
 public sealed record CaseDraft(TaxonomyEntry Class, TaxonomyOverride? Override, string District, string? GridCode, CaseSource Source, string Description,
     double Lon, double Lat, string? ComponentCode, string By, DateTimeOffset ReportedAt, CaseKind Kind = CaseKind.Immediate, DateOnly? PromisedBy = null,
     string? LeadUnit = null, string[]? CoUnits = null, string[]? Attachments = null, string? DeviceId = null, string? AlertType = null, object? ReportData = null,
-    FieldReporter? Reporter = null, string? TraceId = null);
+    FieldReporter? Reporter = null, string? TraceId = null, string? Address = null);
 
 /// <summary>The patrol worker a case was reported by, with their GPS fix nearest in time (none within 10 minutes: null).</summary>
 public sealed record FieldReporter(string Worker, DateTimeOffset? FixAt, NetTopologySuite.Geometries.Point? Fix);

@@ -43,7 +43,7 @@ public static class CaseReports
         return (new CaseOpening(channel, r.ClassCode, r.Description.Trim(), lon, lat, source, reportedAt)
         {
             ComponentCode = r.ComponentCode, Attachments = attachments, Kind = kind, PromisedBy = r.PromisedBy, LeadUnit = r.LeadUnit?.Trim(),
-            CoUnits = r.CoUnits ?? [], Worker = r.Worker,
+            CoUnits = r.CoUnits ?? [], Worker = r.Worker, Address = r.Address,
         }, null);
     }
 

@@ -64,11 +64,20 @@ public static class NewCaseRows
     public static string Number(CaseDraft d, WorkCalendar calendar, int sequence) =>
         $"{d.District}-{d.ReportedAt.ToOffset(calendar.UtcOffset):yyyyMMdd}-{sequence:0000}";
 
+    /// <summary>What a person's report event records; the address in the reporter's words only when one was given.</summary>
+    private static string ReportData(Case c, CaseDraft d, string[] attachments)
+    {
+        var report = JsonSerializer.SerializeToNode(new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit,
+            component = d.ComponentCode, attachments })!.AsObject();
+        if (d.Address is not null) report["address"] = d.Address;
+        return report.ToJsonString();
+    }
+
     /// <summary>The first events of a stored case (its report; a self-handled one is closed at once), and its colour instants.</summary>
     public static List<CaseEvent> FirstEvents(Case c, CaseDraft d, DateTimeOffset now, WorkCalendar calendar)
     {
         var attachments = d.Attachments ?? [];
-        var data = JsonSerializer.Serialize(d.ReportData ?? new { source = CaseViews.Name(d.Source), lon = d.Lon, lat = d.Lat, grid = d.GridCode, unit = c.Unit, component = d.ComponentCode, attachments });
+        var data = d.ReportData is not null ? JsonSerializer.Serialize(d.ReportData) : ReportData(c, d, attachments);
         var events = new List<CaseEvent> { CaseHistory.Append(c, d.ReportedAt, d.By, "report", CaseState.Reported, CaseState.Reported, c.Description, data) };
         events[0].TraceId = d.TraceId;
         if (d.Source == CaseSource.SelfHandled)

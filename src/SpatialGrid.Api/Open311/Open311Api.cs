@@ -1,118 +1,109 @@
 using System.Globalization;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
-using Npgsql;
 using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Data;
-using SpatialGrid.Api.Grids;
-using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
-using SpatialGrid.Core;
 using SpatialGrid.Core.Cases;
-using SpatialGrid.Core.Taxonomy;
 
 namespace SpatialGrid.Api.Open311;
 
 /// <summary>
-/// Open311 GeoReport v2 (JSON): residents' apps and 12345 hotline systems report problems and follow them.
-/// A service is a taxonomy class; a service request is a case (source resident). Errors use Open311's own
-/// format (<c>[{"code":400,"description":"…"}]</c>), which Open311 clients parse; reads are public as the
-/// standard expects and show no reporter details; POST needs an <c>api_key</c>.
+/// Open311 GeoReport v2: residents' apps and 12345 hotline systems report problems and follow them. A service is a
+/// taxonomy class; a service request is a case (source resident). Every resource is served as XML (the standard's
+/// required format) and JSON, from the same documents (<see cref="Open311Answer"/>); errors are the standard's error
+/// list in the format asked. Reads are public (what the public is shown: <see cref="Open311Views"/>); POST needs an
+/// <c>api_key</c>. <c>jurisdiction_id</c> may be left out or name this service's own (<see cref="Open311Options"/>).
 /// </summary>
 public static class Open311Api
 {
-    public sealed record Service(string service_code, string service_name, string description, bool metadata, string type, string keywords, string group);
-    public sealed record ServiceRequest(string service_request_id, string status, string? status_notes, string service_name, string service_code, string description,
-        string agency_responsible, string? service_notice, DateTimeOffset requested_datetime, DateTimeOffset updated_datetime, DateTimeOffset? expected_datetime,
-        string? address, double lat, double @long, string? media_url);
-    public sealed record Created(string service_request_id, string? service_notice, string? account_id);
-    public sealed record Error(int code, string description);
+    public static IServiceCollection AddOpen311(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Open311Options>().Bind(configuration.GetSection("Open311"))
+            .Validate(o => o.IsValid(), "Open311 options are not valid (JurisdictionId is required; PublicUrl an absolute URL or empty)").ValidateOnStart();
+        services.AddScoped<AddressLocator>();
+        return services.AddOpen311Errors();
+    }
 
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/open311/v2").WithTags("Open311").AllowAnonymous();
-        g.MapGet("/services.json", Services).WithSummary("Open311: the services (taxonomy classes) residents can report");
-        g.MapGet("/services/{code}.json", ServiceDefinition).WithSummary("Open311: a service's definition (no extra attributes)");
-        g.MapPost("/requests.json", Post).DisableAntiforgery().WithSummary("Open311: report a problem (form fields api_key, service_code, lat, long, description, media_url)")
-            .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"],
-                new("api_key", JsonSchemaType.String, "a key allowed to open cases (or the X-Api-Key header)"),
-                new("service_code", JsonSchemaType.String, "an event class from services.json", Required: true),
-                new("description", JsonSchemaType.String, "what is wrong (optional, as in GeoReport v2)"),
-                new("lat", JsonSchemaType.Number, "WGS 84 latitude", Required: true),
-                new("long", JsonSchemaType.Number, "WGS 84 longitude", Required: true),
-                new("media_url", JsonSchemaType.String, "a photo's URL"));
-        g.MapGet("/requests.json", Requests).WithSummary("Open311: service requests by id list, service_code, start_date, end_date, status (open, closed, or open,closed)");
-        g.MapGet("/requests/{id}.json", Request).WithSummary("Open311: one service request");
+        var root = app.MapGroup("/open311").WithTags("Open311").AllowAnonymous();
+        var g = root.MapGroup("/v2");
+        foreach (var f in Open311Format.All)
+        {
+            var x = f.Extension;
+            root.MapGet($"/discovery.{x}", Discovery).WithMetadata(f).Answers<Discovery>(f)
+                .WithSummary($"Open311 service discovery ({x}): where GeoReport v2 is served, in which formats, and how to get a key");
+            g.MapGet($"/services.{x}", Services).WithMetadata(f).Answers<Service[]>(f)
+                .WithSummary($"Open311: the services (taxonomy classes) residents can report ({x})");
+            g.MapGet($"/services/{{code}}.{x}", ServiceDefinition).WithMetadata(f).Answers<ServiceDefinition>(f)
+                .WithSummary($"Open311: a service's definition, no extra attributes ({x})");
+            g.MapPost($"/requests.{x}", Open311Reports.Post).WithMetadata(f).Answers<Created[]>(f, StatusCodes.Status201Created).DisableAntiforgery()
+                .WithSummary($"Open311: report a problem at lat/long or at an address of the city ({x})")
+                .WithDescription(Open311Reports.Description)
+                .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"], Open311Reports.Fields);
+            g.MapGet($"/requests.{x}", Requests).WithMetadata(f).Answers<ServiceRequest[]>(f)
+                .WithSummary($"Open311: service requests by id list, service_code, start_date, end_date, status (open, closed, or open,closed) ({x})")
+                .WithDescription(ViewPolicy);
+            g.MapGet($"/requests/{{id}}.{x}", Request).WithMetadata(f).Answers<ServiceRequest[]>(f)
+                .WithSummary($"Open311: one service request ({x})").WithDescription(ViewPolicy);
+        }
         return app;
     }
 
-    private static JsonHttpResult<Error[]> Fail(int code, string description) => TypedResults.Json(new[] { new Error(code, description) }, statusCode: code);
+    private const string ViewPolicy =
+        "Anyone sees each request's service, status, public notes (the centre's answer on rejecting or closing), agency, dates and its position " +
+        "rounded to 0.001° (about 100 m); the description, address and photo only of residents' own reports (source resident; other sources' " +
+        "descriptions are replaced by what they are); never who reported. An API key of a case-reading role (X-Api-Key) sees the whole of the " +
+        "requests within its scope: every description, address and photo, the exact position, and the handling unit's feedback among the notes.";
 
-    private static async Task<IResult> Services(SpatialGridDb db, CancellationToken ct)
+    /// <summary>
+    /// Documents the answer of an Open311 resource in its format (its errors, the standard's error list, are documented
+    /// with every other operation's in one place).
+    /// </summary>
+    private static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder builder, Open311Format format, int status = StatusCodes.Status200OK) =>
+        builder.Produces<T>(status, format.MediaType);
+
+    /// <summary>Null when the request may go on: no jurisdiction_id, or this service's own.</summary>
+    internal static Open311Answer? Jurisdiction(string? given, Open311Options options) =>
+        string.IsNullOrEmpty(given) || string.Equals(given, options.JurisdictionId, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Open311Answer.Fail(404, $"jurisdiction_id '{Clip(given)}' was not found: this service answers for '{options.JurisdictionId}' only");
+
+    private static Open311Answer Discovery(HttpRequest http, IOptions<Open311Options> options)
     {
+        var o = options.Value;
+        var baseUrl = string.IsNullOrEmpty(o.PublicUrl) ? $"{http.Scheme}://{http.Host}{http.PathBase}" : o.PublicUrl.TrimEnd('/');
+        return new Open311Answer(new Discovery(o.Changeset, o.Contact, o.KeyService,
+            [new DiscoveryEndpoint("http://wiki.open311.org/GeoReport_v2", $"{baseUrl}/open311/v2/", o.Changeset, "production", [.. Open311Format.All.Select(f => f.MediaType)])]));
+    }
+
+    private static async Task<Open311Answer> Services(string? jurisdiction_id, IOptions<Open311Options> options, SpatialGridDb db, CancellationToken ct)
+    {
+        if (Jurisdiction(jurisdiction_id, options.Value) is { } refused) return refused;
         var classes = await db.Taxonomy.AsNoTracking().OrderBy(t => t.Code).ToListAsync(ct);
-        return TypedResults.Json(classes.Select(t => new Service(t.Code, t.NameZh, t.NameEn, false, "realtime", $"{t.NameEn}, {t.MajorEn}", t.MajorZh)).ToList());
+        return new Open311Answer(classes.Select(t => new Service(t.Code, t.NameZh, t.NameEn, false, "realtime", $"{t.NameEn}, {t.MajorEn}", t.MajorZh)).ToList());
     }
 
-    private static async Task<IResult> ServiceDefinition(string code, SpatialGridDb db, CancellationToken ct) =>
-        await db.Taxonomy.AnyAsync(t => t.Code == code, ct)
-            ? TypedResults.Json(new { service_code = code, attributes = Array.Empty<object>() })
-            : Fail(404, $"service_code '{Clip(code)}' does not exist; GET /open311/v2/services.json lists them");
-
-    private static async Task<IResult> Post(HttpRequest http, SpatialGridDb db, CaseOpener opener, IOptions<GridsOptions> gridOptions, CancellationToken ct)
+    private static async Task<Open311Answer> ServiceDefinition(string code, string? jurisdiction_id, IOptions<Open311Options> options, SpatialGridDb db, CancellationToken ct)
     {
-        if (!http.HasFormContentType) return Fail(400, "send the request as application/x-www-form-urlencoded (or multipart/form-data)");
-        IFormCollection form;
-        try
-        {
-            form = await http.ReadFormAsync(ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Fail(400, $"the form cannot be read: {e.Message}");
-        }
-        if (form.FirstOrDefault(f => StorableText.HasNul(f.Key) || f.Value.Any(StorableText.HasNul)) is { Key: not null } bad)
-            return Fail(400, $"field '{Clip(StorableText.Escaped(bad.Key)!)}' holds {StorableText.Why}");
-        var key = form["api_key"].FirstOrDefault() ?? http.Headers["X-Api-Key"].FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(key)) return Fail(401, "api_key is required to report a problem");
-        var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);
-        if (user is null) return Fail(403, failure!);
-        // The opener's policy, asked before the form is read further: a planner's or GIS editor's key reads, it does not open cases.
-        var caller = CaseCaller.Of(user);
-        if (CaseOpener.MayOpen(caller) is { } refused) return Fail(refused.Status, refused.Detail);
-        // GeoReport v2 makes description optional: a report without one says so in the case.
-        var missing = new[] { "service_code" }.Where(f => string.IsNullOrWhiteSpace(form[f])).ToList();
-        if (string.IsNullOrWhiteSpace(form["lat"]) || string.IsNullOrWhiteSpace(form["long"]))
-        {
-            missing.Add(string.IsNullOrWhiteSpace(form["address_string"]) ? "lat and long" : "lat and long (address_string alone cannot be located: no geocoder is configured)");
-        }
-        if (missing.Count > 0) return Fail(400, $"missing: {string.Join(", ", missing)}");
-        if (!double.TryParse(form["lat"], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) ||
-            !double.TryParse(form["long"], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon))
-            return Fail(400, "lat and long must be decimal degrees (WGS 84)");
-        // A point outside the service area (lat 0, long 0 from a phone without a fix) is refused, as over MQTT, instead of
-        // being sent to the nearest district.
-        var area = gridOptions.Value.Limits().ServiceArea;
-        if (!area.Contains(lon, lat))
-            return Fail(400, FormattableString.Invariant($"lat {lat}, long {lon} is outside the service area ({area.MinX}–{area.MaxX} E, {area.MinY}–{area.MaxY} N)"));
-        var media = form["media_url"].FirstOrDefault();
-        var description = string.IsNullOrWhiteSpace(form["description"]) ? $"Open311 report of {form["service_code"]} without a description" : form["description"].ToString();
-        var report = new CaseReport(form["service_code"], description, lon, lat, null, "resident", null, null, string.IsNullOrWhiteSpace(media) ? null : [media]);
-        var (detail, problem) = await opener.OpenAsync(report, CaseChannel.Open311, caller, ct);
-        return problem is not null ? Fail(problem.Status, problem.Detail) : TypedResults.Json(new[] { new Created(detail!.Case.Number, null, null) }, statusCode: 201);
+        if (Jurisdiction(jurisdiction_id, options.Value) is { } refused) return refused;
+        return await db.Taxonomy.AnyAsync(t => t.Code == code, ct)
+            ? new Open311Answer(new ServiceDefinition(code, []))
+            : Open311Answer.Fail(404, $"service_code '{Clip(code)}' does not exist; GET /open311/v2/services.xml (or .json) lists them");
     }
 
-    private static async Task<IResult> Requests(SpatialGridDb db, TimeProvider clock, CalendarProvider calendars, string? service_request_id, string? service_code,
+    private static async Task<Open311Answer> Requests(HttpContext http, IAuthorizationService authorization, SpatialGridDb db, TimeProvider clock,
+        CalendarProvider calendars, IOptions<Open311Options> options, string? jurisdiction_id, string? service_request_id, string? service_code,
         DateTimeOffset? start_date, DateTimeOffset? end_date, string? status, CancellationToken ct)
     {
+        if (Jurisdiction(jurisdiction_id, options.Value) is { } refused) return refused;
         var query = db.Cases.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(service_request_id))
         {
             var ids = service_request_id.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (ids.Length > 100) return Fail(400, "at most 100 service_request_id values");
+            if (ids.Length > 100) return Open311Answer.Fail(400, "at most 100 service_request_id values");
             query = query.Where(c => ids.Contains(c.Number));
         }
         if (!string.IsNullOrWhiteSpace(service_code)) query = query.Where(c => c.ClassCode == service_code);
@@ -121,67 +112,25 @@ public static class Open311Api
         // status is one value or a comma-separated list of them (GeoReport v2), each open or closed.
         var statuses = (status ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
         if (statuses.Any(s => s is not ("open" or "closed")))
-            return Fail(400, $"status is open, closed or both (open,closed), not '{Clip(status!)}'");
+            return Open311Answer.Fail(400, $"status is open, closed or both (open,closed), not '{Clip(status!)}'");
         if (statuses.Count == 1 && statuses[0] == "open") query = query.Where(c => c.State != CaseState.Closed && c.State != CaseState.Rejected);
         if (statuses.Count == 1 && statuses[0] == "closed") query = query.Where(c => c.State == CaseState.Closed || c.State == CaseState.Rejected);
         // The standard's default window: the last 90 days, at most 1000 requests.
-        if (string.IsNullOrWhiteSpace(service_request_id) && start_date is null)
-        {
-            var since = clock.GetUtcNow().ToUniversalTime().AddDays(-90);
-            query = query.Where(c => c.ReportedAt >= since);
-        }
-        var cases = await query.OrderByDescending(c => c.ReportedAt).Take(1000).ToListAsync(ct);
-        return TypedResults.Json(await Views(db, cases, clock, calendars, ct));
-    }
-
-    private static async Task<IResult> Request(string id, SpatialGridDb db, TimeProvider clock, CalendarProvider calendars, CancellationToken ct)
-    {
-        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == id, ct);
-        return c is null ? Fail(404, $"service request '{Clip(id)}' does not exist") : TypedResults.Json(await Views(db, [c], clock, calendars, ct));
-    }
-
-    private static async Task<List<ServiceRequest>> Views(SpatialGridDb db, List<Case> cases, TimeProvider clock, CalendarProvider calendars, CancellationToken ct)
-    {
-        var codes = cases.Select(c => c.ClassCode).Distinct().ToList();
-        var names = await db.Taxonomy.AsNoTracking().Where(t => codes.Contains(t.Code)).ToDictionaryAsync(t => t.Code, t => t.NameZh, ct);
-        var ids = cases.Select(c => c.Id).ToList();
-        var last = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId)).GroupBy(e => e.CaseId).Select(g => new { g.Key, At = g.Max(e => e.At) }).ToDictionaryAsync(x => x.Key, x => x.At, ct);
-        // What the public is told: the note given when the case was answered, rejected or closed (never internal notes
-        // of the other steps), and the first photo the report came with.
-        var answered = await db.CaseEvents.AsNoTracking()
-            .Where(e => ids.Contains(e.CaseId) && e.Note != null && (e.Action == "reject" || e.Action == "feedback" || e.Action == "close"))
-            .Select(e => new { e.CaseId, e.Sequence, e.Note }).ToListAsync(ct);
-        var notes = answered.GroupBy(n => n.CaseId).ToDictionary(g => g.Key, g => g.MaxBy(n => n.Sequence)!.Note);
-        var reports = await db.CaseEvents.AsNoTracking().Where(e => ids.Contains(e.CaseId) && e.Action == "report")
-            .Select(e => new { e.CaseId, e.Data }).ToListAsync(ct);
-        var media = reports.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => FirstMediaUrl(g.First().Data));
         var now = clock.GetUtcNow().ToUniversalTime();
-        return cases.Select(c =>
-        {
-            var closing = CaseTimeline.Stages(CaseViews.Times(c), CaseViews.Limits(c), now, calendars.Calendar).Single(s => s.Stage == Stage.Closing);
-            var open = CaseStateMachine.IsOpen(c.State);
-            return new ServiceRequest(c.Number, open ? "open" : "closed", notes.GetValueOrDefault(c.Id), names.GetValueOrDefault(c.ClassCode, c.ClassCode), c.ClassCode,
-                c.Description, c.Unit, null, c.ReportedAt, last.GetValueOrDefault(c.Id, c.ReportedAt), open ? closing.Due : null, null, c.Location.Y, c.Location.X,
-                media.GetValueOrDefault(c.Id));
-        }).ToList();
+        if (string.IsNullOrWhiteSpace(service_request_id) && start_date is null) query = query.Where(c => c.ReportedAt >= now.AddDays(-90));
+        var cases = await query.OrderByDescending(c => c.ReportedAt).Take(1000).ToListAsync(ct);
+        return new Open311Answer(await Open311Views.ShowAsync(db, cases, await Open311Views.ViewerAsync(http, authorization), now, calendars, ct));
     }
 
-    /// <summary>The first http(s) URL among the report's attachments (media_url of GeoReport v2), or null.</summary>
-    private static string? FirstMediaUrl(string? data)
+    private static async Task<Open311Answer> Request(string id, string? jurisdiction_id, HttpContext http, IAuthorizationService authorization, SpatialGridDb db,
+        TimeProvider clock, CalendarProvider calendars, IOptions<Open311Options> options, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(data)) return null;
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(data);
-            if (!doc.RootElement.TryGetProperty("attachments", out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array) return null;
-            return list.EnumerateArray().Select(a => a.ValueKind == System.Text.Json.JsonValueKind.String ? a.GetString() : null)
-                .FirstOrDefault(a => a is not null && (a.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
+        if (Jurisdiction(jurisdiction_id, options.Value) is { } refused) return refused;
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == id, ct);
+        if (c is null) return Open311Answer.Fail(404, $"service request '{Clip(id)}' does not exist");
+        var now = clock.GetUtcNow().ToUniversalTime();
+        return new Open311Answer(await Open311Views.ShowAsync(db, [c], await Open311Views.ViewerAsync(http, authorization), now, calendars, ct));
     }
 
-    private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    internal static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace SpatialGrid.Api.Open311;
 
 /// <summary>
-/// Open311 clients parse errors as <c>[{"code":400,"description":"…"}]</c>, not as problem details. Under
-/// <c>/open311</c> every error the framework or the service would write as problem details (a query value that
-/// does not bind, a NUL refused at the edge, an address that matches no route) takes that shape instead.
+/// Open311 clients parse errors as the standard's error list (<c>[{"code":400,"description":"…"}]</c>, or
+/// <c>&lt;errors&gt;&lt;error&gt;…</c> for an <c>.xml</c> resource), not as problem details. Under <c>/open311</c> every error the
+/// framework or the service would write as problem details (a query value that does not bind, a NUL refused at the
+/// edge, an address that matches no route) takes that shape instead, in the format of the resource asked for.
 /// </summary>
 public static class Open311Errors
 {
@@ -27,7 +28,7 @@ public static class Open311Errors
             var http = context.HttpContext;
             var code = context.ProblemDetails.Status ?? http.Response.StatusCode;
             var description = context.ProblemDetails.Detail ?? context.ProblemDetails.Title ?? "the request cannot be answered";
-            return new ValueTask(http.Response.WriteAsJsonAsync(new[] { new Open311Api.Error(code, description) }));
+            return new ValueTask(Open311Answer.Fail(code, description).ExecuteAsync(http));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace SpatialGrid.Api.Tests.Security;
 
 /// <summary>
 /// Every operation of the OpenAPI document, asked with hostile path values, query values and bodies: none may end
-/// in a server error, every refusal is problem+json (Open311's are the JSON errors its standard prescribes),
+/// in a server error, every refusal is problem+json (Open311's are the JSON or XML errors its standard prescribes),
 /// nothing stored changes, and the service goes on answering. A new endpoint is swept as soon as it is documented.
 /// </summary>
 public sealed class HostileInputSweepTests(CaseFixture api) : IClassFixture<CaseFixture>
@@ -191,6 +191,20 @@ public sealed class HostileInputSweepTests(CaseFixture api) : IClassFixture<Case
         var clipped = body.Length > 200 ? body[..200] : body;
         if (status >= 500) return $"{status}: {clipped}";
         var type = response.Content.Headers.ContentType?.MediaType;
+        if (template.StartsWith("/open311/", StringComparison.Ordinal) && template.EndsWith(".xml", StringComparison.Ordinal))
+        {
+            // GeoReport v2 errors of an XML resource: <errors><error><code>…</code><description>…</description></error></errors>.
+            try
+            {
+                var errors = System.Xml.Linq.XDocument.Parse(body).Root!;
+                return type == "text/xml" && errors.Name.LocalName == "errors" && errors.Element("error")?.Element("description") is not null
+                    ? null : $"{status} without an Open311 XML error: {clipped}";
+            }
+            catch (System.Xml.XmlException)
+            {
+                return $"{status} without an Open311 XML error: {clipped}";
+            }
+        }
         if (template.StartsWith("/open311/", StringComparison.Ordinal))
         {
             // GeoReport v2 errors: [{"code": …, "description": …}].

@@ -18,7 +18,7 @@ namespace SpatialGrid.Api.Tests.Security;
 public sealed class ScopeWalkTests(ScopeFixture api)
 {
     /// <summary>
-    /// Public by design for every caller: geography (grids, components, taxonomy, the map's style) and Open311's reads (GeoReport v2 shows requests to anyone, without reporters);
+    /// Public by design for every caller: geography (grids, components, taxonomy, the map's style) and Open311's reads (GeoReport v2 shows requests to anyone in a public tracker's view, without reporters; a case reader sees more only within its scope: Open311ViewTests);
     /// and the hotspot models, which hold city-wide figures only (the back-test table, settings, features; no grid, case or person of any district: their scores are walked).
     /// </summary>
     private static readonly string[] Public = ["/api/grids", "/api/components", "/api/taxonomy", "/open311/", "/styles/", "/openapi/", "/health", "/api/hotspots/models"];
