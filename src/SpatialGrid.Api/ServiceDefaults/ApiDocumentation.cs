@@ -117,27 +117,35 @@ public static partial class ApiDocumentation
         if (operation.Responses.Keys.Any(k => k.StartsWith('4'))) return;   // the endpoint declared its own errors
         var open311 = path.StartsWith("/open311/", StringComparison.Ordinal);
         var takesInput = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null || path.Contains('{');
-        if (takesInput) AddError(operation, "400", "The request is malformed or a value is out of range; the answer names it.", open311);
-        if (needsKey || keyOptional)
+        if (takesInput) AddError(operation, "400", BadRequest, path);
+        // Open311 answers a caller without a usable key with the public view, never 401; its POST needs a role that opens cases.
+        if (needsKey && !open311)
             AddError(operation, "401", keyOptional ? "A key that is unknown, revoked or expired (calling without one is allowed)."
-                : "No API key, or a key that is unknown, revoked or expired.", open311);
-        if (needsRole) AddError(operation, "403", "The key's role or district scope does not allow this.", open311);
-        if (path.Contains('{')) AddError(operation, "404", "Nothing with that identifier is visible to the caller.", open311);
-        if (operation.RequestBody is not null) AddError(operation, "413", "The body is larger than the service accepts.", open311);
+                : "No API key, or a key that is unknown, revoked or expired.", path);
+        if (needsRole || (open311 && method == "POST")) AddError(operation, "403", "The key's role or district scope does not allow this.", path);
+        if (path.Contains('{')) AddError(operation, "404", "Nothing with that identifier is visible to the caller.", path);
+        if (operation.RequestBody is not null) AddError(operation, "413", TooLarge, path);
         if (!path.StartsWith("/health", StringComparison.Ordinal) && path != "/metrics")
-            AddError(operation, "429", "Too many requests for this key or address; wait as Retry-After says.", open311);
+            AddError(operation, "429", "Too many requests for this key or address; wait as Retry-After says.", path);
     }
 
-    private static void AddError(OpenApiOperation operation, string status, string text, bool open311) =>
+    private const string BadRequest = "The request is malformed or a value is out of range; the answer names it.";
+    private const string TooLarge = "The body is larger than the service accepts.";
+
+    /// <summary>An error answer: problem+json, or for Open311 its error array as JSON or XML by the path's extension.</summary>
+    private static void AddError(OpenApiOperation operation, string status, string text, string path)
+    {
+        var open311 = path.StartsWith("/open311/", StringComparison.Ordinal);
+        var media = !open311 ? "application/problem+json" : path.EndsWith(".xml", StringComparison.Ordinal) ? "text/xml" : "application/json";
         operation.Responses![status] = new OpenApiResponse
         {
             Description = text,
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [open311 ? "application/json" : "application/problem+json"] =
-                    new() { Schema = new OpenApiSchemaReference(open311 ? Open311ErrorsSchema : ProblemSchema) },
+                [media] = new() { Schema = new OpenApiSchemaReference(open311 ? Open311ErrorsSchema : ProblemSchema) },
             },
         };
+    }
 
     /// <summary><c>GET /api/grids/{code}/children</c> → <c>getGridsByCodeChildren</c>: stable, unique per method and route.</summary>
     internal static string OperationId(string method, string path)
@@ -210,6 +218,15 @@ public static partial class ApiDocumentation
                 },
             },
         };
+
+        // A body documented by the endpoint's own transformer (a form, an upload) is added after ours ran: its errors here.
+        foreach (var (path, item) in document.Paths ?? [])
+            foreach (var operation in item.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+            {
+                if (operation.RequestBody is null || operation.Responses is null) continue;
+                if (!operation.Responses.ContainsKey("400")) AddError(operation, "400", BadRequest, path);
+                if (!operation.Responses.ContainsKey("413")) AddError(operation, "413", TooLarge, path);
+            }
 
         var seen = new HashSet<IOpenApiSchema>(ReferenceEqualityComparer.Instance);
         foreach (var schema in document.Components.Schemas.Values) NullableReferences(schema, seen);
