@@ -59,6 +59,7 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
             }),
             "POST /api/patrols/roster" => new("/api/patrols/roster", null, new JsonArray(new JsonObject { ["day"] = today, ["worker"] = ScopeFixture.WorkerB, ["shift"] = "s-south" })),
             "POST /open311/v2/requests.json" => new("/open311/v2/requests.json", null, null),
+            "POST /open311/v2/requests.xml" => new("/open311/v2/requests.xml", null, null),
             "POST /api/hotspots/train" => new("/api/hotspots/train", null, null),
             _ => null,
         };
