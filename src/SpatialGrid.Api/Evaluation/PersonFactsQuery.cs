@@ -15,6 +15,16 @@ public static class PersonFactsQuery
     public static async Task<List<Judgement>> JudgeAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
         DateTimeOffset asOf, CancellationToken ct)
     {
+        // The three reads are independent: each on its own pooled connection, at once (the cases' read is the longest).
+        var cases = CasesAsync(dataSource, scope, period, ct);
+        var tasks = TasksAsync(dataSource, scope, period, ct);
+        var shifts = ShiftsAsync(dataSource, scope, period, utcOffset, ct);
+        await Task.WhenAll(cases, tasks, shifts);
+        return PersonEvaluation.Judge(await cases, await tasks, await shifts, asOf).ToList();
+    }
+
+    private static async Task<List<PersonCaseFacts>> CasesAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    {
         var cases = new List<PersonCaseFacts>();
         await using (var cmd = dataSource.CreateCommand(SqlFiles.Get("Evaluation/Sql/person_cases.sql")))
         {
@@ -30,6 +40,11 @@ public static class PersonFactsQuery
                     r.GetInt32(12), r.GetInt32(13), At(14), S(15), r.GetFieldValue<DateTimeOffset>(16)));
             }
         }
+        return cases;
+    }
+
+    private static async Task<List<PersonTaskFacts>> TasksAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    {
         var tasks = new List<PersonTaskFacts>();
         await using (var cmd = dataSource.CreateCommand(SqlFiles.Get("Evaluation/Sql/person_tasks.sql")))
         {
@@ -39,6 +54,12 @@ public static class PersonFactsQuery
                 tasks.Add(new PersonTaskFacts(r.GetString(0), (TaskKind)r.GetInt16(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetBoolean(4),
                     r.GetFieldValue<DateTimeOffset>(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetBoolean(7)));
         }
+        return tasks;
+    }
+
+    private static async Task<List<ShiftSpan>> ShiftsAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
+        CancellationToken ct)
+    {
         var shifts = new List<ShiftSpan>();
         await using (var cmd = dataSource.CreateCommand(SqlFiles.Get("Evaluation/Sql/person_shifts.sql")))
         {
@@ -58,7 +79,7 @@ public static class PersonFactsQuery
                 shifts.Add(new ShiftSpan(r.GetString(0), r.GetFieldValue<string[]>(4), from.ToUniversalTime(), to.ToUniversalTime()));
             }
         }
-        return PersonEvaluation.Judge(cases, tasks, shifts, asOf).ToList();
+        return shifts;
     }
 
     private static void Bind(NpgsqlCommand cmd, CallerScope scope, EvaluationPeriod period)
