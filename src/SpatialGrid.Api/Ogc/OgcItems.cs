@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ogc;
@@ -55,7 +56,8 @@ public static class OgcItems
     internal static async Task<IResult> Items(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections, SpatialGridDb db, TimeProvider clock, CancellationToken ct)
     {
         if (OgcApi.Find(collections, collectionId) is not { } collection) return OgcApi.UnknownCollection(collectionId, collections);
-        if (TryParse(request.Query, collection, out var query) is { } refusal) return Problems.BadRequest(refusal.Kind, refusal.Detail, refusal.Members);
+        if (TryParse(request.Query, collection, out var parsed) is { } refusal) return Problems.BadRequest(refusal.Kind, refusal.Detail, refusal.Members);
+        var query = parsed with { Scope = CallerScope.Of(request.HttpContext.User) };
         int matched;
         IReadOnlyList<Action<Utf8JsonWriter>> features;
         try
@@ -102,7 +104,7 @@ public static class OgcItems
         if (OgcApi.Find(collections, collectionId) is not { } collection) return OgcApi.UnknownCollection(collectionId, collections);
         var crs = request.Query["crs"].FirstOrDefault() ?? OgcCrs.Crs84;
         if (!OgcCrs.IsSupported(crs)) return Problems.BadRequest("unsupported-crs", $"crs '{crs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
-        var write = await collection.ItemAsync(db, featureId, crs, ct);
+        var write = await collection.ItemAsync(db, featureId, crs, CallerScope.Of(request.HttpContext.User), ct);
         if (write is null) return Problems.NotFound("feature-not-found", $"no feature '{(featureId.Length > 40 ? featureId[..40] : featureId)}' in collection {collection.Id}");
         var self = $"{OgcApi.Base(request)}/collections/{collection.Id}/items/{Uri.EscapeDataString(featureId)}";
         var stream = new MemoryStream();
