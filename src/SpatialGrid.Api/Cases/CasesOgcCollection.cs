@@ -49,7 +49,7 @@ public sealed class CasesOgcCollection(NpgsqlDataSource data, TimeProvider clock
     protected override IEnumerable<NpgsqlParameter> Parameters(CallerScope scope, bool timed, DateTimeOffset? from, DateTimeOffset? to) =>
     [
         new("scope", scope.Patterns), new("timed", timed), Typed("from", from, NpgsqlDbType.TimestampTz), Typed("to", to, NpgsqlDbType.TimestampTz),
-        new("now", clock.GetUtcNow()),
+        new("now", clock.GetUtcNow().ToUniversalTime()),
         new("states", States), new("sources", Sources), new("kinds", Kinds),
     ];
 
