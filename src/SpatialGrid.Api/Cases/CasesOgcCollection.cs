@@ -4,7 +4,6 @@ using NpgsqlTypes;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Api.Security;
-using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Core.Cases;
 
 namespace SpatialGrid.Api.Cases;
@@ -14,19 +13,15 @@ namespace SpatialGrid.Api.Cases;
 /// <c>datetime</c> on the report time and its colour as of now; filterable and sortable on state, class, colour, grid,
 /// district, report time and the like. It needs a key that reads cases, as <c>/api/cases</c> does.
 /// </summary>
-public sealed class CasesOgcCollection(NpgsqlDataSource data, TimeProvider clock) : OgcSqlCollection(data)
+public sealed class CasesOgcCollection(NpgsqlDataSource data, TimeProvider clock) : OgcSqlCollection(data, Definition)
 {
     private static readonly string[] States = [.. Enum.GetValues<CaseState>().OrderBy(s => (int)s).Select(CaseNames.Name)];
     private static readonly string[] Sources = [.. Enum.GetValues<CaseSource>().OrderBy(s => (int)s).Select(CaseViews.Name)];
     private static readonly string[] Kinds = [.. Enum.GetValues<CaseKind>().OrderBy(k => (int)k).Select(k => k.ToString().ToLowerInvariant())];
 
-    public override string Id => "cases";
-    public override string Title => "Cases (案件)";
-    public override string Description => "The cases the caller's key sees, at the place reported; datetime selects on the report time";
-    public override string GeometryFormat => "geometry-point";
-    protected override string Source => SqlFiles.Get("Cases/Sql/ogc_cases.sql");
-    protected override string DefaultOrder => "f.reported_at";
-    protected override string TimeColumn => "reported_at";
+    private static readonly OgcSqlSource Definition = new("cases", "Cases (案件)",
+        "The cases the caller's key sees, at the place reported; datetime selects on the report time", "geometry-point",
+        "Cases/Sql/ogc_cases.sql", "f.reported_at", "reported_at");
 
     public override IReadOnlyList<OgcProperty> Properties { get; } =
     [

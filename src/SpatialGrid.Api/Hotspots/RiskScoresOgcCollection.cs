@@ -5,7 +5,6 @@ using NpgsqlTypes;
 using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Api.Security;
-using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Hotspots;
 
@@ -14,15 +13,11 @@ namespace SpatialGrid.Api.Hotspots;
 /// scored the day, as <c>/api/hotspots/scores</c> reads it), on the grid's polygon; <c>datetime</c> selects forecast
 /// days (local), and without it the latest day scored is shown, as on the map. Only the grids the caller's scope sees.
 /// </summary>
-public sealed class RiskScoresOgcCollection(NpgsqlDataSource data, CalendarProvider calendar) : OgcSqlCollection(data)
+public sealed class RiskScoresOgcCollection(NpgsqlDataSource data, CalendarProvider calendar) : OgcSqlCollection(data, Definition)
 {
-    public override string Id => "risk-scores";
-    public override string Title => "Risk scores (hotspot forecast)";
-    public override string Description => "Expected cases per responsibility grid and forecast day; without datetime, the latest day scored";
-    public override string GeometryFormat => "geometry-multipolygon";
-    protected override string Source => SqlFiles.Get("Hotspots/Sql/ogc_risk.sql");
-    protected override string DefaultOrder => "f.day DESC, f.rank";
-    protected override string TimeColumn => "day";
+    private static readonly OgcSqlSource Definition = new("risk-scores", "Risk scores (hotspot forecast)",
+        "Expected cases per responsibility grid and forecast day; without datetime, the latest day scored", "geometry-multipolygon",
+        "Hotspots/Sql/ogc_risk.sql", "f.day DESC, f.rank", "day");
 
     public override IReadOnlyList<OgcProperty> Properties { get; } =
     [

@@ -132,7 +132,8 @@ public static class OgcApi
             title = "SpatialGrid",
             description = "Grid-based city management: responsibility grids and components, and (with an API key that reads cases) cases, "
                 + "patrol tracks and risk scores as OGC API Features. Send the key in the X-Api-Key header: GDAL with "
-                + "GDAL_HTTP_HEADERS=\"X-Api-Key: sgk_…\", QGIS with an authentication configuration of the kind API Header (X-Api-Key).",
+                + "GDAL_HTTP_HEADERS=\"X-Api-Key: sgk_…\"; QGIS with an authentication configuration of the kind Basic, any user name "
+                + "and the key as the password (or, in QGIS versions that have it, API Header with X-Api-Key).",
             links = new[]
             {
                 new OgcLink(b, "self", "application/json", "this document"),

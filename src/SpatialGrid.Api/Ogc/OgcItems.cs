@@ -32,7 +32,8 @@ public static class OgcItems
         operation.Parameters.Add(OpenApiForms.Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
         operation.Parameters.Add(OpenApiForms.Query("crs", JsonSchemaType.String, CrsDescription));
         operation.Parameters.Add(OpenApiForms.Query("datetime", JsonSchemaType.String,
-            "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then; collections without time refuse it"));
+            "an RFC 3339 instant or interval (a/b, .. for an open end): grids valid then, cases reported then, patrol tracks of the days "
+            + "walked then, risk scores of the forecast days then; collections without time (components) refuse it"));
         // The bounds in the schema, where clients look for them: GDAL pages by the maximum instead of 10 at a time.
         var limit = OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}");
         limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture), Default = 100 };

@@ -6,8 +6,16 @@ using NpgsqlTypes;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Grids;
 using SpatialGrid.Api.Security;
+using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ogc;
+
+/// <summary>
+/// What a <see cref="OgcSqlCollection"/> is: its id, title, description and geometry format (as <see cref="IOgcCollection"/>
+/// states them), its query (a <c>.sql</c> file, as <see cref="SqlFiles"/> names it), the order of a page without
+/// <c>sortby</c> (the id breaks ties in every order) and the column whose oldest value begins the temporal extent.
+/// </summary>
+public sealed record OgcSqlSource(string Id, string Title, string Description, string GeometryFormat, string SqlFile, string DefaultOrder, string TimeColumn);
 
 /// <summary>
 /// A collection whose features are the rows of one hand-written query (<see cref="Source"/>, a <c>.sql</c> file beside
@@ -15,25 +23,21 @@ namespace SpatialGrid.Api.Ogc;
 /// caller's scope sees and to the <c>datetime</c> asked. Here the page is cut from it: the filter (its SQL only ever
 /// the queryables' own, its values parameters), the bbox, the sort keys (the queryables' SQL), the count and one page.
 /// </summary>
-public abstract class OgcSqlCollection(NpgsqlDataSource data) : IOgcCollection
+public abstract class OgcSqlCollection(NpgsqlDataSource data, OgcSqlSource source) : IOgcCollection
 {
-    public abstract string Id { get; }
-    public abstract string Title { get; }
-    public abstract string Description { get; }
-    public abstract string GeometryFormat { get; }
+    public string Id => source.Id;
+    public string Title => source.Title;
+    public string Description => source.Description;
+    public string GeometryFormat => source.GeometryFormat;
     public abstract IReadOnlyList<OgcProperty> Properties { get; }
     public IReadOnlyCollection<string> Filters { get; } = [];
     public bool HasTime => true;
     public string? Policy => SecuritySetup.CaseReaderPolicy;
 
-    /// <summary>The features' query; it reads the parameters <see cref="Parameters"/> gives.</summary>
-    protected abstract string Source { get; }
+    private string Source => SqlFiles.Get(source.SqlFile);
 
-    /// <summary>The order of a page without <c>sortby</c> (the id breaks ties in every order).</summary>
-    protected abstract string DefaultOrder { get; }
-
-    /// <summary>The column whose oldest value begins the temporal extent.</summary>
-    protected abstract string TimeColumn { get; }
+    /// <summary>The database, for a collection that finds its extent by a cheaper query than its features'.</summary>
+    protected NpgsqlDataSource Data => data;
 
     /// <summary>
     /// The source's parameters for a caller and a time: <paramref name="timed"/> false is the collection without
@@ -48,7 +52,7 @@ public abstract class OgcSqlCollection(NpgsqlDataSource data) : IOgcCollection
     {
         await using var cmd = data.CreateCommand($"""
             SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), b
-            FROM (SELECT ST_Extent(f.geometry) AS e, min(f.{TimeColumn})::timestamptz AS b FROM ({Source}) f) x
+            FROM (SELECT ST_Extent(f.geometry) AS e, min(f.{source.TimeColumn})::timestamptz AS b FROM ({Source}) f) x
             """);
         cmd.Parameters.AddRange(Parameters(scope, true, null, null).ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -74,7 +78,7 @@ public abstract class OgcSqlCollection(NpgsqlDataSource data) : IOgcCollection
 
         var order = q.SortBy is { Count: > 0 } keys
             ? string.Join(", ", keys.Select(k => $"{Properties.First(p => p.Name == k.Property).Sql}{(k.Descending ? " DESC" : "")}"))
-            : DefaultOrder;
+            : source.DefaultOrder;
         await using var page = data.CreateCommand($"SELECT * FROM ({Source}) f{where} ORDER BY {order}, f.id LIMIT @page_limit OFFSET @page_offset");
         page.Parameters.AddRange(Bound());
         page.Parameters.AddWithValue("page_limit", q.Limit);

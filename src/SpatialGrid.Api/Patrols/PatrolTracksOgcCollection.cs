@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
 using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Ogc;
 using SpatialGrid.Api.Security;
-using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Patrols;
 
@@ -14,15 +15,11 @@ namespace SpatialGrid.Api.Patrols;
 /// where the phone was silent longer than the gap limit, as <c>/api/patrols/tracks</c> splits them), of the workers of
 /// the caller's districts; <c>datetime</c> selects the days whose walk meets it. It needs a key that reads cases.
 /// </summary>
-public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarProvider calendar, IOptions<PatrolsOptions> options) : OgcSqlCollection(data)
+public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarProvider calendar, IOptions<PatrolsOptions> options) : OgcSqlCollection(data, Definition)
 {
-    public override string Id => "patrol-tracks";
-    public override string Title => "Patrol tracks";
-    public override string Description => "Each patrol worker's walk of a day (local time) as lines; datetime selects the days whose walk meets it";
-    public override string GeometryFormat => "geometry-multilinestring";
-    protected override string Source => SqlFiles.Get("Patrols/Sql/ogc_tracks.sql");
-    protected override string DefaultOrder => "f.day, f.worker";
-    protected override string TimeColumn => "started";
+    private static readonly OgcSqlSource Definition = new("patrol-tracks", "Patrol tracks",
+        "Each patrol worker's walk of a day (local time) as lines; datetime selects the days whose walk meets it", "geometry-multilinestring",
+        "Patrols/Sql/ogc_tracks.sql", "f.day, f.worker", "started");
 
     public override IReadOnlyList<OgcProperty> Properties { get; } =
     [
@@ -36,6 +33,25 @@ public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarPro
         new("trips", "integer", "Lines (a new one after each gap)", Sql: "trips", Sort: "trips"),
         new("metres", "integer", "Length walked in metres", Sql: "metres", Sort: "metres"),
     ];
+
+    /// <summary>
+    /// The extent without building every day's lines (every listing of the collections asks for it): the districts the
+    /// caller's workers walk, since the first day walked (patrol_daily, whose key begins with the day).
+    /// </summary>
+    public override async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CallerScope scope, CancellationToken ct)
+    {
+        await using var cmd = Data.CreateCommand("""
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e),
+                   (SELECT min(first_at) FROM patrol_daily WHERE cardinality(@districts::text[]) = 0 OR district_code = ANY (@districts::text[]))
+            FROM (SELECT ST_Extent(geometry) AS e FROM grids WHERE level = 1 AND valid_from IS NOT NULL AND valid_to IS NULL
+                  AND (cardinality(@districts::text[]) = 0 OR code = ANY (@districts::text[]))) x
+            """);
+        cmd.Parameters.AddWithValue("districts", scope.Districts);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new(r.IsDBNull(0) ? new Envelope() : new Envelope(r.GetDouble(0), r.GetDouble(2), r.GetDouble(1), r.GetDouble(3)),
+            r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4));
+    }
 
     protected override IEnumerable<NpgsqlParameter> Parameters(CallerScope scope, bool timed, DateTimeOffset? from, DateTimeOffset? to)
     {

@@ -108,6 +108,30 @@ public class OgcCaseCollectionsTests(OgcApiTests.DemoCityApi api) : IClassFixtur
         Assert.Equal(10, await Matched("risk-scores", $"&filter={Uri.EscapeDataString("rank <= 10")}"));
     }
 
+    /// <summary>Values that must be refused as a client's error (never a 500), on every parameter of the new collections.</summary>
+    public static TheoryData<string, string> Hostile() => new()
+    {
+        { "datetime", "2026-13-45T25:61:61Z" }, { "datetime", "a/b/c" }, { "bbox", "1,2,3" }, { "limit", "-1" }, { "offset", "x" },
+        { "filter", "'; DROP TABLE cases; --" }, { "filter", "colour = 1" }, { "filter", "nosuch = 1" },
+        { "sortby", "description" }, { "sortby", "geometry" }, { "crs", "EPSG:0" }, { "status", "open" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public async Task A_bad_parameter_is_a_precise_refusal_on_every_new_collection(string name, string value)
+    {
+        await api.EnsureCaseData();
+        var reader = api.WithKey(api.ReaderKey);
+        foreach (var c in Collections)
+        {
+            var response = await reader.GetAsync($"/ogc/collections/{c}/items?{name}={Uri.EscapeDataString(value)}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{c}?{name}={value}: {(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(12, await Matched("cases"));
+    }
+
     public static TheoryData<string, string> Filtered() => new()
     {
         { "cases", "state = 'reported'" },
