@@ -41,7 +41,8 @@ public abstract class OgcSqlCollection(NpgsqlDataSource data, OgcSqlSource sourc
 
     /// <summary>
     /// The source's parameters for a caller and a time: <paramref name="timed"/> false is the collection without
-    /// <c>datetime</c> (its default time), true with both ends null is every time (a feature by id, the extent).
+    /// <c>datetime</c> (its default time), true with both ends null is every time (a feature by id, the extent). A time
+    /// the collection does not serve is refused with an <see cref="OgcException"/> (a 400 of the items endpoint).
     /// </summary>
     protected abstract IEnumerable<NpgsqlParameter> Parameters(CallerScope scope, bool timed, DateTimeOffset? from, DateTimeOffset? to);
 
@@ -93,10 +94,15 @@ public abstract class OgcSqlCollection(NpgsqlDataSource data, OgcSqlSource sourc
         return (matched, features);
     }
 
-    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct)
+    public virtual Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct) =>
+        ItemWithinAsync(id, crs, scope, null, null, ct);
+
+    /// <summary>One feature by id among those of a time (a collection whose id names its time reads no other).</summary>
+    protected async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemWithinAsync(string id, string crs, CallerScope scope,
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         await using var cmd = data.CreateCommand($"SELECT * FROM ({Source}) f WHERE f.id = @fid");
-        cmd.Parameters.AddRange(Parameters(scope, true, null, null).ToArray());
+        cmd.Parameters.AddRange(Parameters(scope, true, from, to).ToArray());
         cmd.Parameters.AddWithValue("fid", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
@@ -13,12 +14,13 @@ namespace SpatialGrid.Api.Patrols;
 /// <summary>
 /// OGC collection <c>patrol-tracks</c>: one feature per worker and local day, the day's clean fixes as lines (split
 /// where the phone was silent longer than the gap limit, as <c>/api/patrols/tracks</c> splits them), of the workers of
-/// the caller's districts; <c>datetime</c> selects the days whose walk meets it. It needs a key that reads cases.
+/// the caller's districts; <c>datetime</c> (at most a week) selects the days whose walk meets it, and without it today's
+/// walks are shown. It needs a key that reads cases.
 /// </summary>
-public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarProvider calendar, IOptions<PatrolsOptions> options) : OgcSqlCollection(data, Definition)
+public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarProvider calendar, IOptions<PatrolsOptions> options, TimeProvider clock) : OgcSqlCollection(data, Definition)
 {
     private static readonly OgcSqlSource Definition = new("patrol-tracks", "Patrol tracks",
-        "Each patrol worker's walk of a day (local time) as lines; datetime selects the days whose walk meets it", "geometry-multilinestring",
+        "Each patrol worker's walk of a day (local time) as lines; datetime (at most 7 days) selects the days whose walk meets it, without it today's", "geometry-multilinestring",
         "Patrols/Sql/ogc_tracks.sql", "f.day, f.worker", "started");
 
     public override IReadOnlyList<OgcProperty> Properties { get; } =
@@ -53,9 +55,27 @@ public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarPro
             r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4));
     }
 
+    // A feature's id begins with its day: only that day's fixes are read.
+    public override Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct)
+    {
+        if (id.Length < 12 || id[10] != '_' || !DateOnly.TryParseExact(id[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return Task.FromResult<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?>(null);
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), calendar.Calendar.UtcOffset).ToUniversalTime();
+        return ItemWithinAsync(id, crs, scope, start, start.AddDays(1).AddTicks(-1), ct);
+    }
+
+    /// <summary>
+    /// Without <c>datetime</c>, the walks of today (local); with it, at most <see cref="PatrolReports.MaxTrackDays"/> days
+    /// with both ends given, as <c>/api/patrols/tracks</c> reads them: the lines are built from every fix of the days read.
+    /// </summary>
     protected override IEnumerable<NpgsqlParameter> Parameters(CallerScope scope, bool timed, DateTimeOffset? from, DateTimeOffset? to)
     {
         var offset = calendar.Calendar.UtcOffset;
+        if (!timed) (timed, from) = (true, new DateTimeOffset(clock.GetUtcNow().ToOffset(offset).Date, offset).ToUniversalTime());
+        else if (from is null || to is null || to - from > TimeSpan.FromDays(PatrolReports.MaxTrackDays))
+            throw new OgcException("bad-datetime",
+                $"patrol tracks are read at most {PatrolReports.MaxTrackDays} days at a time: give datetime as an instant or as a/b with both ends, " +
+                $"at most {PatrolReports.MaxTrackDays} days apart (without datetime: today's)");
         // The fixes of the local days that hold the ends (a day's walk meets the interval only if its day does).
         DateTimeOffset? DayStart(DateTimeOffset? t, int days) =>
             t is { } x ? new DateTimeOffset(x.ToOffset(offset).Date.AddDays(days), offset).ToUniversalTime() : null;
@@ -76,7 +96,7 @@ public sealed class PatrolTracksOgcCollection(NpgsqlDataSource data, CalendarPro
             w.WriteString("worker", worker);
             if (name is null) w.WriteNull("worker_name"); else w.WriteString("worker_name", name);
             w.WriteString("district", district);
-            w.WriteString("day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             WriteInstant(w, "started", started);
             WriteInstant(w, "ended", ended);
             w.WriteNumber("fixes", fixes);

@@ -77,18 +77,36 @@ public class OgcCaseCollectionsTests(OgcApiTests.DemoCityApi api) : IClassFixtur
         Assert.Equal(first.GetProperty("properties").GetProperty("grid").GetString(), one.GetProperty("properties").GetProperty("grid").GetString());
     }
 
+    private static string Interval(DateTimeOffset from, DateTimeOffset to) =>
+        Uri.EscapeDataString($"{from.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}/{to.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+
     [Fact]
     public async Task A_walk_is_one_feature_of_the_day_with_a_line_for_each_stretch_between_silences()
     {
-        var page = await Get("/ogc/collections/patrol-tracks/items");
+        var now = DateTimeOffset.UtcNow;
+        var page = await Get($"/ogc/collections/patrol-tracks/items?datetime={Interval(now.AddHours(-1), now.AddMinutes(1))}");
         var walk = page.GetProperty("features").EnumerateArray().Where(f => f.GetProperty("properties").GetProperty("worker").GetString() == "w-ogc").ToList();
         // The 40 minutes may straddle the local midnight: then each day holds its part.
         Assert.Equal(30, walk.Sum(f => f.GetProperty("properties").GetProperty("fixes").GetInt32()));
         Assert.Equal(2, walk.Sum(f => f.GetProperty("properties").GetProperty("trips").GetInt32()));
         Assert.All(walk, f => Assert.Equal("MultiLineString", f.GetProperty("geometry").GetProperty("type").GetString()));
-        var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ssZ"));
-        Assert.Equal(0, await Matched("patrol-tracks", $"&datetime={future}/.."));
-        Assert.Equal(walk.Count, await Matched("patrol-tracks", $"&filter={Uri.EscapeDataString("worker = 'w-ogc' AND fixes > 1")}"));
+        Assert.Equal(0, await Matched("patrol-tracks", $"&datetime={Interval(now.AddHours(2), now.AddHours(3))}"));
+        Assert.Equal(walk.Count, await Matched("patrol-tracks",
+            $"&datetime={Interval(now.AddHours(-1), now.AddMinutes(1))}&filter={Uri.EscapeDataString("worker = 'w-ogc' AND fixes > 1")}"));
+        var one = await Get($"/ogc/collections/patrol-tracks/items/{walk[0].GetProperty("id").GetString()}");
+        Assert.Equal(walk[0].GetProperty("properties").GetProperty("fixes").GetInt32(), one.GetProperty("properties").GetProperty("fixes").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("2026-11-01T00:00:00Z/..")]
+    [InlineData("../2026-11-01T00:00:00Z")]
+    [InlineData("2026-11-01T00:00:00Z/2026-11-08T00:00:01Z")]
+    public async Task Tracks_are_read_at_most_a_week_at_a_time_as_the_tracks_endpoint_reads_them(string datetime)
+    {
+        await api.EnsureCaseData();
+        var response = await api.WithKey(api.ReaderKey).GetAsync($"/ogc/collections/patrol-tracks/items?datetime={Uri.EscapeDataString(datetime)}");
+        var problem = await Problem.ExpectAsync(response, HttpStatusCode.BadRequest, "bad-datetime");
+        Assert.Contains("at most 7 days", problem.Detail);
     }
 
     [Fact]
