@@ -10,7 +10,8 @@ DATA=${SG_DATA:-$SG_ROOT/.data}
 
 WEB_PORT=${SG_TEST_WEB_PORT:-5099}
 need_dotnet
-need_packages chromium fonts-noto-cjk
+# QGIS's OAPIF provider and PyQGIS, for the OGC API test a GIS user's QGIS would run (~177 MB download, no recommends).
+need_packages chromium fonts-noto-cjk python3-qgis qgis-providers
 # Tests throw away their databases; durability buys nothing here.
 PG_FSYNC=off pg_start "$DATA/test-pg" "$PORT"
 api=""

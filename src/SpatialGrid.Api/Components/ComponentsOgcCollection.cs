@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Ogc;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Core.Geo;
 using SpatialGrid.Core.Ogc;
 
@@ -64,7 +65,7 @@ public sealed class ComponentsOgcCollection : IOgcCollection
     // GeometryType() names, written here, never taken from a request.
     private string TypeCondition => _types.Length == 0 ? "" : $" AND GeometryType(geometry) IN ({string.Join(", ", _types.Select(t => $"'{t}'"))})";
 
-    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CancellationToken ct)
+    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CallerScope scope, CancellationToken ct)
     {
         var env = await db.Database.SqlQueryRaw<double[]>(
             "SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS \"Value\" FROM (SELECT ST_Extent(geometry) AS e FROM components WHERE status <> 5" + TypeCondition
@@ -99,7 +100,7 @@ public sealed class ComponentsOgcCollection : IOgcCollection
         return (matched, items.Select(c => Writer(c, q.Crs)).ToList());
     }
 
-    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CancellationToken ct)
+    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct)
     {
         var c = await Source(db).FirstOrDefaultAsync(x => x.Code == id, ct);
         if (c is null) return null;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
 using SpatialGrid.Api.Ogc;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Core.Geo;
 using SpatialGrid.Core.Grids;
 
@@ -36,7 +37,7 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
 
     // The current grids' extent is kept by the registry (reloaded on every publish), as for the tiles' TileJSON; the
     // time extent begins with the oldest version still on record, as datetime reaches back to it.
-    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CancellationToken ct) =>
+    public async Task<OgcExtent> ExtentAsync(SpatialGridDb db, CallerScope scope, CancellationToken ct) =>
         new(new Envelope(registry.Current.Extent), await db.Grids.Where(g => g.ValidFrom != null).MinAsync(g => g.ValidFrom, ct));
 
     public async Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery q, CancellationToken ct)
@@ -67,7 +68,7 @@ public sealed class GridsOgcCollection(GridRegistry registry) : IOgcCollection
         return (matched, grids.Select(g => Writer(g, q.Crs)).ToList());
     }
 
-    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CancellationToken ct)
+    public async Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct)
     {
         var g = await db.Grids.AsNoTracking().FirstOrDefaultAsync(x => x.Code == id && x.ValidFrom != null && x.ValidTo == null, ct);
         if (g is null) return null;

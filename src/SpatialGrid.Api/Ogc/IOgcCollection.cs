@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Core.Ogc;
 
 namespace SpatialGrid.Api.Ogc;
@@ -10,7 +11,11 @@ namespace SpatialGrid.Api.Ogc;
 /// filters, a CQL2 filter already SQL over the collection's queryables (<see cref="Where"/>), and the sort keys.
 /// </summary>
 public sealed record OgcQuery(Geometry? Bbox, bool HasDatetime, DateTimeOffset? From, DateTimeOffset? To, int Limit, int Offset, string Crs,
-    IReadOnlyDictionary<string, string> Filters, Cql2Where? Where = null, IReadOnlyList<SortKey>? SortBy = null);
+    IReadOnlyDictionary<string, string> Filters, Cql2Where? Where = null, IReadOnlyList<SortKey>? SortBy = null)
+{
+    /// <summary>Who asks: a collection of cases or patrols answers only what this scope sees (geography ignores it).</summary>
+    public CallerScope Scope { get; init; } = CallerScope.CityWide;
+}
 
 /// <summary>
 /// One property of a collection's features as its schema states it (OGC API – Features Part 5 style): a JSON type,
@@ -58,11 +63,21 @@ public interface IOgcCollection
     /// <summary>Whether the features have a time that <c>datetime</c> selects on; a collection without one refuses it.</summary>
     bool HasTime { get; }
 
-    Task<OgcExtent> ExtentAsync(SpatialGridDb db, CancellationToken ct);
+    /// <summary>
+    /// The authorization policy a caller must meet to read the collection, beyond the OGC API's read policy (null: none);
+    /// a collection the caller may not read is left out of <c>/collections</c> and answered 401 or 403.
+    /// </summary>
+    string? Policy => null;
+
+    /// <summary>The SQL of the features' geometry, which a filter's spatial functions (<c>S_INTERSECTS</c>) compare.</summary>
+    string GeometrySql => "geometry";
+
+    /// <summary>Where the features the caller sees lie, and since when.</summary>
+    Task<OgcExtent> ExtentAsync(SpatialGridDb db, CallerScope scope, CancellationToken ct);
 
     /// <summary>The matched count and one page of features, each written by the returned writer, in the query's CRS.</summary>
     Task<(int Matched, IReadOnlyList<Action<Utf8JsonWriter>> Features)> ItemsAsync(SpatialGridDb db, OgcQuery query, CancellationToken ct);
 
-    /// <summary>One feature by id, or null.</summary>
-    Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CancellationToken ct);
+    /// <summary>One feature by id, or null (also when the caller's scope does not see it, as if it did not exist).</summary>
+    Task<Action<Utf8JsonWriter, Action<Utf8JsonWriter>>?> ItemAsync(SpatialGridDb db, string id, string crs, CallerScope scope, CancellationToken ct);
 }

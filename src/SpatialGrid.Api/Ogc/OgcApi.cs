@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -26,8 +27,10 @@ public sealed record OgcLink(
 
 /// <summary>
 /// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS by reference) at <c>/ogc</c>, over
-/// every <see cref="IOgcCollection"/> registered (grids, components): read-only, so every resource answers GET and
-/// HEAD, to any origin (CORS), in JSON only.
+/// every <see cref="IOgcCollection"/> registered (grids, components, cases, patrol tracks, risk scores): read-only, so
+/// every resource answers GET and HEAD, to any origin (CORS), in JSON only. The API key travels as on the rest of the
+/// API (<c>X-Api-Key</c>, or <c>Authorization: ApiKey …</c>); a collection with its own <see cref="IOgcCollection.Policy"/>
+/// is listed only to the callers who may read it and answers only what their <see cref="CallerScope"/> sees.
 /// </summary>
 public static class OgcApi
 {
@@ -59,6 +62,9 @@ public static class OgcApi
     {
         services.AddSingleton<IOgcCollection, Grids.GridsOgcCollection>();
         foreach (var c in Components.ComponentsOgcCollection.All()) services.AddSingleton<IOgcCollection>(c);
+        services.AddSingleton<IOgcCollection, Cases.CasesOgcCollection>();
+        services.AddSingleton<IOgcCollection, Patrols.PatrolTracksOgcCollection>();
+        services.AddSingleton<IOgcCollection, Hotspots.RiskScoresOgcCollection>();
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods(ReadMethods)
             .WithHeaders("Accept", "Accept-Language", "X-Api-Key", "Authorization").WithExposedHeaders("Content-Crs")));
         return services;
@@ -67,7 +73,7 @@ public static class OgcApi
     public static IEndpointRouteBuilder MapOgc(this IEndpointRouteBuilder app)
     {
         var ogc = app.MapGroup("/ogc").WithTags("OGC API Features").RequireAuthorization(SecuritySetup.ReadPolicy).RequireCors(CorsPolicy)
-            .AddEndpointFilter(RefuseOtherFormats);
+            .AddEndpointFilter(RefuseOtherFormats).AddEndpointFilter(RefuseUnreadableCollections);
         ogc.MapMethods("/", ReadMethods, Landing).WithSummary("OGC API landing page").DocumentsFormat();
         ogc.MapMethods("/conformance", ReadMethods, () => TypedResults.Json(new { conformsTo = Conformance })).WithSummary("Conformance classes").DocumentsFormat();
         ogc.MapMethods("/collections", ReadMethods, Collections).WithSummary("The feature collections").DocumentsFormat();
@@ -101,6 +107,21 @@ public static class OgcApi
         return await next(context);
     }
 
+    /// <summary>Whether the caller meets the collection's own policy (cases and patrols need a key that reads cases).</summary>
+    internal static async Task<bool> MayReadAsync(IOgcCollection c, HttpContext http) =>
+        c.Policy is null || (await http.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, http, c.Policy)).Succeeded;
+
+    // Every resource below /collections/{collectionId}: a caller without a key is asked for one (401), a key without
+    // the role is refused (403), as on the REST endpoints of the same data.
+    private static async ValueTask<object?> RefuseUnreadableCollections(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Request.RouteValues["collectionId"] is string id
+            && Find(http.RequestServices.GetServices<IOgcCollection>(), id) is { } c && !await MayReadAsync(c, http))
+            return http.User.Identity?.IsAuthenticated == true ? TypedResults.Forbid() : TypedResults.Challenge();
+        return await next(context);
+    }
+
     internal static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}/ogc";
 
     private static IResult Landing(HttpRequest request)
@@ -109,7 +130,10 @@ public static class OgcApi
         return TypedResults.Json(new
         {
             title = "SpatialGrid",
-            description = "Grid-based city management: responsibility grids and components as OGC API Features",
+            description = "Grid-based city management: responsibility grids and components, and (with an API key that reads cases) cases, "
+                + "patrol tracks and risk scores as OGC API Features. Send the key in the X-Api-Key header: GDAL with "
+                + "GDAL_HTTP_HEADERS=\"X-Api-Key: sgk_…\"; QGIS with an authentication configuration of the kind Basic, any user name "
+                + "and the key as the password (or, in QGIS versions that have it, API Header with X-Api-Key).",
             links = new[]
             {
                 new OgcLink(b, "self", "application/json", "this document"),
@@ -123,7 +147,8 @@ public static class OgcApi
     private static async Task<IResult> Collections(HttpRequest request, IEnumerable<IOgcCollection> collections, SpatialGridDb db, CancellationToken ct)
     {
         var described = new List<object>();
-        foreach (var c in collections) described.Add(await Describe(c, request, db, ct));
+        foreach (var c in collections)
+            if (await MayReadAsync(c, request.HttpContext)) described.Add(await Describe(c, request, db, ct));
         return TypedResults.Json(new { links = new[] { new OgcLink($"{Base(request)}/collections", "self", "application/json", "the feature collections") }, collections = described, crs = OgcCrs.Supported });
     }
 
@@ -137,7 +162,7 @@ public static class OgcApi
 
     private static async Task<object> Describe(IOgcCollection c, HttpRequest request, SpatialGridDb db, CancellationToken ct)
     {
-        var extent = await c.ExtentAsync(db, ct);
+        var extent = await c.ExtentAsync(db, CallerScope.Of(request.HttpContext.User), ct);
         var env = extent.Box;
         var b = $"{Base(request)}/collections/{c.Id}";
         var spatial = new { bbox = env.IsNull ? Array.Empty<double[]>() : [[env.MinX, env.MinY, env.MaxX, env.MaxY]], crs = OgcCrs.Crs84 };

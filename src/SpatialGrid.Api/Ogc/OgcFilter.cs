@@ -15,7 +15,7 @@ public static class OgcFilter
 
     /// <summary>The queryables of a collection: its properties with SQL, and its geometry.</summary>
     public static IReadOnlyList<Cql2Queryable> Queryables(IOgcCollection c) =>
-        [.. c.Properties.Where(p => p.Sql is not null).Select(p => new Cql2Queryable(p.Name, p.Cql2Type, p.Sql!)), new("geometry", Cql2Type.Geometry, "geometry")];
+        [.. c.Properties.Where(p => p.Sql is not null).Select(p => new Cql2Queryable(p.Name, p.Cql2Type, p.Sql!)), new("geometry", Cql2Type.Geometry, c.GeometrySql)];
 
     /// <summary>The filter and sort keys of a query string, or why they are refused (the position and token as the problem's members).</summary>
     internal static OgcRefusal? TryRead(IQueryCollection q, IOgcCollection collection, out Cql2Where? where, out IReadOnlyList<SortKey>? sortBy)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using SpatialGrid.Api.Data;
+using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
 
 namespace SpatialGrid.Api.Ogc;
@@ -31,7 +32,8 @@ public static class OgcItems
         operation.Parameters.Add(OpenApiForms.Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
         operation.Parameters.Add(OpenApiForms.Query("crs", JsonSchemaType.String, CrsDescription));
         operation.Parameters.Add(OpenApiForms.Query("datetime", JsonSchemaType.String,
-            "an RFC 3339 instant or interval (a/b, .. for an open end): the features valid then; collections without time refuse it"));
+            "an RFC 3339 instant or interval (a/b, .. for an open end): grids valid then, cases reported then, patrol tracks of the days "
+            + "walked then, risk scores of the forecast days then; collections without time (components) refuse it"));
         // The bounds in the schema, where clients look for them: GDAL pages by the maximum instead of 10 at a time.
         var limit = OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}");
         limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture), Default = 100 };
@@ -55,7 +57,8 @@ public static class OgcItems
     internal static async Task<IResult> Items(string collectionId, HttpRequest request, IEnumerable<IOgcCollection> collections, SpatialGridDb db, TimeProvider clock, CancellationToken ct)
     {
         if (OgcApi.Find(collections, collectionId) is not { } collection) return OgcApi.UnknownCollection(collectionId, collections);
-        if (TryParse(request.Query, collection, out var query) is { } refusal) return Problems.BadRequest(refusal.Kind, refusal.Detail, refusal.Members);
+        if (TryParse(request.Query, collection, out var parsed) is { } refusal) return Problems.BadRequest(refusal.Kind, refusal.Detail, refusal.Members);
+        var query = parsed with { Scope = CallerScope.Of(request.HttpContext.User) };
         int matched;
         IReadOnlyList<Action<Utf8JsonWriter>> features;
         try
@@ -102,7 +105,7 @@ public static class OgcItems
         if (OgcApi.Find(collections, collectionId) is not { } collection) return OgcApi.UnknownCollection(collectionId, collections);
         var crs = request.Query["crs"].FirstOrDefault() ?? OgcCrs.Crs84;
         if (!OgcCrs.IsSupported(crs)) return Problems.BadRequest("unsupported-crs", $"crs '{crs}' is not one of {string.Join(", ", OgcCrs.Supported)}");
-        var write = await collection.ItemAsync(db, featureId, crs, ct);
+        var write = await collection.ItemAsync(db, featureId, crs, CallerScope.Of(request.HttpContext.User), ct);
         if (write is null) return Problems.NotFound("feature-not-found", $"no feature '{(featureId.Length > 40 ? featureId[..40] : featureId)}' in collection {collection.Id}");
         var self = $"{OgcApi.Base(request)}/collections/{collection.Id}/items/{Uri.EscapeDataString(featureId)}";
         var stream = new MemoryStream();

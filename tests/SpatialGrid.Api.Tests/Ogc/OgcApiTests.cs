@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using SpatialGrid.Api.Tests.Grids;
@@ -37,6 +40,70 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
                 _loading.Release();
             }
         }
+
+        /// <summary>A city-wide dispatcher key: it reads the collections of cases, patrol tracks and risk scores.</summary>
+        public string ReaderKey { get; private set; } = "";
+
+        /// <summary>
+        /// On the demo city: a case in each of the first 12 responsibility grids, a worker's walk of the past 40 minutes in
+        /// two stretches (a 10-minute silence between them), and two forecast days of risk scores, the later scored by two
+        /// models (only the newer one counts).
+        /// </summary>
+        public async Task EnsureCaseData()
+        {
+            await EnsureDemoCity();
+            await _loading.WaitAsync();
+            try
+            {
+                if (ReaderKey != "") return;
+                var created = await Admin.PostAsJsonAsync("/api/keys", new { name = "ogc reader", roles = new[] { "dispatcher" } });
+                Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+                var points = new List<(string District, double Lon, double Lat)>();
+                await using (var conn = new NpgsqlConnection(ConnectionString))
+                {
+                    await conn.OpenAsync();
+                    await using var cmd = new NpgsqlCommand("""
+                        SELECT left(code, 6), ST_X(p), ST_Y(p) FROM (SELECT code, ST_PointOnSurface(geometry) AS p FROM grids
+                        WHERE level = 4 AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code LIMIT 12) g
+                        """, conn);
+                    await using var r = await cmd.ExecuteReaderAsync();
+                    while (await r.ReadAsync()) points.Add((r.GetString(0), r.GetDouble(1), r.GetDouble(2)));
+                }
+                foreach (var (_, lon, lat) in points)
+                {
+                    var opened = await Admin.PostAsJsonAsync("/api/cases", new { classCode = "E0502", description = "ogc: 占道经营", lon, lat });
+                    Assert.True(opened.StatusCode == HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
+                }
+                var district = points[0].District;
+                await Created(await Admin.PostAsJsonAsync("/api/patrols/teams", new { id = "t-ogc", name = "巡查 ogc", district }));
+                await Created(await Admin.PostAsJsonAsync("/api/patrols/workers", new { id = "w-ogc", name = "网格员 ogc", team = "t-ogc", role = "grid-worker", district }));
+                var now = DateTimeOffset.UtcNow;
+                var minutes = Enumerable.Range(0, 15).Select(i => 40 - i).Concat(Enumerable.Range(0, 15).Select(i => 15 - i));
+                var fixes = minutes.Select((m, i) => new JsonObject
+                {
+                    ["worker"] = "w-ogc", ["t"] = now.AddMinutes(-m).ToString("yyyy-MM-ddTHH:mm:ssK"),
+                    ["lon"] = points[0].Lon + i * 0.0001, ["lat"] = points[0].Lat, ["accuracy"] = 8,
+                });
+                await Created(await Admin.PostAsync("/api/patrols/positions",
+                    new StringContent(new JsonObject { ["fixes"] = new JsonArray([.. fixes]) }.ToJsonString(), System.Text.Encoding.UTF8, "application/json")));
+                await ScalarAsync("""
+                    WITH m AS (INSERT INTO risk_models (trained_at, trained_by, scored_day, history_from, history_to, cells, events, settings, model)
+                               VALUES (now(), 'ogc', current_date - 1, current_date - 71, current_date - 1, 1, 1, '{}', '\x00'),
+                                      (now(), 'ogc', current_date, current_date - 70, current_date, 1, 1, '{}', '\x00'),
+                                      (now(), 'ogc', current_date, current_date - 70, current_date, 1, 1, '{}', '\x00') RETURNING version, scored_day)
+                    INSERT INTO risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation)
+                    SELECT m.version, m.scored_day, g.code, left(g.code, 6), 0.5 + m.version * 0.01, 1.5, row_number() OVER (PARTITION BY m.version ORDER BY g.code), '["ogc"]'
+                    FROM m, grids g WHERE g.level = 4 AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
+                    """);
+                ReaderKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+            }
+            finally
+            {
+                _loading.Release();
+            }
+        }
+
+        private static async Task Created(HttpResponseMessage r) => Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
     }
 
     private Task EnsureDemoCity() => api.EnsureDemoCity();

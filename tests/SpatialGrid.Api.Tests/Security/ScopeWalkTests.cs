@@ -128,7 +128,64 @@ public sealed class ScopeWalkTests(ScopeFixture api)
     {
         var collections = JsonDocument.Parse(await api.DeskA.GetStringAsync("/ogc/collections")).RootElement.GetProperty("collections");
         foreach (var id in collections.EnumerateArray().Select(c => c.GetProperty("id").GetString()!))
-            Assert.True(PublicCollections.Contains(id), $"OGC collection '{id}' is not known to the scope walk: decide who sees it (CallerScope) and walk it here");
+            Assert.True(PublicCollections.Contains(id) || ScopedCollections.Contains(id),
+                $"OGC collection '{id}' is not known to the scope walk: decide who sees it (CallerScope) and walk it here");
+    }
+
+    /// <summary>OGC collections of what is kept per district (cases, patrols, risk per grid): walked below.</summary>
+    private static readonly string[] ScopedCollections = ["cases", "patrol-tracks", "risk-scores"];
+
+    [Fact]
+    public async Task Ogc_collections_of_cases_tracks_and_risk_hide_district_B_from_a_key_of_district_A()
+    {
+        // Risk scores of a day for every grid of both districts (the fixture scores none).
+        await api.ScalarAsync("""
+            WITH m AS (INSERT INTO risk_models (trained_at, trained_by, scored_day, history_from, history_to, cells, events, settings, model)
+                       VALUES (now(), 'walk', current_date, current_date - 70, current_date, 1, 1, '{}', '\x00') RETURNING version, scored_day)
+            INSERT INTO risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation)
+            SELECT m.version, m.scored_day, g.code, left(g.code, 6), 1, 1, row_number() OVER (ORDER BY g.code), '[]'
+            FROM m, grids g WHERE g.level = 4 AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
+            """);
+        var ofB = new Dictionary<string, string>
+        {
+            ["cases"] = api.CaseB,
+            ["patrol-tracks"] = $"{DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}_{ScopeFixture.WorkerB}",
+            ["risk-scores"] = $"{DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}_{api.CityB.WestGrid}",
+        };
+        var (bLon, bLat) = api.CityB.WestPoint;
+        foreach (var c in ScopedCollections)
+        {
+            // The whole city sees B's (so the walk below can fail).
+            var all = await api.Admin.GetStringAsync($"/ogc/collections/{c}/items?limit=10000");
+            Assert.Contains(c == "cases" ? api.CaseB : c == "patrol-tracks" ? ScopeFixture.WorkerB : api.CityB.WestGrid, all);
+
+            var described = await GetAsync($"/ogc/collections/{c}");
+            NothingOfB($"GET /ogc/collections/{c}", described.Body);
+            var box = JsonDocument.Parse(described.Body).RootElement.GetProperty("extent").GetProperty("spatial").GetProperty("bbox");
+            foreach (var b in box.EnumerateArray())
+                Assert.False(b[0].GetDouble() <= bLon && bLon <= b[2].GetDouble() && b[1].GetDouble() <= bLat && bLat <= b[3].GetDouble(), $"{c}: the extent reaches B: {b}");
+
+            var items = await GetAsync($"/ogc/collections/{c}/items?limit=10000");
+            Assert.Equal(HttpStatusCode.OK, items.Status);
+            NothingOfB($"GET /ogc/collections/{c}/items", items.Body);
+            var page = JsonDocument.Parse(items.Body).RootElement;
+            Assert.True(page.GetProperty("numberMatched").GetInt32() > 0, $"{c}: A sees nothing of its own");
+            Assert.Equal(page.GetProperty("numberMatched").GetInt32(), page.GetProperty("features").GetArrayLength());
+
+            foreach (var filter in new[] { $"district = '{api.CityB.District}'", $"district LIKE '{api.CityB.District[..5]}%'" })
+            {
+                var filtered = await GetAsync($"/ogc/collections/{c}/items?filter={Uri.EscapeDataString(filter)}");
+                NothingOfB($"GET /ogc/collections/{c}/items?filter={filter}", filtered.Body, api.CityB.District);
+                Assert.Equal(0, JsonDocument.Parse(filtered.Body).RootElement.GetProperty("features").EnumerateArray()
+                    .Count(f => f.GetProperty("properties").GetProperty("district").GetString() == api.CityB.District));
+            }
+
+            var one = await GetAsync($"/ogc/collections/{c}/items/{Uri.EscapeDataString(ofB[c])}");
+            var ghost = await GetAsync($"/ogc/collections/{c}/items/{Uri.EscapeDataString(ofB[c].Replace("south", "ghost").Replace(api.CityB.District, "310199"))}");
+            NothingOfB($"GET /ogc/collections/{c}/items/{{B's}}", one.Body, ofB[c]);
+            Assert.Equal(HttpStatusCode.NotFound, one.Status);
+            Assert.Equal((ghost.Status, ghost.Type), (one.Status, one.Type));
+        }
     }
 
     [Fact]
