@@ -18,6 +18,9 @@ public static partial class ApiDocumentation
     /// <summary>The security scheme's name in <c>components.securitySchemes</c>.</summary>
     public const string ApiKeyScheme = "ApiKey";
 
+    /// <summary>The same key as the password of HTTP Basic (any user name), for GIS clients that cannot send a header (QGIS 3.22).</summary>
+    public const string BasicScheme = "ApiKeyAsBasicPassword";
+
     private const string ProblemSchema = "Problem";
     private const string Open311ErrorsSchema = "Open311Errors";
 
@@ -108,9 +111,10 @@ public static partial class ApiDocumentation
             || (needsKey && !needsRole && anonymousReads && authorize.Count > 0 && authorize.All(a => a.Policy == SecuritySetup.ReadPolicy));
 
         // A key is needed, optional (an empty requirement beside the key's), or not asked for (only the empty one).
-        var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] };
-        operation.Security = keyOptional ? [new OpenApiSecurityRequirement(), requirement]
-            : needsKey ? [requirement]
+        var header = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] };
+        var basic = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, context.Document)] = [] };
+        operation.Security = keyOptional ? [new OpenApiSecurityRequirement(), header, basic]
+            : needsKey ? [header, basic]
             : [new OpenApiSecurityRequirement()];
 
         operation.Responses ??= [];
@@ -122,7 +126,9 @@ public static partial class ApiDocumentation
         if (needsKey && !open311)
             AddError(operation, "401", keyOptional ? "A key that is unknown, revoked or expired (calling without one is allowed)."
                 : "No API key, or a key that is unknown, revoked or expired.", path);
-        if (needsRole || (open311 && method == "POST")) AddError(operation, "403", "The key's role or district scope does not allow this.", path);
+        // Open311's POST needs a role that opens cases; an OGC collection of cases, tracks or risk, a case-reading role.
+        var roleInside = (open311 && method == "POST") || path.StartsWith("/ogc/collections/{", StringComparison.Ordinal);
+        if (needsRole || roleInside) AddError(operation, "403", "The key's role or district scope does not allow this.", path);
         if (path.Contains('{')) AddError(operation, "404", "Nothing with that identifier is visible to the caller.", path);
         if (operation.RequestBody is not null) AddError(operation, "413", TooLarge, path);
         if (!path.StartsWith("/health", StringComparison.Ordinal) && path != "/metrics")
@@ -186,6 +192,12 @@ public static partial class ApiDocumentation
             Name = "X-Api-Key",
             Description = "An API key (sgk_…), also accepted as `Authorization: ApiKey <key>` or `Bearer <key>`. " +
                 "Its roles decide what it may do; its district scopes what it sees.",
+        };
+        document.Components.SecuritySchemes[BasicScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "basic",
+            Description = "The API key as the password of HTTP Basic, with any user name: for GIS clients that cannot add a header (QGIS 3.22's OAPIF).",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = new OpenApiSchema
