@@ -94,10 +94,21 @@ public static class GeometryGuard
             }
         }
 
-        // GCJ-02's offset wiggles (periods of a third of a degree): a straight 1 km edge moved by its two end
-        // points alone drifts ~0.2 m from where its middle belongs, enough to open gaps and overhangs between
-        // neighbours. Densifying to ~100 m first keeps that drift under a millimetre.
-        var source = crs.Kind == CrsKind.Gcj02 ? NetTopologySuite.Densify.Densifier.Densify(geometry, 0.001) : geometry;
+        var source = geometry;
+        if (crs.Kind == CrsKind.Gcj02)
+        {
+            // The cap holds for the vertices stored, counted before they are made: 201 vertices with long edges
+            // became 4.9 million when the cap was checked on the file's vertices alone.
+            var densified = Gcj02Densify.VertexCount(geometry);
+            if (densified > limits.MaxVertices)
+            {
+                Error(GridProblemKinds.TooManyVertices,
+                    $"the geometry's {geometry.NumPoints:N0} vertices become {densified:N0} when its GCJ-02 edges are given a vertex every " +
+                    $"{Gcj02Densify.StepDegrees.ToString(System.Globalization.CultureInfo.InvariantCulture)}° (about 100 m) to convert them; the limit is {limits.MaxVertices:N0} per feature (split the feature)");
+                return null;
+            }
+            source = Gcj02Densify.Densify(geometry);
+        }
         var wgs = Reprojection.ToWgs84(source, crs);
         var env = wgs.EnvelopeInternal;
         if (!limits.ServiceArea.Contains(env))

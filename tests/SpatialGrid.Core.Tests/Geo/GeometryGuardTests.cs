@@ -81,4 +81,28 @@ public class GeometryGuardTests
         Assert.Empty(problems);
         Assert.InRange(result!.Coordinates[0].X, 121.465, 121.4699);
     }
+
+    [Fact]
+    public void Gcj02_vertices_are_counted_after_densifying_against_the_cap()
+    {
+        // Five vertices, edges of 0.3°: 300 vertices an edge once densified to 0.001°, 1,200 in all, over the cap of 1,000.
+        var square = Wkt.Read("POLYGON((121.1 31.1, 121.4 31.1, 121.4 31.4, 121.1 31.4, 121.1 31.1))");
+        var (result, problems) = Guard(square, crs: Crs.Gcj02);
+        Assert.Null(result);
+        var capped = Assert.Single(problems);
+        Assert.Equal(GridProblemKinds.TooManyVertices, capped.Kind);
+        var densified = Gcj02Densify.VertexCount(square);
+        Assert.InRange(densified, 1_190, 1_210);
+        Assert.Equal(Gcj02Densify.Densify(square).NumPoints, densified);
+        Assert.Contains($"5 vertices become {densified:N0}", capped.Message);
+    }
+
+    [Fact]
+    public void Gcj02_input_within_the_cap_after_densifying_is_converted()
+    {
+        var square = Wkt.Read("POLYGON((121.1 31.1, 121.3 31.1, 121.3 31.3, 121.1 31.3, 121.1 31.1))");
+        var (result, problems) = Guard(square, crs: Crs.Gcj02);
+        Assert.Empty(problems);
+        Assert.InRange(result!.NumPoints, 800, 1000);
+    }
 }
