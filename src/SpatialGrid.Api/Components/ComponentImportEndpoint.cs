@@ -64,7 +64,7 @@ public static class ComponentImportEndpoint
         var o = options.Value;
         try
         {
-            var featureFile = FeatureFileReader.Read(path, fileName, layer);
+            var featureFile = FeatureFileReader.Read(path, fileName, layer, o.MaxExpandedBytes);
             var crs = GridImport.ResolveCrs(featureFile.DeclaredCrs, crsName);
             var taxonomy = await db.Taxonomy.AsNoTracking().ToDictionaryAsync(t => t.Code, ct);
             var (drafts, problems) = ComponentImport.Read(featureFile, classForAll, crs, o.Limits(), fix, taxonomy, grids.Current);

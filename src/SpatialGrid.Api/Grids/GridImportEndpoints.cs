@@ -33,7 +33,7 @@ public static class GridImportEndpoints
             upload.Field("leaderField"), upload.Field("parentField"), upload.Field("levelField"));
         try
         {
-            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName, upload.Field("layer"));
+            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName, upload.Field("layer"), o.MaxExpandedBytes);
             var (drafts, problems, crs) = GridImport.ReadDrafts(featureFile, new GridImportRequest(upload.Field("crs"), mapping, fix), o.Limits());
             var scope = GridImport.Scope(drafts);
             if (drafts.Count > 0)
