@@ -16,13 +16,14 @@ public static class ComponentsCommands
         var cls = new Option<string?>("--class") { Description = "4-digit class of every feature (e.g. 0101); otherwise each feature's 'class' property" };
         var crs = new Option<string?>("--crs") { Description = "Source CRS when the file declares none: EPSG:4326, EPSG:4490, EPSG:4549…, GCJ-02" };
         var fix = new Option<bool>("--fix") { Description = "Repair invalid geometries (MakeValid) and drop Z/M; each repair is reported" };
-        var import = new Command("import", "Check a component file and store it with its grid links (nothing is written if any feature is wrong)") { file, cls, crs, fix };
+        var import = new Command("import", "Check a component file and store it with its grid links (nothing is written if any feature is wrong)") { file, cls, crs, fix, FileUpload.RepairTolerance };
         import.SetAction(async (parse, ct) =>
         {
             var f = parse.GetValue(file)!;
             if (!f.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {f.FullName}"); return 2; }
             using var client = ApiConnection.Client(parse);
-            var fields = new Dictionary<string, string?> { ["class"] = parse.GetValue(cls), ["crs"] = parse.GetValue(crs), ["fix"] = parse.GetValue(fix) ? "true" : null };
+            var fields = new Dictionary<string, string?> { ["class"] = parse.GetValue(cls), ["crs"] = parse.GetValue(crs), ["fix"] = parse.GetValue(fix) ? "true" : null,
+                ["repairToleranceM2"] = FileUpload.RepairToleranceField(parse) };
             if (await FileUpload.SendAsync(client, f, "api/components/imports", fields, ct) is not { } r) return 1;
             AnsiConsole.MarkupLineInterpolated($"[green]{ApiConnection.Str(r, "imported")} components imported[/] from {ApiConnection.Str(r, "crs")}, {ApiConnection.Str(r, "outside")} outside every grid");
             Findings.Print(r.GetProperty("warnings"), "Warnings");

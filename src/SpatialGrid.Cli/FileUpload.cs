@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -11,6 +12,16 @@ namespace SpatialGrid.Cli;
 /// </summary>
 public static class FileUpload
 {
+    /// <summary>--repair-tolerance of the import commands, sent as repairToleranceM2.</summary>
+    public static readonly Option<double?> RepairTolerance = new("--repair-tolerance")
+    {
+        Description = "Area in m² a repair (--fix) may remove or add per feature (default: the service's, 10 m²); a larger change is an error",
+    };
+
+    /// <summary>The form value of --repair-tolerance, or null when not given.</summary>
+    public static string? RepairToleranceField(ParseResult parse) =>
+        parse.GetValue(RepairTolerance)?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task<JsonElement?> SendAsync(HttpClient client, FileInfo file, string url, IReadOnlyDictionary<string, string?> fields, CancellationToken ct)
     {
         string? zipped = null;

@@ -32,7 +32,7 @@ public static class GridsCommands
         var publish = new Option<bool>("--publish") { Description = "Publish the version at once (otherwise it stays a draft)" };
         var cmd = new Command("import", "Validate a grid file and store it as a draft version (nothing is written if any feature is wrong)")
         {
-            file, crs, codeField, nameField, kindField, leaderField, fix, publish,
+            file, crs, codeField, nameField, kindField, leaderField, fix, FileUpload.RepairTolerance, publish,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -47,6 +47,7 @@ public static class GridsCommands
                 ["kindField"] = parse.GetValue(kindField),
                 ["leaderField"] = parse.GetValue(leaderField),
                 ["fix"] = parse.GetValue(fix) ? "true" : null,
+                ["repairToleranceM2"] = FileUpload.RepairToleranceField(parse),
                 ["publish"] = parse.GetValue(publish) ? "true" : null,
             };
             if (await FileUpload.SendAsync(client, f, "api/grids/imports", fields, ct) is not { } r) return 1;

@@ -23,7 +23,9 @@ public static class ComponentImportEndpoint
         if (upload is null) return problem!;
         using var _ = upload;
         if (!upload.Flag("fix", out var fix)) return Problems.BadRequest("bad-flag", "fix takes true or false");
-        return await ImportFileAsync(upload.Path, upload.FileName, upload.Field("class"), upload.Field("crs"), fix, db, store, grids, options, user, ct, upload.Field("layer"));
+        if (!upload.RepairTolerance(out var repairTolerance)) return Problems.BadRequest("bad-flag", "repairToleranceM2 takes a number of m² ≥ 0");
+        return await ImportFileAsync(upload.Path, upload.FileName, upload.Field("class"), upload.Field("crs"), fix, db, store, grids, options, user, ct,
+            upload.Field("layer"), repairTolerance);
     }
 
     /// <summary>
@@ -59,15 +61,16 @@ public static class ComponentImportEndpoint
     }
 
     private static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> ImportFileAsync(string path, string fileName, string? classForAll, string? crsName, bool fix,
-        SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct, string? layer = null)
+        SpatialGridDb db, ComponentStore store, GridRegistry grids, IOptions<GridsOptions> options, ClaimsPrincipal user, CancellationToken ct,
+        string? layer = null, double? repairToleranceM2 = null)
     {
         var o = options.Value;
         try
         {
-            var featureFile = FeatureFileReader.Read(path, fileName, layer);
+            var featureFile = FeatureFileReader.Read(path, fileName, layer, o.MaxExpandedBytes);
             var crs = GridImport.ResolveCrs(featureFile.DeclaredCrs, crsName);
             var taxonomy = await db.Taxonomy.AsNoTracking().ToDictionaryAsync(t => t.Code, ct);
-            var (drafts, problems) = ComponentImport.Read(featureFile, classForAll, crs, o.Limits(), fix, taxonomy, grids.Current);
+            var (drafts, problems) = ComponentImport.Read(featureFile, classForAll, crs, o.Limits(repairToleranceM2), fix, taxonomy, grids.Current);
             var taken = await store.ExistingCodesAsync(drafts.Where(d => d.Code is not null).Select(d => d.Code!), ct);
             foreach (var d in drafts.Where(d => d.Code is not null && taken.Contains(d.Code)))
                 problems.Add(new GridProblem(Severity.Error, "duplicate-code", $"component {d.Code} already exists", d.Feature, d.Code));

@@ -42,12 +42,14 @@ public static class ComponentsApi
         var write = app.MapGroup("/api/components").WithTags("Components").RequireAuthorization(SecuritySetup.GisEditorPolicy);
         write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import components from GeoJSON, a zipped Shapefile or a GeoPackage")
-            .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix. Any error writes nothing (422 with every error).")
+            .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix, repairToleranceM2. Any error writes nothing (422 with every error).")
             .AcceptsForm(["multipart/form-data"],
                 new("file", JsonSchemaType.String, "GeoJSON, a zipped Shapefile or a GeoPackage", Required: true, Binary: true),
                 new("class", JsonSchemaType.String, "the 4-digit component class of every feature (otherwise each feature's 'class')"),
                 new("crs", JsonSchemaType.String, "the file's CRS when it declares none"),
-                new("fix", JsonSchemaType.Boolean, "true: repair invalid geometries and drop Z/M"));
+                new("fix", JsonSchemaType.Boolean, "true: repair invalid geometries and drop Z/M"),
+                new("repairToleranceM2", JsonSchemaType.Number,
+                    "area in m² a polygon's repair may remove or add (default Grids:RepairToleranceM2, 10); a larger change is an error"));
         write.MapPost("/", ComponentImportEndpoint.CreateOne)
             .WithSummary("Create one component from a GeoJSON Feature (properties: class, code, name, status, dept_in_charge, owner, maintainer, install_date, attributes)")
             .DocumentsQuery("crs", JsonSchemaType.String, "the Feature's CRS when it declares none (default EPSG:4326)")

@@ -13,12 +13,13 @@ namespace SpatialGrid.Api.Grids;
 /// <summary>Imports (multipart upload → validated draft version) and the version life cycle (publish, discard).</summary>
 public static class GridImportEndpoints
 {
-    public sealed record Finding(string Severity, string Kind, string Message, int? Feature, string? Code, double? AreaM2, Geometry? Where);
+    public sealed record Finding(string Severity, string Kind, string Message, int? Feature, string? Code, double? AreaM2, Geometry? Where,
+        double? RemovedM2 = null, double? AddedM2 = null);
     public sealed record ImportResponse(long Version, string Status, int Features, string Crs, string[] Scope, IReadOnlyList<Finding> Warnings);
     public sealed record VersionInfo(long Id, string Status, string[] Scope, string Source, int FeatureCount, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, string? PublishedBy);
 
     public static Finding ToFinding(GridProblem p) =>
-        new(p.Severity == Severity.Error ? "error" : "warning", p.Kind, p.Message, p.Feature, p.Code, p.AreaM2, p.Where);
+        new(p.Severity == Severity.Error ? "error" : "warning", p.Kind, p.Message, p.Feature, p.Code, p.AreaM2, p.Where, p.RemovedM2, p.AddedM2);
 
     public static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> Import(
         HttpRequest request, GridStore store, GridRegistry registry, IOptions<GridsOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -29,12 +30,14 @@ public static class GridImportEndpoints
         using var _ = upload;
         if (!upload.Flag("fix", out var fix) || !upload.Flag("publish", out var publish))
             return Problems.BadRequest("bad-flag", "fix and publish take true or false");
+        if (!upload.RepairTolerance(out var repairTolerance)) return Problems.BadRequest("bad-flag", "repairToleranceM2 takes a number of m² ≥ 0");
         var mapping = new GridFieldMapping(upload.Field("codeField"), upload.Field("nameField"), upload.Field("kindField"),
             upload.Field("leaderField"), upload.Field("parentField"), upload.Field("levelField"));
         try
         {
-            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName, upload.Field("layer"));
-            var (drafts, problems, crs) = GridImport.ReadDrafts(featureFile, new GridImportRequest(upload.Field("crs"), mapping, fix), o.Limits());
+            var featureFile = FeatureFileReader.Read(upload.Path, upload.FileName, upload.Field("layer"), o.MaxExpandedBytes);
+            var importRequest = new GridImportRequest(upload.Field("crs"), mapping, fix);
+            var (drafts, problems, crs) = GridImport.ReadDrafts(featureFile, importRequest, o.Limits(repairTolerance));
             var scope = GridImport.Scope(drafts);
             if (drafts.Count > 0)
             {

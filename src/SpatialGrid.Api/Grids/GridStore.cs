@@ -13,11 +13,13 @@ public sealed class GridStore(NpgsqlDataSource dataSource, IEnumerable<IGridPubl
 {
     public async Task<List<ExistingGrid>> ValidationContextAsync(string[] scope, CancellationToken ct)
     {
-        var parents = scope.Select(c => GridCode.Parse(c).ParentValue).OfType<string>().Distinct().ToArray();
+        var codes = scope.Select(GridCode.Parse).ToList();
+        var parents = codes.Select(c => c.ParentValue).OfType<string>().Distinct().ToArray();
+        var cities = codes.Where(c => c.Level == GridLevel.District).Select(c => c.SiblingKey).Distinct().ToArray();
         await using var cmd = dataSource.CreateCommand(SqlFiles.Get("Grids/Sql/validation_context.sql"));
         cmd.Parameters.AddWithValue("parents", parents);
         cmd.Parameters.AddWithValue("scope", scope);
-        cmd.Parameters.AddWithValue("with_districts", scope.Any(c => c.Length == 6));
+        cmd.Parameters.AddWithValue("cities", cities);
         var result = new List<ExistingGrid>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -35,7 +35,8 @@ public static class GridsApi
         write.MapPost("/imports", GridImportEndpoints.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage into a draft version")
             .WithDescription("multipart/form-data with the file in field 'file' and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
-                "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M) and publish (true: publish at once). " +
+                "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M; each repair reports the area it removed and added, and one over " +
+                "repairToleranceM2 is refused) and publish (true: publish at once). " +
                 "Any error writes nothing and is answered 422 with every error listed; 413 above Grids:MaxUploadBytes.")
             .AcceptsForm(["multipart/form-data"],
                 new("file", JsonSchemaType.String, "GeoJSON, a zipped Shapefile or a GeoPackage", Required: true, Binary: true),
@@ -47,6 +48,8 @@ public static class GridsApi
                 new("parentField", JsonSchemaType.String, "the attribute holding the parent code, checked against the code"),
                 new("levelField", JsonSchemaType.String, "the attribute holding the level, checked against the code"),
                 new("fix", JsonSchemaType.Boolean, "true: repair invalid polygons and drop Z/M"),
+                new("repairToleranceM2", JsonSchemaType.Number,
+                    "area in m² a repair may remove or add per feature (default Grids:RepairToleranceM2, 10); a larger change is an error"),
                 new("publish", JsonSchemaType.Boolean, "true: publish the version at once"));
         write.MapPost("/versions/{id:long}/publish", GridImportEndpoints.Publish).WithSummary("Publish a draft: it becomes current and retires the grids it replaces");
         write.MapDelete("/versions/{id:long}", GridImportEndpoints.Discard).WithSummary("Discard a draft version");

@@ -33,7 +33,8 @@ public static class FeatureFileReader
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory(GeometryFactories.Wgs84) } };
 
     /// <param name="layer">The GeoPackage layer to read (a GeoPackage of several layers needs it; other formats refuse it).</param>
-    public static FeatureFile Read(string path, string? claimedName = null, string? layer = null)
+    /// <param name="maxExpandedBytes">Bytes a zipped Shapefile's layer may expand to, counted as it is read.</param>
+    public static FeatureFile Read(string path, string? claimedName = null, string? layer = null, long maxExpandedBytes = ShapefileReader.DefaultMaxExpandedBytes)
     {
         var info = new FileInfo(path);
         if (!info.Exists || info.Length == 0) throw new FeatureFileException("empty-file", "the file is empty");
@@ -44,7 +45,7 @@ public static class FeatureFileReader
         var isGeoPackage = Encoding.ASCII.GetString(head).StartsWith("SQLite format 3");
         if (layer is not null && !isGeoPackage) throw new FeatureFileException("bad-layer", "layer names a GeoPackage layer; this file is not a GeoPackage");
         if (isGeoPackage) file = ReadGeoPackage(path, layer);
-        else if (head[0] == (byte)'P' && head[1] == (byte)'K') file = ShapefileReader.Read(path);
+        else if (head[0] == (byte)'P' && head[1] == (byte)'K') file = ShapefileReader.Read(path, maxExpandedBytes);
         else if (LooksLikeJson(head)) file = ReadGeoJson(path);
         else
         {

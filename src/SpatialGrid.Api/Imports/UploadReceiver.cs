@@ -19,6 +19,18 @@ public sealed class ReceivedUpload(IFormCollection form, string fileName, string
         return s is null || bool.TryParse(s, out value);
     }
 
+    /// <summary>A repair tolerance in m² the import asks for (repairToleranceM2): null when absent; false when not a number ≥ 0.</summary>
+    public bool RepairTolerance(out double? value)
+    {
+        value = null;
+        var s = Field("repairToleranceM2");
+        if (s is null) return true;
+        if (!double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0)
+            return false;
+        value = v;
+        return true;
+    }
+
     public void Dispose() => File.Delete(Path);
 }
 

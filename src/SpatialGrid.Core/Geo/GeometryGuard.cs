@@ -14,11 +14,18 @@ public sealed record GeometryLimits
 
     /// <summary>The service area in WGS 84 (default: mainland China's extent); anything outside is reported, e.g. swapped lon/lat.</summary>
     public Envelope ServiceArea { get; init; } = new(73.0, 136.0, 3.0, 54.0);
+
+    /// <summary>
+    /// Area a repair (fix) may remove or add, in m², against what the polygon's rings enclose; a repair that changes
+    /// more is refused, so a lobe is never dropped unseen. Removing a spike or a loop of zero width changes nothing.
+    /// </summary>
+    public double RepairToleranceM2 { get; init; } = 10;
 }
 
 /// <summary>
 /// Turns a geometry read from a file into a valid 2-D WGS 84 MultiPolygon, or says precisely why it cannot.
-/// With <c>fix</c>, invalid polygons are repaired (NTS GeometryFixer, the MakeValid of NTS) and Z/M dropped; each repair is reported.
+/// With <c>fix</c>, invalid polygons are repaired (NTS GeometryFixer, the MakeValid of NTS) and Z/M dropped; each repair is
+/// reported with the area it removed and added (<see cref="PolygonRepair"/>), and refused over the repair tolerance.
 /// </summary>
 public static class GeometryGuard
 {
@@ -94,10 +101,21 @@ public static class GeometryGuard
             }
         }
 
-        // GCJ-02's offset wiggles (periods of a third of a degree): a straight 1 km edge moved by its two end
-        // points alone drifts ~0.2 m from where its middle belongs, enough to open gaps and overhangs between
-        // neighbours. Densifying to ~100 m first keeps that drift under a millimetre.
-        var source = crs.Kind == CrsKind.Gcj02 ? NetTopologySuite.Densify.Densifier.Densify(geometry, 0.001) : geometry;
+        var source = geometry;
+        if (crs.Kind == CrsKind.Gcj02)
+        {
+            // The cap holds for the vertices stored, counted before they are made: 201 vertices with long edges
+            // became 4.9 million when the cap was checked on the file's vertices alone.
+            var densified = Gcj02Densify.VertexCount(geometry);
+            if (densified > limits.MaxVertices)
+            {
+                Error(GridProblemKinds.TooManyVertices,
+                    $"the geometry's {geometry.NumPoints:N0} vertices become {densified:N0} when its GCJ-02 edges are given a vertex every " +
+                    $"{Gcj02Densify.StepDegrees.ToString(System.Globalization.CultureInfo.InvariantCulture)}° (about 100 m) to convert them; the limit is {limits.MaxVertices:N0} per feature (split the feature)");
+                return null;
+            }
+            source = Gcj02Densify.Densify(geometry);
+        }
         var wgs = Reprojection.ToWgs84(source, crs);
         var env = wgs.EnvelopeInternal;
         if (!limits.ServiceArea.Contains(env))
@@ -119,19 +137,8 @@ public static class GeometryGuard
                 Error(GridProblemKinds.InvalidGeometry, $"invalid geometry: {err.Message}" + (err.Coordinate is null ? "" : $" at ({err.Coordinate.X:0.######}, {err.Coordinate.Y:0.######})"), at);
                 return null;
             }
+            if (expected == GeometryKind.Polygon) return RepairPolygon(wgs, err.Message, at, limits, feature, code, problems);
             var repaired = GeometryFixer.Fix(wgs);
-            if (expected == GeometryKind.Polygon)
-            {
-                var polygonal = PolygonalPart(repaired);
-                if (polygonal is null)
-                {
-                    Error(GridProblemKinds.InvalidGeometry, $"invalid geometry ({err.Message}) that repair turns into no area");
-                    return null;
-                }
-                problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed,
-                    $"repaired invalid geometry ({err.Message}): area {Measure.AreaM2(wgs):0} → {Measure.AreaM2(polygonal):0} m²", feature, code, Where: at));
-                return polygonal;
-            }
             if (repaired.IsEmpty || !IsOfKind(repaired, expected))
             {
                 Error(GridProblemKinds.InvalidGeometry, $"invalid geometry ({err.Message}) that repair cannot keep as {what}");
@@ -141,6 +148,29 @@ public static class GeometryGuard
             return repaired;
         }
         return wgs;
+    }
+
+    /// <summary>Repairs an invalid polygon, reporting the area the repair removed and added, refused over the tolerance.</summary>
+    private static Geometry? RepairPolygon(Geometry invalid, string reason, Point? at, GeometryLimits limits, int feature, string? code, List<GridProblem> problems)
+    {
+        var r = PolygonRepair.Repair(invalid);
+        if (r.Repaired is null)
+        {
+            problems.Add(new GridProblem(Severity.Error, GridProblemKinds.InvalidGeometry, $"invalid geometry ({reason}) that repair turns into no area", feature, code, Where: at));
+            return null;
+        }
+        var change = $"{r.RemovedM2:N0} m² removed and {r.AddedM2:N0} m² added to the {r.EnclosedM2:N0} m² its rings enclose";
+        if (r.ChangedM2 > limits.RepairToleranceM2)
+        {
+            problems.Add(new GridProblem(Severity.Error, GridProblemKinds.RepairChangesArea,
+                $"repairing the invalid geometry ({reason}) would change its area, {change}: more than the repair tolerance of {limits.RepairToleranceM2:N0} m²; " +
+                "correct the polygon, or import again with a larger repair tolerance to accept the change",
+                feature, code, Math.Round(r.ChangedM2, 1), at, Math.Round(r.RemovedM2, 1), Math.Round(r.AddedM2, 1)));
+            return null;
+        }
+        problems.Add(new GridProblem(Severity.Warning, GridProblemKinds.Fixed, $"repaired invalid geometry ({reason}): {change}",
+            feature, code, Math.Round(r.ChangedM2, 1), at, Math.Round(r.RemovedM2, 1), Math.Round(r.AddedM2, 1)));
+        return r.Repaired;
     }
 
     private static bool HasZOrM(Geometry geometry)

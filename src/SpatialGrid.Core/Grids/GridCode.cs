@@ -20,6 +20,17 @@ public readonly record struct GridCode(string Value, GridLevel Level)
 
     public string DistrictCode => Value[..6];
 
+    /// <summary>The key this code shares with its siblings (see <see cref="SiblingKeyOf"/>).</summary>
+    public string SiblingKey => SiblingKeyOf(Value);
+
+    /// <summary>
+    /// What siblings share: the parent's code below the district; for a district (GB/T 2260: 2 digits province, 2
+    /// prefecture-level city, 2 county), its first 4 digits. The districts and counties of one city must tile it
+    /// together; a 32xxxx district is no sibling of a 31xxxx one, even where their borders meet. Keys of different
+    /// levels differ in length (4, 6, 9, 12), so equal keys also mean the same level.
+    /// </summary>
+    public static string SiblingKeyOf(string code) => code.Length == 6 ? code[..4] : code[..^3];
+
     /// <summary>The codes from the district down to this one.</summary>
     public IReadOnlyList<string> Path()
     {

@@ -28,7 +28,8 @@ public enum Severity
 
 /// <summary>
 /// One finding of an import, tied to a feature (its 0-based index in the file) and its code where known.
-/// <see cref="Kind"/> is a stable identifier (also the problem type's last segment over HTTP).
+/// <see cref="Kind"/> is a stable identifier (also the problem type's last segment over HTTP). A repair also says the
+/// area it removed and added (<see cref="RemovedM2"/>, <see cref="AddedM2"/>; <see cref="AreaM2"/> is their sum).
 /// </summary>
 public sealed record GridProblem(
     Severity Severity,
@@ -37,7 +38,9 @@ public sealed record GridProblem(
     int? Feature = null,
     string? Code = null,
     double? AreaM2 = null,
-    Geometry? Where = null);
+    Geometry? Where = null,
+    double? RemovedM2 = null,
+    double? AddedM2 = null);
 
 /// <summary>Problem kinds, stable across versions.</summary>
 public static class GridProblemKinds
@@ -63,4 +66,6 @@ public static class GridProblemKinds
     /// <summary>Features lie outside the zone of their projected CRS (a warning: the coordinates may belong to another zone).</summary>
     public const string OutsideCrsZone = "outside-crs-zone";
     public const string Fixed = "fixed";
+    /// <summary>A repair would remove or add more area than the repair tolerance allows.</summary>
+    public const string RepairChangesArea = "repair-changes-area";
 }

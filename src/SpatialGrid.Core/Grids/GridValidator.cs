@@ -1,5 +1,6 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
+using NetTopologySuite.Geometries.Utilities;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Union;
 using SpatialGrid.Core.Geo;
@@ -30,8 +31,9 @@ public sealed record GridValidationOptions
 
 /// <summary>
 /// Checks an import as a whole against itself and the grids of the registry it does not replace: duplicate
-/// codes, parents, nesting, sibling overlaps (comprehensive grids only) and gaps. Gaps are warnings: an area no
-/// child covers falls to the enclosing authority (属地兜底) and is reported with its polygons and area.
+/// codes, parents, nesting, sibling overlaps (comprehensive grids only) and gaps, siblings being the grids of one
+/// <see cref="GridCode.SiblingKey"/> (one parent, or one city's districts). Gaps are warnings: an area no child
+/// covers falls to the enclosing authority (属地兜底) and is reported with its polygons and area.
 /// </summary>
 public static class GridValidator
 {
@@ -94,8 +96,8 @@ public static class GridValidator
     private static void CheckOverlaps(List<GridDraft> drafts, Dictionary<string, (GridKind Kind, Geometry Geometry, GridDraft? Draft)> byCode,
         GridValidationOptions options, List<GridProblem> problems)
     {
-        // Comprehensive grids of one parent (or all districts) must not overlap. The tree holds every such grid;
-        // each draft is compared with the candidates of its own parent.
+        // Comprehensive siblings (one parent's children, or one city's districts) must not overlap. The tree holds
+        // every such grid; each draft is compared with the candidates that share its sibling key.
         var tree = new STRtree<(string Code, Geometry Geometry, GridDraft? Draft)>();
         foreach (var (code, g) in byCode)
         {
@@ -108,8 +110,7 @@ public static class GridValidator
             var prepared = PreparedGeometryFactory.Prepare(d.Geometry);
             foreach (var other in tree.Query(d.Geometry.EnvelopeInternal))
             {
-                if (other.Code == d.Code.Value || other.Code.Length != d.Code.Value.Length) continue;
-                if (!SameParent(other.Code, d.Code.Value)) continue;
+                if (other.Code == d.Code.Value || GridCode.SiblingKeyOf(other.Code) != d.Code.SiblingKey) continue;
                 // Report each pair once: skip when the other is a draft that comes earlier in the file.
                 if (other.Draft is not null && other.Draft.Feature < d.Feature) continue;
                 if (!prepared.Intersects(other.Geometry) || prepared.Touches(other.Geometry)) continue;
@@ -124,34 +125,43 @@ public static class GridValidator
         }
     }
 
-    private static bool SameParent(string a, string b) =>
-        a.Length == 6 || a.AsSpan(0, a.Length - 3).SequenceEqual(b.AsSpan(0, b.Length - 3));
-
     private static void CheckGaps(List<GridDraft> drafts, Dictionary<string, (GridKind Kind, Geometry Geometry, GridDraft? Draft)> byCode,
         GridValidationOptions options, List<GridProblem> problems)
     {
-        // Parents whose set of children this import touches.
-        var parents = drafts.Where(d => d.Kind == GridKind.Comprehensive && d.ParentCode is not null)
-            .Select(d => d.ParentCode!).Distinct().Where(byCode.ContainsKey).ToList();
-        var childrenOf = byCode.Where(kv => kv.Value.Kind == GridKind.Comprehensive && kv.Key.Length > 6)
-            .GroupBy(kv => kv.Key[..(kv.Key.Length - 3)])
+        // Every group of comprehensive siblings this import touches is checked the same way: the area its outline
+        // holds that none of the siblings covers. Below the district the outline is the parent; districts have no
+        // parent in the registry, so their outline is their own union with its holes filled (the holes are the gaps).
+        var siblings = byCode.Where(kv => kv.Value.Kind == GridKind.Comprehensive)
+            .GroupBy(kv => GridCode.SiblingKeyOf(kv.Key))
             .ToDictionary(g => g.Key, g => g.Select(kv => kv.Value.Geometry).ToList());
-        foreach (var parent in parents.OrderBy(p => p, StringComparer.Ordinal))
+        var touched = drafts.Where(d => d.Kind == GridKind.Comprehensive).Select(d => d.Code).DistinctBy(c => c.SiblingKey)
+            .OrderBy(c => c.SiblingKey, StringComparer.Ordinal);
+        foreach (var code in touched)
         {
-            if (!childrenOf.TryGetValue(parent, out var children)) continue;
+            var parent = code.ParentValue;
+            if (parent is not null && !byCode.ContainsKey(parent)) continue; // reported as a missing parent
+            var children = siblings[code.SiblingKey];
             var union = CascadedPolygonUnion.Union(children);
-            var gap = byCode[parent].Geometry.Difference(union);
-            var polygons = GeometryGuard.PolygonalPart(gap);
+            var outline = parent is null ? Shells(union) : byCode[parent].Geometry;
+            var polygons = GeometryGuard.PolygonalPart(outline.Difference(union));
             if (polygons is null) continue;
             var significant = Enumerable.Range(0, polygons.NumGeometries).Select(polygons.GetGeometryN)
                 .Where(g => options.IsSignificant(g, options.GapToleranceM2)).ToArray();
             if (significant.Length == 0) continue;
             var where = GeometryFactories.Wgs84.CreateMultiPolygon(significant.Cast<Polygon>().ToArray());
             var area = Measure.AreaM2(where);
-            var feature = byCode[parent].Draft?.Feature;
-            problems.Add(new(Severity.Warning, GridProblemKinds.Gap,
-                $"{significant.Length} area(s) of {parent} ({area:0} m²) belong to none of its {children.Count} grid(s) and fall to {parent} itself (属地兜底)",
-                feature, parent, Math.Round(area, 1), where));
+            problems.Add(parent is null
+                ? new(Severity.Warning, GridProblemKinds.Gap,
+                    $"{significant.Length} area(s) ({area:0} m²) enclosed by the {children.Count} district(s) of {code.SiblingKey}xx belong to none of them " +
+                    "(a gap, or an enclave of another city)", null, null, Math.Round(area, 1), where)
+                : new(Severity.Warning, GridProblemKinds.Gap,
+                    $"{significant.Length} area(s) of {parent} ({area:0} m²) belong to none of its {children.Count} grid(s) and fall to {parent} itself (属地兜底)",
+                    byCode[parent].Draft?.Feature, parent, Math.Round(area, 1), where));
         }
     }
+
+    /// <summary>The polygons of a union with their holes filled: the whole area the union's outer borders enclose.</summary>
+    private static Geometry Shells(Geometry union) =>
+        GeometryFactories.Wgs84.CreateMultiPolygon(PolygonExtracter.GetPolygons(union).Cast<Polygon>()
+            .Select(p => GeometryFactories.Wgs84.CreatePolygon(p.Shell)).ToArray());
 }

@@ -49,6 +49,51 @@ public class GridImportBadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("repaired invalid geometry", body);
     }
 
+    /// <summary>
+    /// The east grid's square, whose ring then runs along a bridge to an inner rectangle, around it the same way, and
+    /// back: the rectangle is enclosed twice, a hole by the even-odd rule, which the repair fills (about 630,000 m²).
+    /// </summary>
+    private static JsonObject SquareWoundTwiceInside() => SmallCity.Polygon(
+        (121.45, 31.22), (121.46, 31.22), (121.46, 31.24), (121.45, 31.24), (121.45, 31.22),
+        (121.452, 31.225), (121.458, 31.225), (121.458, 31.235), (121.452, 31.235), (121.452, 31.225), (121.45, 31.22));
+
+    [Fact]
+    public async Task A_repair_that_changes_the_area_is_refused_naming_the_feature_and_the_areas()
+    {
+        var problem = await ImportExpectingErrors(WithEastGrid(SquareWoundTwiceInside()), ("fix", "true"));
+        var refused = Assert.Single(problem.Body.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("repair-changes-area", 4, City.EastGrid),
+            (refused.GetProperty("kind").GetString(), refused.GetProperty("feature").GetInt32(), refused.GetProperty("code").GetString()));
+        Assert.InRange(refused.GetProperty("addedM2").GetDouble(), 600_000, 660_000);
+        Assert.Equal(0, refused.GetProperty("removedM2").GetDouble());
+        Assert.Contains("repair tolerance of 10 m²", refused.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_larger_repair_tolerance_asked_by_the_import_accepts_the_change_and_reports_it()
+    {
+        var response = await api.Editor.PostAsync("/api/grids/imports",
+            Upload.GeoJson(WithEastGrid(SquareWoundTwiceInside()), ("fix", "true"), ("repairToleranceM2", "1000000")));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var repair = Assert.Single(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("warnings").EnumerateArray(),
+            w => w.GetProperty("kind").GetString() == "fixed");
+        Assert.Equal(4, repair.GetProperty("feature").GetInt32());
+        Assert.InRange(repair.GetProperty("addedM2").GetDouble(), 600_000, 660_000);
+        var bad = await api.Editor.PostAsync("/api/grids/imports", Upload.GeoJson(City.GeoJson(), ("repairToleranceM2", "-1")));
+        await Problem.ExpectAsync(bad, HttpStatusCode.BadRequest, "bad-flag");
+    }
+
+    [Fact]
+    public async Task Gcj02_vertices_are_counted_after_densifying_against_the_cap()
+    {
+        // Five vertices, but edges of 30°: a vertex every 0.001° makes 120,000 of them, over the cap of 100,000.
+        var wide = SmallCity.Collection([SmallCity.Feature("310199", "Wide", SmallCity.Box(100, 20, 130, 50))]);
+        var error = Assert.Single((await ImportExpectingErrors(wide, ("crs", "GCJ-02"))).Errors);
+        Assert.Equal(("too-many-vertices", 0), (error.Kind, error.Feature));
+        Assert.Matches(@"5 vertices become 1(19|20),\d{3} ", error.Message);
+    }
+
     [Fact]
     public async Task Unclosed_ring_is_an_unreadable_geometry()
     {

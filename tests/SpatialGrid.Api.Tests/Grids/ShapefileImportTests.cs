@@ -129,4 +129,20 @@ public class ShapefileImportTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("123", zone.GetProperty("message").GetString());
         Assert.Contains("zone 40", zone.GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task A_zip_with_a_huge_unrelated_member_and_a_namesake_dbf_beside_the_shapefile_imports()
+    {
+        var city = new SmallCity("320117", 119.20, 32.30);
+        var zip = new ShapefileZip(ShapefileZip.Wgs84).Build(city.Features());
+        // A scan the zip declares as 3 GiB (never read, so its size does not count), and an old DBF whose name starts
+        // with the layer's (grids_old.dbf is not grids.dbf: it was taken as the layer's DBF too, and the import failed).
+        zip = ShapefileZip.DeclaringSize(ShapefileZip.WithMember(zip, "scan.pdf", new byte[1000]), "scan.pdf", 3u << 30);
+        zip = ShapefileZip.WithMember(zip, "grids_old.dbf", [3, 1, 2, 3]);
+        var response = await Import(zip, ("publish", "true"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        Assert.Equal(5, JsonDocument.Parse(body).RootElement.GetProperty("features").GetInt32());
+        Assert.Equal("East grid", (await Grid(city.EastGrid)).GetProperty("name").GetString());
+    }
 }

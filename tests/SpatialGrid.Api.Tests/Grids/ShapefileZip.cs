@@ -77,6 +77,48 @@ public sealed record ShapefileZip(string Prj)
         }
     }
 
+    /// <summary>The zip with one more member.</summary>
+    public static byte[] WithMember(byte[] zip, string name, byte[] content)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zip);
+        stream.Position = 0;
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var member = archive.CreateEntry(name).Open();
+            member.Write(content);
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The zip with a member's uncompressed size declared as <paramref name="size"/> in both its local and its central
+    /// header, whatever the member really holds: a zip that lies about its size.
+    /// </summary>
+    public static byte[] DeclaringSize(byte[] zip, string name, uint size)
+    {
+        var bytes = (byte[])zip.Clone();
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var patched = 0;
+        for (var i = 0; i + 46 < bytes.Length; i++)
+        {
+            if (bytes[i] != 0x50 || bytes[i + 1] != 0x4B) continue;
+            // Local header PK\3\4: size at 22, name length at 26, name at 30. Central header PK\1\2: 24, 28, 46.
+            var (sizeAt, nameLengthAt, nameAt) = (bytes[i + 2], bytes[i + 3]) switch
+            {
+                (3, 4) => (22, 26, 30),
+                (1, 2) => (24, 28, 46),
+                _ => (-1, 0, 0),
+            };
+            if (sizeAt < 0 || BitConverter.ToUInt16(bytes, i + nameLengthAt) != nameBytes.Length) continue;
+            if (!bytes.AsSpan(i + nameAt, nameBytes.Length).SequenceEqual(nameBytes)) continue;
+            BitConverter.GetBytes(size).CopyTo(bytes, i + sizeAt);
+            patched++;
+        }
+        if (patched != 2) throw new InvalidOperationException($"{name}: {patched} headers found, expected 2");
+        return bytes;
+    }
+
     private Polygon Polygon(JsonNode geometry)
     {
         var ring = geometry["coordinates"]![0]!.AsArray()

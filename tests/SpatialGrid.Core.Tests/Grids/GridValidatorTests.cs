@@ -90,4 +90,59 @@ public class GridValidatorTests
         var problems = GridValidator.Validate([Draft("310101002001", Community), Draft("310101002001001", West), Draft("310101002001002", shifted)], Parents, new());
         Assert.DoesNotContain(problems, p => p.Kind == GridProblemKinds.Overlap);
     }
+
+    private static string Box(double x1, double y1, double x2, double y2) =>
+        FormattableString.Invariant($"POLYGON(({x1} {y1}, {x2} {y1}, {x2} {y2}, {x1} {y2}, {x1} {y1}))");
+
+    [Fact]
+    public void A_district_of_another_province_is_no_sibling_even_where_they_overlap()
+    {
+        // 320101 may overlap 310101's square (a wrong border is the other province's business, not this import's).
+        var problems = GridValidator.Validate([Draft("320101", Box(121.9, 31.5, 122.2, 31.8))], Parents, new());
+        Assert.DoesNotContain(problems, p => p.Kind == GridProblemKinds.Overlap);
+    }
+
+    [Fact]
+    public void Districts_of_one_city_must_not_overlap_a_current_one()
+    {
+        var problems = GridValidator.Validate([Draft("310104", Box(121.9, 31.5, 122.2, 31.8))], Parents, new());
+        var overlap = Assert.Single(problems, p => p.Kind == GridProblemKinds.Overlap);
+        Assert.Equal(("310104", Severity.Error), (overlap.Code, overlap.Severity));
+        Assert.Contains("310101", overlap.Message);
+    }
+
+    [Fact]
+    public void Districts_of_one_city_in_one_import_are_checked_against_each_other()
+    {
+        var problems = GridValidator.Validate([Draft("330102", Box(120.0, 30.0, 120.1, 30.1)), Draft("330105", Box(120.05, 30.0, 120.15, 30.1)),
+            Draft("330206", Box(120.05, 30.0, 120.15, 30.1))], [], new());
+        var overlap = Assert.Single(problems, p => p.Kind == GridProblemKinds.Overlap);
+        Assert.Equal("330102", overlap.Code);
+        Assert.Contains("330105", overlap.Message);
+    }
+
+    [Fact]
+    public void A_hole_among_the_districts_of_one_city_is_a_gap()
+    {
+        // Four districts around a 0.01° square that none of them covers; a district of another city covers it.
+        var problems = GridValidator.Validate([
+            Draft("330102", Box(120.00, 30.00, 120.03, 30.01)), Draft("330105", Box(120.00, 30.02, 120.03, 30.03)),
+            Draft("330106", Box(120.00, 30.01, 120.01, 30.02)), Draft("330108", Box(120.02, 30.01, 120.03, 30.02)),
+            Draft("330206", Box(120.01, 30.01, 120.02, 30.02))], [], new());
+        var gap = Assert.Single(problems);
+        Assert.Equal((Severity.Warning, GridProblemKinds.Gap), (gap.Severity, gap.Kind));
+        // 0.01° × 0.01° at 30°N: about 964 m × 1109 m.
+        Assert.InRange(gap.AreaM2!.Value, 1_050_000, 1_090_000);
+        Assert.Contains("3301", gap.Message);
+        Assert.NotNull(gap.Where);
+    }
+
+    [Fact]
+    public void A_hole_closed_by_a_current_district_of_the_same_city_is_a_gap_too()
+    {
+        ExistingGrid[] current = [new(GridCode.Parse("330102"), GridKind.Comprehensive, Wkt.Read(Box(120.00, 30.00, 120.03, 30.01)))];
+        var problems = GridValidator.Validate([Draft("330105", "POLYGON((120.00 30.01, 120.03 30.01, 120.03 30.03, 120.00 30.03, 120.00 30.01), " +
+            "(120.01 30.015, 120.02 30.015, 120.02 30.02, 120.01 30.02, 120.01 30.015))")], current, new());
+        Assert.Equal(GridProblemKinds.Gap, Assert.Single(problems).Kind);
+    }
 }
