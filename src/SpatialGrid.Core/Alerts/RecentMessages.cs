@@ -14,9 +14,24 @@ public sealed class RecentMessages(int generation = 500_000)
 
     public int Count => _current.Count + _previous.Count;
 
-    /// <summary>Two independent 32-bit hashes side by side (randomised per process, which is all an in-memory set needs).</summary>
-    public static long Fingerprint(string gateway, string msgId) =>
-        ((long)HashCode.Combine(gateway, msgId) << 32) | (uint)HashCode.Combine(msgId, gateway, 0x5bd1e995);
+    // Randomised per process, which is all an in-memory set needs (and keeps crafted collisions from being planned).
+    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
+
+    /// <summary>
+    /// A 64-bit hash of the pair: FNV-1a over every UTF-16 unit of gateway, a separator and msgId, from a random seed,
+    /// then SplitMix64's finaliser. Two 32-bit <see cref="HashCode"/>s side by side were not 64 bits: both were built
+    /// from the strings' own 32-bit hashes, so msgIds whose 32-bit hashes collided collided in both halves.
+    /// </summary>
+    public static long Fingerprint(string gateway, string msgId)
+    {
+        var h = 14695981039346656037UL ^ Seed;
+        foreach (var c in gateway) h = (h ^ c) * 1099511628211UL;
+        h = (h ^ 0xFFFF) * 1099511628211UL;   // not a UTF-16 character: ("ab", "c") and ("a", "bc") differ
+        foreach (var c in msgId) h = (h ^ c) * 1099511628211UL;
+        h ^= h >> 30; h *= 0xBF58476D1CE4E5B9UL;
+        h ^= h >> 27; h *= 0x94D049BB133111EBUL;
+        return (long)(h ^ (h >> 31));
+    }
 
     /// <summary>Whether the pair may have been stored lately (false: certainly not remembered).</summary>
     public bool MayContain(string gateway, string msgId)

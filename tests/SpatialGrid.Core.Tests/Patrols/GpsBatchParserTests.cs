@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using SpatialGrid.Core.Alerts;
@@ -140,13 +139,12 @@ public sealed class GpsBatchParserTests
     }
 
     [Fact]
-    public void A_million_fix_batch_is_refused_fast_with_the_count_and_the_cap()
+    public void A_million_fix_batch_is_refused_with_the_count_and_the_cap_without_holding_the_fixes()
     {
         var json = new StringBuilder("""{"msgId":"flood","fixes":[""");
         for (var i = 0; i < 1_000_000; i++) json.Append(i == 0 ? "" : ",").Append(Good);
         var bytes = Encoding.UTF8.GetBytes(json.Append("]}").ToString());
 
-        var clock = Stopwatch.StartNew();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var r = GpsBatchParser.Parse(bytes, Now, Shanghai);
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
@@ -157,7 +155,6 @@ public sealed class GpsBatchParserTests
         Assert.Contains("1,000", r.BatchDetail);
         // Counted, not materialised: a fix object each would be a hundred megabytes and seconds.
         Assert.True(allocated < 1_000_000, $"{allocated:N0} bytes allocated");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.Elapsed}");
     }
 
     [Fact]
