@@ -49,7 +49,8 @@ public static class ComponentsApi
                 new("crs", JsonSchemaType.String, "the file's CRS when it declares none"),
                 new("fix", JsonSchemaType.Boolean, "true: repair invalid geometries and drop Z/M"),
                 new("repairToleranceM2", JsonSchemaType.Number,
-                    "area in m² a polygon's repair may remove or add (default Grids:RepairToleranceM2, 10); a larger change is an error"));
+                    "area in m² a polygon's repair may remove or add (default Grids:RepairToleranceM2, 10); a larger change is an error"),
+                new("layer", JsonSchemaType.String, "a GeoPackage's layer to import when it holds several (the answer names them otherwise)"));
         write.MapPost("/", ComponentImportEndpoint.CreateOne)
             .WithSummary("Create one component from a GeoJSON Feature (properties: class, code, name, status, dept_in_charge, owner, maintainer, install_date, attributes)")
             .DocumentsQuery("crs", JsonSchemaType.String, "the Feature's CRS when it declares none (default EPSG:4326)")

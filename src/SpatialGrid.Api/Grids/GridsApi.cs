@@ -50,7 +50,8 @@ public static class GridsApi
                 new("fix", JsonSchemaType.Boolean, "true: repair invalid polygons and drop Z/M"),
                 new("repairToleranceM2", JsonSchemaType.Number,
                     "area in m² a repair may remove or add per feature (default Grids:RepairToleranceM2, 10); a larger change is an error"),
-                new("publish", JsonSchemaType.Boolean, "true: publish the version at once"));
+                new("publish", JsonSchemaType.Boolean, "true: publish the version at once"),
+                new("layer", JsonSchemaType.String, "a GeoPackage's layer to import when it holds several (the answer names them otherwise)"));
         write.MapPost("/versions/{id:long}/publish", GridImportEndpoints.Publish).WithSummary("Publish a draft: it becomes current and retires the grids it replaces");
         write.MapDelete("/versions/{id:long}", GridImportEndpoints.Discard).WithSummary("Discard a draft version");
         return app;
