@@ -196,6 +196,31 @@ test('the phone layout: a field worker reports a case at their position and veri
   await page.waitForSelector(`#field-cases button[data-number="${number}"]`, { timeout: 15000 });
   await page.click(`#field-cases button[data-number="${number}"]`);
   await page.waitForSelector(`#panel h2[data-number="${number}"]`);
+  // From a kilometre away the service refuses: told by its kind in the interface's language, then its own detail.
+  const refusedFar = async () => {
+    await page.click('#panel button[data-action="verify"]');
+    await page.waitForSelector('form.action-form[data-action="verify"]');
+    const here = Number(await page.inputValue('form.action-form input[name=lon]'));
+    await page.fill('form.action-form input[name=lon]', String(here + 0.01));
+    await page.click('form.action-form button[type=submit]');
+    await page.waitForFunction(() => (document.querySelector('form.action-form .form-error')?.textContent ?? '').length > 0, null, { timeout: 15000 });
+    return page.textContent('form.action-form .form-error');
+  };
+  const openCase = async () => {
+    await page.waitForSelector(`#field-cases button[data-number="${number}"]`, { timeout: 15000 });
+    await page.click(`#field-cases button[data-number="${number}"]`);
+    await page.waitForSelector(`#panel h2[data-number="${number}"]`);
+  };
+  assert.match(await refusedFar(), /^Your position is outside the case's grid: .*grid/);
+  await page.selectOption('#lang', 'zh-CN');
+  await openCase();
+  assert.match(await refusedFar(), /^核查位置不在案件所在网格内：/);
+  await page.selectOption('#lang', 'en');
+  await openCase();
+  // Chromium logs each refused request (the two 422s above) as a console error: those two are expected, nothing else.
+  const refusals = errors.filter((e) => /status of 422/.test(e));
+  assert.ok(refusals.length <= 2, refusals.join('; '));
+  errors.splice(0, errors.length, ...errors.filter((e) => !/status of 422/.test(e)));
   await page.click('#panel button[data-action="verify"]');
   assert.ok(Number(await page.inputValue('form.action-form input[name=lon]')) > 121);
   await page.click('form.action-form button[type=submit]');

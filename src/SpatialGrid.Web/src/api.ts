@@ -1,14 +1,29 @@
 // The API client: the key travels in X-Api-Key (never in a URL), problem+json answers become ApiError with the
 // service's own detail, and a 401 tells the session that the key is wrong or revoked.
 
+import { has, t } from './i18n';
+
 export interface Problem { type?: string; title?: string; status?: number; detail?: string; [k: string]: unknown }
+
+/** The problem's kind: the last part of its type URI (bad-state, version-conflict, …). */
+const kindOf = (problem: Problem): string => (problem.type ?? '').split(/[/:]/).pop() ?? '';
+
+/**
+ * A refusal as the interface tells it: the kind (or else the status) in the interface's language, then the service's
+ * own detail, which names the field or value (the service writes it in English); the detail alone when they say the same.
+ */
+export function problemText(status: number, problem: Problem): string {
+  const detail = problem.detail || problem.title || `HTTP ${status}`;
+  const kind = kindOf(problem);
+  const said = has(`problem.${kind}`) ? t(`problem.${kind}`) : has(`problem.${status}`) ? t(`problem.${status}`) : t('problem.other');
+  return said === detail ? detail : t('problem.told', { said, detail });
+}
 
 export class ApiError extends Error {
   constructor(public readonly status: number, public readonly problem: Problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problemText(status, problem));
   }
-  /** The problem's kind: the last part of its type URI (bad-state, version-conflict, …). */
-  get kind(): string { return (this.problem.type ?? '').split(/[/:]/).pop() ?? ''; }
+  get kind(): string { return kindOf(this.problem); }
 }
 
 const KEY = 'sg-key';

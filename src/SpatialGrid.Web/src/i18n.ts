@@ -127,6 +127,27 @@ const S: Record<string, [string, string]> = {
   'task.sent': ['已派给 {worker}', 'Sent to {worker}'], 'task.queued': ['无人在岗，已进入受理员队列', 'Nobody on shift: in the acceptor\'s queue'],
   'task.queueTitle': ['受理员队列（无人在岗）', 'Acceptor\'s queue (nobody on shift)'], 'task.outTitle': ['监督员处理中', 'With supervisors'],
   'task.none': ['暂无任务。', 'No task.'], 'task.mine': ['我的核实核查任务', 'My tasks'], 'task.answered': ['已回复', 'Answered'],
+  // The service's refusals: its kind (the problem type's last part) or, failing that, its status, told in the
+  // interface's language before the service's own detail (which names the field or value, in English).
+  'problem.400': ['请求有误', 'Bad request'], 'problem.401': ['未登录或密钥无效', 'Not signed in, or the key was refused'],
+  'problem.403': ['无权进行此操作', 'Not allowed'], 'problem.404': ['未找到或无权查看', 'Not found'], 'problem.409': ['与当前状态冲突', 'Conflict'],
+  'problem.413': ['内容过大', 'Too large'], 'problem.422': ['内容无法接受', 'Cannot be accepted'], 'problem.429': ['请求过于频繁，请稍后再试', 'Too many requests'],
+  'problem.500': ['服务出错', 'Service error'], 'problem.other': ['请求失败', 'Request failed'],
+  'problem.bad-request': ['请求有误', 'Bad request'], 'problem.bad-paging': ['分页参数有误', 'Bad paging'],
+  'problem.bad-period': ['时间段有误', 'Bad period'], 'problem.bad-coordinates': ['坐标有误', 'Bad coordinates'],
+  'problem.case-not-found': ['案件不存在或无权查看', 'No such case'], 'problem.not-found': ['未找到或无权查看', 'Not found'],
+  'problem.grid-not-found': ['网格不存在', 'No such grid'], 'problem.worker-not-found': ['网格员不存在', 'No such worker'],
+  'problem.component-not-found': ['部件不存在', 'No such component'],
+  'problem.version-conflict': ['案件已被他人修改，请刷新后重试', 'The case changed meanwhile: reload and try again'],
+  'problem.illegal-transition': ['案件当前状态不允许此操作', 'Not allowed in the case\'s state'],
+  'problem.forbidden': ['无权进行此操作', 'Not allowed'], 'problem.out-of-scope': ['超出本账号的辖区范围', 'Outside your districts'],
+  'problem.verifier-outside-grid': ['核查位置不在案件所在网格内', 'Your position is outside the case\'s grid'],
+  'problem.missing-note': ['请填写说明', 'A note is needed'], 'problem.missing-reason': ['请填写原因', 'A reason is needed'],
+  'problem.missing-position': ['需要当前位置', 'Your position is needed'], 'problem.missing-lead-unit': ['请指定主办单位', 'A lead unit is needed'],
+  'problem.time-before-history': ['时间早于案件记录', 'A time before the case\'s history'],
+  'problem.rate-limited': ['请求过于频繁，请稍后再试', 'Too many requests: wait a moment'],
+  'problem.too-many-streams': ['打开的实时连接过多', 'Too many live connections open'], 'problem.too-large': ['内容过大', 'Too large'],
+  'problem.unauthenticated': ['需要登录', 'Sign in first'], 'problem.told': ['{said}：{detail}', '{said}: {detail}'],
 };
 
 let current: Lang = 'zh-CN';
@@ -145,6 +166,9 @@ export function setLang(l: Lang): void {
   document.documentElement.lang = l;
   listeners.forEach((f) => f());
 }
+
+/** Whether the table has a string for the key. */
+export const has = (key: string): boolean => key in S;
 
 export function t(key: string, vars: Record<string, string | number> = {}): string {
   const entry = S[key];
