@@ -22,8 +22,8 @@ public static class MonthlyReport
     public const int TrendMonths = 6;
     public const int RedLightLimit = 100;
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(NpgsqlDataSource dataSource, ClaimsPrincipal user, TimeProvider clock,
-        CalendarProvider calendars, string? district, string? period, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(NpgsqlDataSource dataSource, EvaluationSnapshots snapshots, ClaimsPrincipal user,
+        TimeProvider clock, CalendarProvider calendars, string? district, string? period, CancellationToken ct)
     {
         if (district is null || district.Length != 6 || !district.All(char.IsAsciiDigit)) return Problems.BadRequest("bad-district", "district is a 6-digit county code");
         var now = clock.GetUtcNow().ToUniversalTime();
@@ -35,16 +35,21 @@ public static class MonthlyReport
         if (!caller.ReachesDistrict(district)) return Problems.NotFound("district-not-found", $"no district {district}");
         var scope = caller.IsCityWide || caller.SeesWholeDistrict(district) ? CallerScope.OfGateway([district]) : caller;
 
-        var facts = await CaseFactsQuery.LoadAsync(dataSource, scope, p, district, null, ct);
+        // Through the snapshots, as every other evaluation: the report, the evaluation pages and the cases behind a figure
+        // read the same facts (the district's scope holds only the district's cases).
+        // A caller scoped to parts of several districts sees more than this district: its cases only.
+        async Task<List<CaseFacts>> DistrictFacts(EvaluationPeriod period) =>
+            (await snapshots.CaseFactsAsync(scope, period, ct)).Value.Where(f => f.DistrictCode == district).ToList();
+        var facts = await DistrictFacts(p);
         var summary = AreaEvaluation.Evaluate(facts, Grouping.District, now).FirstOrDefault();
         var streets = AreaEvaluation.Evaluate(facts, Grouping.Street, now);
         var units = AreaEvaluation.Evaluate(facts, Grouping.Unit, now);
-        var people = PersonEvaluation.Evaluate(await PersonFactsQuery.JudgeAsync(dataSource, scope, p, offset, now, ct), RoleIndicators.Parse(null).Weights!, byRole: false);
+        var people = PersonEvaluation.Evaluate((await snapshots.JudgementsAsync(scope, p, ct)).Value, RoleIndicators.Parse(null).Weights!, byRole: false);
         var trend = new List<(EvaluationPeriod Month, EvaluationRow? Row)>();
         var month = p;
         for (var i = 0; i < TrendMonths; i++)
         {
-            var row = i == 0 ? summary : AreaEvaluation.Evaluate(await CaseFactsQuery.LoadAsync(dataSource, scope, month, district, null, ct), Grouping.District, now).FirstOrDefault();
+            var row = i == 0 ? summary : AreaEvaluation.Evaluate(await DistrictFacts(month), Grouping.District, now).FirstOrDefault();
             trend.Insert(0, (month, row));
             month = month.PreviousMonth(offset);
         }
