@@ -45,6 +45,7 @@ builder.Services.AddSpatialGridSecurity(builder.Configuration);
 builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddComponents();
 builder.Services.AddCases(builder.Configuration);
+builder.Services.AddEvaluation(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
 builder.Services.AddHotspots(builder.Configuration);

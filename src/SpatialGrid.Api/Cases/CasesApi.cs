@@ -21,7 +21,6 @@ public static class CasesApi
         services.AddSingleton<CaseNotifier>();
         services.AddScoped<CaseOpener>();
         services.AddHostedService(sp => sp.GetRequiredService<CaseNotifier>());
-        services.AddEvaluation(configuration);
         return services;
     }
 
