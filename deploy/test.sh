@@ -68,7 +68,7 @@ if [ -z "${SG_SKIP_WEB:-}" ] && [ $# -eq 0 ]; then
   (cd "$SG_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   set +e
   (cd "$SG_ROOT/tests/web" && SG_WEB_URL="http://127.0.0.1:$WEB_PORT" SG_WEB_KEY="$web_key" SG_WEB_SHOTS="$results" \
-    SG_WEB_ADMIN_KEY="$SGRID_KEY" SG_WEB_MQTT_PORT="${SG_TEST_MQTT_PORT:-18839}" \
+    SG_WEB_ADMIN_KEY="$SGRID_KEY" SG_WEB_MQTT_PORT="${SG_TEST_MQTT_PORT:-18839}" SG_WEB_PG_PORT="$PORT" SG_WEB_DB=sg_web \
     node --test --test-concurrency=1 --test-reporter=tap) | tee "$results/web.tap" | grep -E '^(not )?ok |^# (pass|fail) '
   web_rc=${PIPESTATUS[0]}
   set -e
