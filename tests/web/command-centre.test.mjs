@@ -158,6 +158,12 @@ test('the planner sees the measures charted and ranked, exports CSV, and the pag
   assert.match(download.suggestedFilename(), /^case-measures-class-.*\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8');
   assert.match(csv.split('\n')[0], /Key|key/);
+  // Patrol coverage of yesterday (a whole demo day, Shanghai time): grids walked with the share of their roads walked.
+  const yesterday = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+  await page.fill('#coverage-form input[name=date]', yesterday);
+  await page.dispatchEvent('#coverage-form input[name=date]', 'change');
+  await page.waitForFunction(() => /\d+ %/.test(document.querySelector('#coverage table.ranking tbody')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.match(await page.textContent('#coverage'), /grids walked/);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.isVisible('#map'), false, 'the map is left out of the print');
   await page.emulateMedia({ media: 'screen' });

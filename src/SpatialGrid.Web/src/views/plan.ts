@@ -11,6 +11,7 @@ import { areaName, className, loadAreaNames } from '../taxonomy';
 import { renderRiskControls } from './risk';
 import { renderHeatControls } from './heat';
 import { renderWorkerList } from './patrols';
+import { renderCoverage } from './coverage';
 import { renderEvaluation } from './evaluation';
 import { renderShiftReplay } from './shift-replay';
 
@@ -46,6 +47,7 @@ export function renderPlan(side: HTMLElement): void {
     <section id="evaluation"></section>
     <section id="heat-controls"></section>
     <section id="risk-controls"></section>
+    <section id="coverage"></section>
     <section id="worker-controls"></section>
     <section id="shift-replay"></section>
   </div>`;
@@ -68,6 +70,7 @@ export function renderPlan(side: HTMLElement): void {
   renderEvaluation(side.querySelector('#evaluation')!);
   renderHeatControls(side.querySelector('#heat-controls')!);
   renderRiskControls(side.querySelector('#risk-controls')!);
+  renderCoverage(side.querySelector('#coverage')!);
   renderWorkerList(side.querySelector('#worker-controls')!);
   renderShiftReplay(side.querySelector('#shift-replay')!);
   void draw();
