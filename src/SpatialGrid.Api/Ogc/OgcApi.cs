@@ -157,8 +157,10 @@ public static class OgcApi
 
     internal static IOgcCollection? Find(IEnumerable<IOgcCollection> collections, string id) => collections.FirstOrDefault(c => c.Id == id);
 
+    /// <summary>An unknown id: the answer names the collections anyone may read (those behind a role are not named to whoever asks).</summary>
     internal static ProblemHttpResult UnknownCollection(string id, IEnumerable<IOgcCollection> collections) =>
-        Problems.NotFound("collection-not-found", $"no collection '{(id.Length > 40 ? id[..40] : id)}'; the collections are: {string.Join(", ", collections.Select(c => c.Id))}");
+        Problems.NotFound("collection-not-found", $"no collection '{(id.Length > 40 ? id[..40] : id)}'; the collections open to every caller are: " +
+            $"{string.Join(", ", collections.Where(c => c.Policy is null).Select(c => c.Id))} (GET /ogc/collections lists those your key may read)");
 
     private static async Task<object> Describe(IOgcCollection c, HttpRequest request, SpatialGridDb db, CancellationToken ct)
     {

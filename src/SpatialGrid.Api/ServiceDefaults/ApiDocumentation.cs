@@ -122,14 +122,15 @@ public static partial class ApiDocumentation
         var open311 = path.StartsWith("/open311/", StringComparison.Ordinal);
         var takesInput = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null || path.Contains('{');
         if (takesInput) AddError(operation, "400", BadRequest, path);
-        // Open311 answers a caller without a usable key with the public view, never 401; its POST needs a role that opens cases.
-        if (needsKey && !open311)
-            AddError(operation, "401", keyOptional ? "A key that is unknown, revoked or expired (calling without one is allowed)."
+        // Open311's GET answers a caller without a usable key with the public view, never 401; its POST needs a key.
+        if ((needsKey && !open311) || (open311 && method == "POST"))
+            AddError(operation, "401", keyOptional && !open311 ? "A key that is unknown, revoked or expired (calling without one is allowed)."
                 : "No API key, or a key that is unknown, revoked or expired.", path);
         // Open311's POST needs a role that opens cases; an OGC collection of cases, tracks or risk, a case-reading role.
         var roleInside = (open311 && method == "POST") || path.StartsWith("/ogc/collections/{", StringComparison.Ordinal);
         if (needsRole || roleInside) AddError(operation, "403", "The key's role or district scope does not allow this.", path);
         if (path.Contains('{')) AddError(operation, "404", "Nothing with that identifier is visible to the caller.", path);
+        else if (open311) AddError(operation, "404", "A jurisdiction_id other than this service's.", path);
         if (operation.RequestBody is not null) AddError(operation, "413", TooLarge, path);
         if (!path.StartsWith("/health", StringComparison.Ordinal) && path != "/metrics")
             AddError(operation, "429", "Too many requests for this key or address; wait as Retry-After says.", path);
@@ -137,6 +138,7 @@ public static partial class ApiDocumentation
 
     private const string BadRequest = "The request is malformed or a value is out of range; the answer names it.";
     private const string TooLarge = "The body is larger than the service accepts.";
+    private const string Unacceptable = "The body is well formed but cannot be accepted (an invalid file or geometry, a state that does not allow it): the answer lists why.";
 
     /// <summary>An error answer: problem+json, or for Open311 its error array as JSON or XML by the path's extension.</summary>
     private static void AddError(OpenApiOperation operation, string status, string text, string path)
@@ -238,6 +240,8 @@ public static partial class ApiDocumentation
                 if (operation.RequestBody is null || operation.Responses is null) continue;
                 if (!operation.Responses.ContainsKey("400")) AddError(operation, "400", BadRequest, path);
                 if (!operation.Responses.ContainsKey("413")) AddError(operation, "413", TooLarge, path);
+                if (!operation.Responses.ContainsKey("422") && !path.StartsWith("/open311/", StringComparison.Ordinal))
+                    AddError(operation, "422", Unacceptable, path);
             }
 
         var seen = new HashSet<IOpenApiSchema>(ReferenceEqualityComparer.Instance);

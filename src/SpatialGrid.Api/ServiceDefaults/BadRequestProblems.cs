@@ -9,7 +9,7 @@ namespace SpatialGrid.Api.ServiceDefaults;
 /// JSON, a field of the wrong type, a query value that is not a number. Other server errors keep their details
 /// to the log.
 /// </summary>
-public static class BadRequestProblems
+public static partial class BadRequestProblems
 {
     public static IServiceCollection AddBadRequestProblems(this IServiceCollection services)
     {
@@ -35,7 +35,7 @@ public static class BadRequestProblems
             // The framework's message names the parameter and what was expected; the JSON reader's adds where it broke.
             context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
                 ? $"{bad.Message} {json.Message}{(json.Path is { Length: > 0 } path && !json.Message.Contains("Path:") ? $" Path: {path}." : "")}"
-                : bad.Message;
+                : Readable(bad.Message);
         });
         services.AddExceptionHandler<BadRequestStatus>();
         // A client's mistake is answered, not logged as a server error with its stack trace: hostile input would
@@ -43,6 +43,33 @@ public static class BadRequestProblems
         services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException);
         return services;
     }
+
+    /// <summary>
+    /// The binder's "Failed to bind parameter "Nullable&lt;DateTimeOffset&gt; from" from "yesterday"." told as a person would:
+    /// the parameter, what it takes, and the value given (other messages pass unchanged).
+    /// </summary>
+    internal static string Readable(string message)
+    {
+        var m = BindFailure().Match(message);
+        if (!m.Success) return message;
+        var type = m.Groups["type"].Value;
+        var takes = type switch
+        {
+            "DateTimeOffset" or "DateTime" => "a date and time in ISO 8601 with its offset (2026-11-30T08:00:00+08:00)",
+            "DateOnly" => "a date YYYY-MM-DD",
+            "TimeOnly" => "a time HH:mm",
+            "int" or "Int32" or "long" or "Int64" or "short" or "Int16" => "a whole number",
+            "double" or "Double" or "float" or "Single" or "decimal" or "Decimal" => "a number",
+            "bool" or "Boolean" => "true or false",
+            "Guid" => "a GUID",
+            _ => $"a {type}",
+        };
+        var value = m.Groups["value"].Value;
+        return $"{m.Groups["name"].Value} must be {takes}, not '{(value.Length > 60 ? value[..60] + "…" : value)}'";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind parameter ""(?:Nullable<)?(?<type>[A-Za-z0-9_.]+)>?\[?\]? (?<name>[^""]+)"" from ""(?<value>.*)""\.$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     /// <summary>
     /// A JSON body over the endpoint's size cap: the binder reports "failed to read the body" (400) around the server's
