@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Patrol GPS ingestion over MQTT, end to end (tests/SpatialGrid.Benchmarks/RESULTS.md, section "Patrol GPS ingestion", issue 19):
-#  a. the demo city's grids published, 2,000 workers (district 310101) and 20 gateways registered;
+#  a. the demo city's grids published and its components (roads) loaded, 2,000 workers (district 310101) and 20 gateways registered;
 #  b. a day of fixes (SG_BENCH_GPS_FIXES, 10,000,000 by default: every worker a fix every 9 s, walking the grids at
 #     0.7–1.6 m/s) published as batches of 20 on sg/v1/gw/{id}/gps, QoS 1, a window in flight per gateway, each timed
 #     from publish to PUBACK (sent after the commit); fixes stored per second; the API's peak RSS and CPU, PostgreSQL's
@@ -64,6 +64,8 @@ for _ in $(seq 1 120); do curl -fs "$API/health" >/dev/null 2>&1 && break; sleep
 curl -fs "$API/health" >/dev/null || die "the API did not start (log: $DATA/bench-gps-api.log)"
 KEY=$(cat "$DATA/bench-gps.key")
 SGRID_API=$API SGRID_KEY=$KEY $sgrid grids import "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" --publish > /dev/null
+# The demo city's components: its roads are what the writer marks as walked (the share of each grid's road length).
+SGRID_API=$API SGRID_KEY=$KEY $sgrid components import "$SG_ROOT/gis-data/demo/shanghai-components.geojson" > /dev/null
 $bench gps-setup "$API" "$KEY" $WORKERS "$GATEWAYS" "$DATA/bench-gps-fleet.json"
 # Yesterday in the city's local time (UTC+8): 06:00 onwards, within the last 30 days and never in the future.
 day=$(TZ=Etc/GMT-8 date -d '-1 day' +%F)

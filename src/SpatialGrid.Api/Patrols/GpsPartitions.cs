@@ -27,6 +27,10 @@ public sealed class GpsPartitions
             if (_known.ContainsKey(day)) continue;
             var from = day.ToString("yyyy-MM-dd");
             var to = day.AddDays(1).ToString("yyyy-MM-dd");
+            // Two writers creating one partition at once: the second would fail on the catalogue's unique index (IF NOT
+            // EXISTS does not guard a concurrent CREATE), so they take turns, and the second finds it made.
+            await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('gps_points partitions'))", conn))
+                await turn.ExecuteNonQueryAsync(ct);
             // The name and bounds are made from a DateOnly: no text of a caller reaches this statement.
             await using var cmd = new NpgsqlCommand(
                 $"CREATE TABLE IF NOT EXISTS {NameOf(day)} PARTITION OF gps_points FOR VALUES FROM ('{from} 00:00+00') TO ('{to} 00:00+00')", conn);

@@ -15,6 +15,13 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
     private readonly Dictionary<(DateOnly Day, string District, string Grid, string Worker), (double Seconds, double Metres, DateTimeOffset First, DateTimeOffset Last)> _daily = [];
     private readonly List<(string Worker, string District, VisitState State)> _trackers = [];
     private readonly HashSet<(DateOnly Day, string Grid, string Road, int Index)> _roads = [];
+    private readonly Dictionary<string, DateTimeOffset> _storedUntil = new(StringComparer.Ordinal);
+
+    /// <summary>A fix of the worker stored by this write: the tracker keeps the newest (the writer's fast path).</summary>
+    public void Stored(string worker, DateTimeOffset t)
+    {
+        if (!_storedUntil.TryGetValue(worker, out var until) || t > until) _storedUntil[worker] = t;
+    }
 
     /// <summary>The road stretches this batch stores as walked (for <see cref="PatrolRoadsCache.Committed"/> after commit).</summary>
     public IEnumerable<(DateOnly Day, string Road, int Index)> RoadsWalked => _roads.Select(r => (r.Day, r.Road, r.Index));
@@ -116,11 +123,15 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
             c.Parameters.AddWithValue("grid", _trackers.Select(t => cells.Locate(t.State.Last.Lon, t.State.Last.Lat)).ToArray());
             c.Parameters.AddWithValue("state", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
                 _trackers.Select(t => System.Text.Json.JsonSerializer.Serialize(t.State, PatrolTrackers.Json)).ToArray());
+            c.Parameters.AddWithValue("stored", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz,
+                _trackers.Select(t => _storedUntil.TryGetValue(t.Worker, out var until) ? (object)until.ToUniversalTime() : DBNull.Value).ToArray());
             batch.BatchCommands.Add(c);
         }
         if (_roads.Count > 0)
         {
-            var rows = _roads.ToList();
+            // In key order: two writers marking overlapping stretches lock them in the same order (no deadlock).
+            var rows = _roads.OrderBy(r => r.Day).ThenBy(r => r.Grid, StringComparer.Ordinal).ThenBy(r => r.Road, StringComparer.Ordinal)
+                .ThenBy(r => r.Index).ToList();
             var c = new NpgsqlBatchCommand("""
                 INSERT INTO patrol_road_walked (day, district_code, grid_code, road_code, sample)
                 SELECT day, left(grid, 6), grid, road, sample FROM unnest(@day, @grid, @road, @sample) AS r(day, grid, road, sample)

@@ -45,8 +45,14 @@ public sealed class PatrolsOptions
     public int MaxBatches { get; set; } = 500;
     public int QueueCapacity { get; set; } = 20_000;
 
+    /// <summary>
+    /// Writer loops, each with its own queue and connection; a sender's batches always go to the same one (in order).
+    /// Two keep both cores busy: while one waits on PostgreSQL the other cleans and walks.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
     public bool IsValid() => MaxFixesPerBatch is > 0 and <= 100_000 && MaxBodyBytes > 0 && MaxAccuracyM > 0 && MaxSpeedMps > 0
         && FarOutsideM >= 0 && GapLimitMinutes > 0 && MinVisitMetres >= 0 && MinDwellSeconds >= 0 && RetentionDays >= 0
-        && MaxBatches > 0 && QueueCapacity > 0 && OutsideShiftMinutes >= 0
+        && MaxBatches > 0 && QueueCapacity > 0 && Writers is >= 1 and <= 16 && OutsideShiftMinutes >= 0
         && !string.IsNullOrWhiteSpace(RoadClass) && RoadSampleMetres >= 1 && RoadBufferMetres >= 0 && RoadsRefreshMinutes > 0;
 }

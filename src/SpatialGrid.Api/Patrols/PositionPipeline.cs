@@ -10,25 +10,29 @@ namespace SpatialGrid.Api.Patrols;
 
 /// <summary>
 /// From a received batch of fixes to committed rows, as alerts go: <see cref="Prepare"/> parses and checks it on the
-/// receiving thread; the writer loop takes whatever batches have queued up and writes them in one transaction, and
+/// receiving thread; a writer loop takes whatever batches have queued up and writes them in one transaction, and
 /// only then completes each (which releases its MQTT acknowledgement or its HTTP answer). While PostgreSQL is away
-/// the loop waits and retries: nothing is acknowledged that is not stored.
+/// the loop waits and retries: nothing is acknowledged that is not stored. <see cref="PatrolsOptions.Writers"/> loops
+/// run at once, each with its own queue; a sender's batches always go to the same queue, so they are written in the
+/// order received, and two loops writing one worker take turns on its tracker's lock.
 /// </summary>
 public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts, GatewayStats stats, IOptions<PatrolsOptions> options,
     IOptions<IngestionOptions> ingestion, IOptions<Grids.GridsOptions> grids, TimeProvider clock, ILogger<PositionPipeline> log) : BackgroundService
 {
-    private readonly Channel<PositionBatch> _queue = Channel.CreateBounded<PositionBatch>(new BoundedChannelOptions(options.Value.QueueCapacity)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly Channel<PositionBatch>[] _queues = Enumerable.Range(0, options.Value.Writers)
+        .Select(_ => Channel.CreateBounded<PositionBatch>(new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity / options.Value.Writers))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        }))
+        .ToArray();
 
     /// <summary>Writes, fixes stored, and whether the database is away (for GET /api/ingestion and health).</summary>
     public long Writes;
     public long Stored;
-    private readonly StoreRetry _retry = new("Position ingestion", log);
-    public bool Paused => _retry.Paused;
-    public int Queued => _queue.Reader.Count;
+    private readonly StoreRetry[] _retries = Enumerable.Range(0, options.Value.Writers).Select(_ => new StoreRetry("Position ingestion", log)).ToArray();
+    public bool Paused => _retries.Any(r => r.Paused);
+    public int Queued => _queues.Sum(q => q.Reader.Count);
 
     public GpsLimits Limits()
     {
@@ -69,19 +73,23 @@ public sealed class PositionPipeline(PositionWriter writer, AlertPipeline alerts
     }
 
     /// <summary>Queues a prepared batch; waits while the queue is full (the sender is slowed, nothing is dropped).</summary>
-    public ValueTask SubmitAsync(PositionBatch batch, CancellationToken ct) => _queue.Writer.WriteAsync(batch, ct);
+    public ValueTask SubmitAsync(PositionBatch batch, CancellationToken ct) =>
+        _queues[(int)((uint)StringComparer.Ordinal.GetHashCode(batch.Sender) % (uint)_queues.Length)].Writer.WriteAsync(batch, ct);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select((q, i) => Task.Run(() => WriteLoopAsync(q.Reader, _retries[i], stoppingToken), stoppingToken)));
+
+    private async Task WriteLoopAsync(ChannelReader<PositionBatch> queue, StoreRetry retry, CancellationToken stoppingToken)
     {
         var max = options.Value.MaxBatches;
         var batch = new List<PositionBatch>(max);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        while (await queue.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
             var fixes = 0;
             // Up to MaxBatches batches, and no more fixes than one COPY should carry.
-            while (batch.Count < max && fixes < 100_000 && _queue.Reader.TryRead(out var b)) { batch.Add(b); fixes += b.Parsed.Fixes.Count; }
-            var stored = await _retry.UntilStoredAsync(async () =>
+            while (batch.Count < max && fixes < 100_000 && queue.TryRead(out var b)) { batch.Add(b); fixes += b.Parsed.Fixes.Count; }
+            var stored = await retry.UntilStoredAsync(async () =>
             {
                 var (outcomes, notices) = await WriteAsync(batch, stoppingToken);
                 Interlocked.Increment(ref Writes);

@@ -31,7 +31,8 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var workers = await WorkersAsync(conn, ids, ct);
-        var trackers = await PatrolTrackers.LockAsync(conn, workers.Keys.ToArray(), ct);
+        var locked = await PatrolTrackers.LockAsync(conn, workers.Keys.ToArray(), ct);
+        var trackers = locked.States;
 
         // Checks that need the registry; fixes grouped by worker in arrival order.
         var byWorker = new Dictionary<string, List<(int Batch, GpsFix Fix)>>(StringComparer.Ordinal);
@@ -75,14 +76,16 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
             walks[worker] = (result.Track(fixes), result.Last);
         }
 
-        // Raw fixes: binary COPY into the staging table, then one insert that absorbs repeats across batches.
+        // Raw fixes: those newer than the worker's newest stored fix by binary COPY straight into gps_points, the rest
+        // through the staging table and one insert that absorbs repeats.
         var newDays = await partitions.EnsureAsync(conn, rows.Select(r => DateOnly.FromDateTime(r.Fix.T.UtcDateTime)), ct);
-        var stored = await CopyAndInsertAsync(conn, rows, batches, ct);
+        var stored = await StoreAsync(conn, tx, rows, locked.StoredUntil, batches, ct);
 
         // Visits and the daily roll-up from the clean fixes that were stored now (a repeat was walked when it first came).
         var visitRules = new VisitRules(TimeSpan.FromMinutes(o.GapLimitMinutes), o.MinVisitMetres, TimeSpan.FromSeconds(o.MinDwellSeconds),
             TimeSpan.FromHours(cases.Value.UtcOffsetHours));
         var visits = new PatrolVisitBatch(visitRules.UtcOffset);
+        foreach (var (worker, t) in stored) visits.Stored(worker, t);
         var roadSamples = await roads.GetAsync(snapshot.Cells, ct);
         var moved = new List<ShiftWatch.Moved>();
         foreach (var (worker, (track, last)) in walks)
@@ -153,40 +156,72 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         return result;
     }
 
-    private static async Task<HashSet<(string, DateTimeOffset)>> CopyAndInsertAsync(NpgsqlConnection conn, List<Row> rows,
-        IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    private const string Columns = "district_code, worker_id, t, lon, lat, accuracy, speed, heading, battery, flags, gateway_id, received_at";
+
+    /// <summary>
+    /// Stores the rows; returns the (worker, t) stored now. A row newer than its worker's newest stored fix (read with
+    /// the tracker, under its lock) cannot be a repeat: those are copied straight into gps_points, which costs what a
+    /// plain COPY costs. Should one still collide (a fix stored before its tracker knew the time), the copy is undone
+    /// to its savepoint and every row takes the staging path, whose insert absorbs repeats.
+    /// </summary>
+    private static async Task<HashSet<(string, DateTimeOffset)>> StoreAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Row> rows,
+        Dictionary<string, DateTimeOffset> storedUntil, IReadOnlyList<PositionBatch> batches, CancellationToken ct)
     {
         var stored = new HashSet<(string, DateTimeOffset)>();
         if (rows.Count == 0) return stored;
+        var fresh = new List<Row>(rows.Count);
+        var rest = new List<Row>();
+        foreach (var r in rows)
+            (storedUntil.TryGetValue(r.Fix.Worker, out var until) && r.Fix.T > until ? fresh : rest).Add(r);
+        if (fresh.Count > 0)
+        {
+            await tx.SaveAsync("fresh_fixes", ct);
+            try
+            {
+                await CopyAsync(conn, "gps_points", fresh, batches, ct);
+                await tx.ReleaseAsync("fresh_fixes", ct);
+                foreach (var r in fresh) stored.Add((r.Fix.Worker, r.Fix.T));
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await tx.RollbackAsync("fresh_fixes", ct);
+                rest = rows;
+            }
+        }
+        if (rest.Count == 0) return stored;
         await using (var create = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_staging.sql"), conn))
             await create.ExecuteNonQueryAsync(ct);
-        await using (var copy = await conn.BeginBinaryImportAsync(
-            "COPY gps_in (district_code, worker_id, t, lon, lat, accuracy, speed, heading, battery, flags, gateway_id, received_at) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var r in rows)
-            {
-                var f = r.Fix;
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.District, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Worker, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.T.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(f.Lon, NpgsqlDbType.Double, ct);
-                await copy.WriteAsync(f.Lat, NpgsqlDbType.Double, ct);
-                await WriteNullable(copy, f.Accuracy, ct);
-                await WriteNullable(copy, f.Speed, ct);
-                await WriteNullable(copy, f.Heading, ct);
-                await WriteNullable(copy, f.Battery, ct);
-                await copy.WriteAsync((short)r.Flags, NpgsqlDbType.Smallint, ct);
-                var gw = batches[r.Batch].GatewayId;
-                if (gw is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(gw, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(batches[r.Batch].ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
+        await CopyAsync(conn, "gps_in", rest, batches, ct);
         await using var insert = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_insert.sql"), conn);
         await using var reader = await insert.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
         return stored;
+    }
+
+    /// <summary>Binary COPY of the rows into gps_points or its staging table (the same columns).</summary>
+    private static async Task CopyAsync(NpgsqlConnection conn, string table, List<Row> rows, IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    {
+        // The table is one of two names fixed in this file: no caller's text reaches the statement.
+        await using var copy = await conn.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var r in rows)
+        {
+            var f = r.Fix;
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(r.District, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Worker, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.T.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(f.Lon, NpgsqlDbType.Double, ct);
+            await copy.WriteAsync(f.Lat, NpgsqlDbType.Double, ct);
+            await WriteNullable(copy, f.Accuracy, ct);
+            await WriteNullable(copy, f.Speed, ct);
+            await WriteNullable(copy, f.Heading, ct);
+            await WriteNullable(copy, f.Battery, ct);
+            await copy.WriteAsync((short)r.Flags, NpgsqlDbType.Smallint, ct);
+            var gw = batches[r.Batch].GatewayId;
+            if (gw is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(gw, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(batches[r.Batch].ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     private static Task WriteNullable(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>

@@ -52,6 +52,35 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
     }
 
     [Fact]
+    public async Task A_fix_set_aside_by_cleaning_and_sent_again_is_absorbed()
+    {
+        // The newest stored fix is a flagged one, newer than the last clean point: its repeat must still be told apart
+        // (the writer copies fixes newer than the newest stored one straight into gps_points).
+        var blurred = Fix("w-13", 5, 2, CentreOf(West) + 0.001);
+        blurred["accuracy"] = 500;
+        await api.Post(Fix("w-13", 5, 0, CentreOf(West)), blurred);
+        var again = await api.Post(blurred.DeepClone(), Fix("w-13", 5, 4, CentreOf(West) + 0.002));
+        Assert.Equal(1, again.GetProperty("stored").GetInt32());
+        Assert.Equal(1, again.GetProperty("repeats").GetInt32());
+        Assert.Equal(3, await api.ScalarAsync("SELECT count(*) FROM gps_points WHERE worker_id = 'w-13'"));
+    }
+
+    [Fact]
+    public async Task A_fix_stored_before_its_tracker_knew_its_time_is_still_absorbed_and_the_rest_of_the_write_kept()
+    {
+        await api.Post(Fix("w-14", 4, 0, CentreOf(West)), Fix("w-14", 4, 2, CentreOf(West) + 0.001));
+        // The tracker believes less was stored than was (a fix stored by an older version, or before the tracker existed):
+        // the fast copy of the 04:02 repeat collides, is undone, and the whole write goes through the staging insert.
+        await api.ScalarAsync("UPDATE patrol_trackers SET stored_until = '2026-11-24 04:00+08' WHERE worker_id = 'w-14' RETURNING 1");
+        var again = await api.Post(Fix("w-14", 4, 2, CentreOf(West) + 0.001), Fix("w-14", 4, 4, CentreOf(West) + 0.002),
+            Fix("w-12", 3, 0, CentreOf(East)));
+        Assert.Equal(2, again.GetProperty("stored").GetInt32());
+        Assert.Equal(1, again.GetProperty("repeats").GetInt32());
+        Assert.Equal(3, await api.ScalarAsync("SELECT count(*) FROM gps_points WHERE worker_id = 'w-14'"));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM patrol_trackers WHERE worker_id = 'w-14' AND stored_until = '2026-11-24 04:04+08'"));
+    }
+
+    [Fact]
     public async Task Beyond_the_gap_limit_the_stretch_between_two_fixes_is_not_walked()
     {
         await api.Post(Fix("w-3", 8, 0, CentreOf(West)), Fix("w-3", 8, 40, CentreOf(East)));
