@@ -15,35 +15,30 @@ public sealed class GpsPartitions
     public static string NameOf(DateOnly day) => $"gps_points_p{day:yyyyMMdd}";
 
     /// <summary>
-    /// Creates the partitions of the days given that this instance has not seen yet, inside the caller's transaction;
-    /// returns them, for <see cref="Committed"/> once that transaction has committed (a rolled-back CREATE must be tried
-    /// again, not taken for done: every later fix of its day would find no partition).
+    /// Creates the partitions of the days given that this instance has not seen yet, each in a short transaction of its
+    /// own before the write's (an empty partition left by a write that then rolls back is harmless). Inside the write's
+    /// transaction a second writer would wait for the whole first write to commit before it could create or use the day.
     /// </summary>
-    public async Task<List<DateOnly>> EnsureAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct)
+    public async Task EnsureAsync(NpgsqlDataSource dataSource, IEnumerable<DateOnly> days, CancellationToken ct)
     {
-        var created = new List<DateOnly>();
         foreach (var day in days.Distinct())
         {
             if (_known.ContainsKey(day)) continue;
             var from = day.ToString("yyyy-MM-dd");
             var to = day.AddDays(1).ToString("yyyy-MM-dd");
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
             // Two writers creating one partition at once: the second would fail on the catalogue's unique index (IF NOT
             // EXISTS does not guard a concurrent CREATE), so they take turns, and the second finds it made.
-            await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('gps_points partitions'))", conn))
+            await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('gps_points partitions'))", conn, tx))
                 await turn.ExecuteNonQueryAsync(ct);
             // The name and bounds are made from a DateOnly: no text of a caller reaches this statement.
-            await using var cmd = new NpgsqlCommand(
-                $"CREATE TABLE IF NOT EXISTS {NameOf(day)} PARTITION OF gps_points FOR VALUES FROM ('{from} 00:00+00') TO ('{to} 00:00+00')", conn);
-            await cmd.ExecuteNonQueryAsync(ct);
-            created.Add(day);
+            await using (var cmd = new NpgsqlCommand(
+                $"CREATE TABLE IF NOT EXISTS {NameOf(day)} PARTITION OF gps_points FOR VALUES FROM ('{from} 00:00+00') TO ('{to} 00:00+00')", conn, tx))
+                await cmd.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+            _known[day] = true;
         }
-        return created;
-    }
-
-    /// <summary>Remembers partitions whose creating transaction committed.</summary>
-    public void Committed(IEnumerable<DateOnly> days)
-    {
-        foreach (var day in days) _known[day] = true;
     }
 
     /// <summary>Drops the partitions whose whole day lies before <paramref name="keepFrom"/>; returns their names.</summary>

@@ -30,13 +30,17 @@ public static partial class PatrolReports
             return Problems.BadRequest("bad-request", $"to must be after from, and at most {MaxTrackDays} days later");
         if (tolerance is { } tol && (!double.IsFinite(tol) || tol < 0 || tol > 1000))
             return Problems.BadRequest("bad-request", "tolerance must be between 0 and 1000 metres");
-        if (!await WorkerInScopeAsync(db, user, worker, ct)) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(worker)}'");
+        if (await WorkerDistrictAsync(db, user, worker, ct) is not { } district)
+            return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(worker)}'");
 
-        // With the worker's district the key (district, worker, t) finds the range; without it every day's index is read whole.
+        // With the worker's district as a value the key (district, worker, t) finds the range in each day's partition,
+        // already in time order (no sort), and the planner prunes the days outside the range; joined to the worker
+        // instead, every partition was planned and its rows sorted (half the request's time at 5,000 fixes).
         await using var cmd = db.CreateCommand("""
-            SELECT p.t, p.lon, p.lat FROM gps_points p JOIN patrol_workers w ON w.id = @w AND p.district_code = w.district_code
-            WHERE p.worker_id = @w AND p.t >= @from AND p.t < @to AND p.flags = 0 ORDER BY p.t LIMIT @max
+            SELECT t, lon, lat FROM gps_points
+            WHERE district_code = @d AND worker_id = @w AND t >= @from AND t < @to AND flags = 0 ORDER BY t LIMIT @max
             """);
+        cmd.Parameters.AddWithValue("d", district);
         cmd.Parameters.AddWithValue("w", worker);
         cmd.Parameters.AddWithValue("from", from.Value.ToUniversalTime());
         cmd.Parameters.AddWithValue("to", to.Value.ToUniversalTime());
@@ -100,7 +104,7 @@ public static partial class PatrolReports
         IOptions<CasesOptions> options, string? date, CancellationToken ct)
     {
         if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
-        if (!await WorkerInScopeAsync(db, user, id, ct)) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(id)}'");
+        if (await WorkerDistrictAsync(db, user, id, ct) is null) return Problems.NotFound("worker-not-found", $"no worker '{PatrolOrganisation.Clip(id)}'");
         await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/worker_day.sql"));
         cmd.Parameters.AddWithValue("w", id);
         cmd.Parameters.AddWithValue("day", day);
@@ -120,7 +124,12 @@ public static partial class PatrolReports
             Math.Round(grids.Where(g => g.InShift).Sum(g => g.Minutes), 1), Math.Round(grids.Sum(g => g.Metres), 1), reported, verified));
     }
 
-    private static async Task<bool> WorkerInScopeAsync(NpgsqlDataSource db, ClaimsPrincipal user, string worker, CancellationToken ct) =>
-        (await PatrolOrganisation.KnownAsync(db, "SELECT id FROM patrol_workers WHERE id = ANY(@ids)" + PatrolOrganisation.InScopeSql, [worker], ct,
-            PatrolOrganisation.Districts(user))).Count == 1;
+    /// <summary>The worker's district when the worker exists within the caller's districts; null otherwise (a 404 either way).</summary>
+    private static async Task<string?> WorkerDistrictAsync(NpgsqlDataSource db, ClaimsPrincipal user, string worker, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT district_code FROM patrol_workers WHERE id = @w" + PatrolOrganisation.InScopeSql);
+        cmd.Parameters.AddWithValue("w", worker);
+        cmd.Parameters.AddWithValue("scope", PatrolOrganisation.Districts(user));
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
 }

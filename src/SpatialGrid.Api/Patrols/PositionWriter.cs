@@ -28,6 +28,9 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         var refused = batches.Select(b => new List<GpsBatchParser.FixProblem>()).ToArray();
         var ids = batches.SelectMany(b => b.Parsed.Fixes.Select(f => f.Worker)).Distinct(StringComparer.Ordinal).ToArray();
 
+        // The days' partitions first, each committed on its own, while this write holds no lock (CREATE … PARTITION OF
+        // waits for every open write into gps_points).
+        await partitions.EnsureAsync(dataSource, batches.SelectMany(b => b.Parsed.Fixes).Select(f => DateOnly.FromDateTime(f.T.UtcDateTime)), ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var workers = await WorkersAsync(conn, ids, ct);
@@ -78,7 +81,6 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
 
         // Raw fixes: those newer than the worker's newest stored fix by binary COPY straight into gps_points, the rest
         // through the staging table and one insert that absorbs repeats.
-        var newDays = await partitions.EnsureAsync(conn, rows.Select(r => DateOnly.FromDateTime(r.Fix.T.UtcDateTime)), ct);
         var stored = await StoreAsync(conn, tx, rows, locked.StoredUntil, batches, ct);
 
         // Visits and the daily roll-up from the clean fixes that were stored now (a repeat was walked when it first came).
@@ -124,7 +126,6 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
         }
         await PositionDeadLetters.WriteAsync(conn, batches, outcomes, ct);
         await tx.CommitAsync(ct);
-        partitions.Committed(newDays);
         roads.Committed(visits.RoadsWalked);
         return (outcomes, notices);
     }
