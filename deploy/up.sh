@@ -62,6 +62,8 @@ fi
 if [ "$(curl -fs -H "X-Api-Key: $KEY" "$URL/api/hotspots/models?limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" = "0" ]; then
   log "loading 90 days of generated case history on the demo city and training hotspot risk on it"
   dotnet "$cli_dll" demo cases --days 90 --per-day 15
+  log "running today's first cases through the whole loop: confirm and check tasks answered from the scene by the supervisors on shift"
+  dotnet "$cli_dll" demo loop --cases 12
 fi
 
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device

@@ -18,6 +18,7 @@ public static class DemoCommands
         demo.Subcommands.Add(build);
         demo.Subcommands.Add(DemoPatrolsCommand.Create());
         demo.Subcommands.Add(DemoCasesCommand.Create());
+        demo.Subcommands.Add(DemoLoopCommand.Create());
         return demo;
     }
 }
