@@ -17,6 +17,7 @@ public static class CaseFactsQuery
         cmd.Parameters.AddWithValue("from", period.From);
         cmd.Parameters.AddWithValue("to", period.To);
         cmd.Parameters.AddWithValue("scope", scope.Patterns);
+        cmd.Parameters.AddWithValue("all", scope.IsCityWide);
         // Codes are digits: a prefix needs no LIKE escaping (callers pass digits only).
         cmd.Parameters.AddWithValue("place", (placePrefix ?? "") + "%");
         cmd.Parameters.Add(new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = (object?)unit ?? DBNull.Value });

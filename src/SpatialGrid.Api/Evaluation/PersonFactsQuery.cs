@@ -87,5 +87,6 @@ public static class PersonFactsQuery
         cmd.Parameters.AddWithValue("from", period.From);
         cmd.Parameters.AddWithValue("to", period.To);
         cmd.Parameters.AddWithValue("scope", scope.Patterns);
+        cmd.Parameters.AddWithValue("all", scope.IsCityWide);
     }
 }

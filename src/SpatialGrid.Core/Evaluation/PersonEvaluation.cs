@@ -15,7 +15,7 @@ public sealed record PersonTaskFacts(string CaseNumber, TaskKind Kind, string? W
 public sealed record ShiftSpan(string Worker, string[] Grids, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>One case's part in one person's indicator: how much it counts and how much of that meets the indicator.</summary>
-public sealed record Judgement(Role Role, string Person, string Indicator, string CaseNumber, int Counted, int Met);
+public readonly record struct Judgement(Role Role, string Person, string Indicator, string CaseNumber, int Counted, int Met);
 
 /// <summary>One person's (or, by role, one role's) figures, composite score and grade; the composite is made of the indicators with data, their weights scaled to 100 % (<see cref="Missing"/> names the others).</summary>
 public sealed record PersonRow(Role Role, string Person, IReadOnlyDictionary<string, Figure> Figures, double? Score, string? Grade, int? Rank, IReadOnlyList<string> Missing);
@@ -35,7 +35,8 @@ public static class PersonEvaluation
 {
     public static IEnumerable<Judgement> Judge(IReadOnlyList<PersonCaseFacts> cases, IReadOnlyList<PersonTaskFacts> tasks, IReadOnlyList<ShiftSpan> shifts, DateTimeOffset asOf)
     {
-        var shiftsByGrid = shifts.SelectMany(s => s.Grids.Select(g => (Grid: g, Shift: s))).ToLookup(x => x.Grid, x => x.Shift, StringComparer.Ordinal);
+        var onShift = new ShiftIndex(shifts);
+        var onGrid = new List<string>();
         foreach (var c in cases)
         {
             var opened = c.AcceptedAt is not null && c.State is not (CaseState.Rejected or CaseState.Reported);
@@ -43,7 +44,8 @@ public static class PersonEvaluation
                 yield return new(Role.Supervisor, reporter, "valid-report", c.Number, 1, opened ? 1 : 0);
             if (c.GridCode is { } grid && !c.ByDevice && c.State != CaseState.Rejected)
             {
-                foreach (var worker in shiftsByGrid[grid].Where(s => s.From <= c.ReportedAt && c.ReportedAt < s.To).Select(s => s.Worker).Distinct())
+                onShift.WorkersAt(grid, c.ReportedAt, onGrid);
+                foreach (var worker in onGrid)
                     yield return new(Role.Supervisor, worker, "missed-report", c.Number, 1, c.ReporterWorker == worker ? 0 : 1);
             }
             if (c.Channel is IntakeChannel.Public or IntakeChannel.HigherAuthority)
@@ -64,10 +66,50 @@ public static class PersonEvaluation
         }
         foreach (var t in tasks)
         {
-            var kind = t.Kind == TaskKind.Confirm ? "confirm" : "check";
-            yield return new(Role.Acceptor, t.SentBy, $"on-time-{kind}-dispatch", t.CaseNumber, 1, t.SentOnTime ? 1 : 0);
+            var confirm = t.Kind == TaskKind.Confirm;
+            yield return new(Role.Acceptor, t.SentBy, confirm ? "on-time-confirm-dispatch" : "on-time-check-dispatch", t.CaseNumber, 1, t.SentOnTime ? 1 : 0);
             if (t.Worker is { } worker && (t.Answered || t.DueAt <= asOf))
-                yield return new(Role.Supervisor, worker, $"on-time-{kind}", t.CaseNumber, 1, t.Answered && t.OnTime == true ? 1 : 0);
+                yield return new(Role.Supervisor, worker, confirm ? "on-time-confirm" : "on-time-check", t.CaseNumber, 1, t.Answered && t.OnTime == true ? 1 : 0);
+        }
+    }
+
+    /// <summary>
+    /// The rostered shifts per grid, sorted by start, for "who was on shift for this grid at this instant": a binary
+    /// search and a walk back over the shifts that began within the longest shift's length, instead of a scan of the
+    /// month's shifts of the grid per case (the missed-report rule asks it for every case of the period).
+    /// </summary>
+    private sealed class ShiftIndex
+    {
+        private readonly Dictionary<string, (ShiftSpan Span, int Order)[]> _byGrid;
+        private readonly TimeSpan _longest;
+        private readonly List<(int Order, string Worker)> _found = [];
+
+        public ShiftIndex(IReadOnlyList<ShiftSpan> shifts)
+        {
+            _byGrid = shifts.SelectMany((s, i) => s.Grids.Select(g => (Grid: g, Span: s, Order: i)))
+                .GroupBy(x => x.Grid, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(x => (x.Span, x.Order)).OrderBy(x => x.Span.From).ThenBy(x => x.Order).ToArray(), StringComparer.Ordinal);
+            _longest = shifts.Count == 0 ? TimeSpan.Zero : shifts.Max(s => s.To - s.From);
+        }
+
+        /// <summary>The distinct workers on a shift for the grid at the instant (From ≤ at &lt; To), in roster order, into <paramref name="workers"/>.</summary>
+        public void WorkersAt(string grid, DateTimeOffset at, List<string> workers)
+        {
+            workers.Clear();
+            if (!_byGrid.TryGetValue(grid, out var spans)) return;
+            // The first shift that starts after the instant; those before it that began less than the longest shift ago may hold it.
+            int lo = 0, hi = spans.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (spans[mid].Span.From <= at) lo = mid + 1; else hi = mid;
+            }
+            _found.Clear();
+            for (var i = lo - 1; i >= 0 && at - spans[i].Span.From <= _longest; i--)
+                if (at < spans[i].Span.To) _found.Add((spans[i].Order, spans[i].Span.Worker));
+            _found.Sort((a, b) => a.Order.CompareTo(b.Order));
+            foreach (var (_, worker) in _found)
+                if (!workers.Contains(worker)) workers.Add(worker);
         }
     }
 

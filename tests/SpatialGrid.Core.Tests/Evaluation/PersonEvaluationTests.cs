@@ -143,4 +143,29 @@ public class PersonEvaluationTests
     [InlineData(40, "D")]
     [InlineData(39.9, "E")]
     public void Grades_follow_the_standard_bands(double score, string grade) => Assert.Equal(grade, RoleIndicators.Grade(score));
+
+    [Fact]
+    public void Missed_reports_name_the_workers_on_shift_for_the_grid_at_the_report_as_the_rule_says_whatever_the_roster()
+    {
+        // Random rosters (day, night past midnight, short and overlapping shifts, several grids each, a worker twice on one
+        // grid) against the rule as written: every worker with a shift listing the case's grid with From <= reported < To,
+        // once, in roster order. The index (sorted starts, walk back by the longest shift) must agree on every case.
+        var rng = new Random(22);
+        string[] grids = ["G1", "G2", "G3", "G4"];
+        for (var round = 0; round < 50; round++)
+        {
+            var shifts = Enumerable.Range(0, rng.Next(0, 40)).Select(_ =>
+            {
+                var from = At(0).AddMinutes(rng.Next(-24 * 60, 3 * 24 * 60));
+                return new ShiftSpan($"w{rng.Next(8)}", grids.Where(_ => rng.Next(3) == 0).ToArray(), from, from.AddMinutes(rng.Next(1, 16 * 60)));
+            }).ToList();
+            var cases = Enumerable.Range(0, 60).Select(i => Case($"C{i}", At(0).AddMinutes(rng.Next(-60, 3 * 24 * 60)), IntakeChannel.Public, null, "desk",
+                CaseState.Accepted) with { GridCode = grids[rng.Next(grids.Length)] }).ToList();
+            var judged = PersonEvaluation.Judge(cases, [], shifts, AsOf).Where(j => j.Indicator == "missed-report")
+                .Select(j => (j.CaseNumber, j.Person)).ToList();
+            var rule = cases.SelectMany(c => shifts.Where(s => s.Grids.Contains(c.GridCode!) && s.From <= c.ReportedAt && c.ReportedAt < s.To)
+                .Select(s => s.Worker).Distinct().Select(w => (c.Number, w))).ToList();
+            Assert.Equal(rule, judged);
+        }
+    }
 }

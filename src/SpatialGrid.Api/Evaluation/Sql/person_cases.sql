@@ -3,4 +3,4 @@ SELECT c.number, c.grid_code, c.source, c.state, c.reported_at, c.reporter_worke
        c.dispatch_due, c.first_dispatched_at, c.dispatched_by, c.dispatch_count, c.return_count, c.closed_at, c.closed_by, c.close_due
 FROM cases c
 WHERE c.reported_at >= @from AND c.reported_at < @to
-  AND coalesce(c.grid_code, c.district_code) LIKE ANY (@scope::text[]);
+  AND (@all OR coalesce(c.grid_code, c.district_code) LIKE ANY (@scope::text[]));
