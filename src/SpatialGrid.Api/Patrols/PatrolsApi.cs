@@ -26,7 +26,9 @@ public static class PatrolsApi
     {
         var positions = app.MapGroup("/api/patrols").WithTags("Patrols").RequireAuthorization(SecuritySetup.CaseWorkerPolicy);
         positions.MapPost("/positions", PositionsEndpoint.Post).Accepts<object>("application/json")
-            .WithSummary("A batch of GPS fixes ({\"fixes\":[{worker, t, lon, lat, accuracy, speed, heading, battery, crs}]}, as on sg/v1/gw/{id}/gps): valid fixes stored, each refused one named");
+            .WithSummary("A batch of GPS fixes ({\"fixes\":[{worker, t, lon, lat, accuracy, speed, heading, battery, crs}]}, as on sg/v1/gw/{id}/gps): valid fixes stored, each refused one named")
+            .WithDescription("A key bound to a patrol worker (worker on the key) sends only that worker's fixes: a batch naming another " +
+                "worker is refused whole, 403 not-your-worker. An unbound key (a team's gateway or app) may send fixes of any worker of its districts.");
 
         var manage = app.MapGroup("/api/patrols").WithTags("Patrols").RequireAuthorization(SecuritySetup.PatrolManagerPolicy);
         manage.MapPost("/teams", PatrolOrganisation.PutTeams).WithSummary("Create or update teams (one or an array): id, name, district, subDistrict");

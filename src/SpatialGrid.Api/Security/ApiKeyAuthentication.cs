@@ -71,6 +71,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(client.Scopes.Select(c => new Claim(CallerScope.ClaimType, c)));
+        if (client.WorkerId is { } worker) claims.Add(new Claim(WorkerBinding.ClaimType, worker));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
     }
 
