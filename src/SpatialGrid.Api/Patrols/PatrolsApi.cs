@@ -22,6 +22,8 @@ public static class PatrolsApi
         return services;
     }
 
+    private const string UnknownFilter = "A team or shift that is unknown, or of a district outside the caller's, is 404 (team-not-found, shift-not-found), not an empty list.";
+
     public static IEndpointRouteBuilder MapPatrols(this IEndpointRouteBuilder app)
     {
         var positions = app.MapGroup("/api/patrols").WithTags("Patrols").RequireAuthorization(SecuritySetup.CaseWorkerPolicy);
@@ -46,8 +48,10 @@ public static class PatrolsApi
         read.MapGet("/tracks", PatrolReports.Tracks)
             .WithSummary("A worker's track from..to as GeoJSON LineStrings split into trips at gaps, with the time of each vertex (tolerance: simplify, metres)");
         read.MapGet("/coverage", PatrolReports.Coverage)
-            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit, road length and the share of it walked (filter by grid prefix, team, shift; format=csv)");
-        read.MapGet("/unvisited", PatrolReports.Unvisited).WithSummary("The grids of a day's shifts (or of the caller's districts) that nobody visited");
+            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit, road length and the share of it walked (filter by grid prefix, team, shift; format=csv)")
+            .WithDescription(UnknownFilter);
+        read.MapGet("/unvisited", PatrolReports.Unvisited).WithSummary("The grids of a day's shifts (or of the caller's districts) that nobody visited")
+            .WithDescription(UnknownFilter);
         read.MapGet("/workers/{id}/day", PatrolReports.WorkerDay)
             .WithSummary("One worker's day: grids visited with time and distance, time inside their shift's grids, cases reported and verified");
         return app;
