@@ -62,6 +62,22 @@ public sealed class PatrolWorkerKeyTests(PatrolFixture api) : IClassFixture<Patr
     }
 
     [Fact]
+    public async Task A_worker_s_key_steps_a_case_in_its_worker_s_name()
+    {
+        var (phone, _) = await KeyAsync(new { name = "phone of w-12", roles = new[] { "patrol" }, worker = "w-12" });
+        var opened = await api.Dispatcher.PostAsJsonAsync("/api/cases", new { classCode = "0102", description = "井盖缺失", lon = CentreOf(West), lat = Lat });
+        Ok(opened);
+        var number = (await ComponentFiles.Json(opened)).GetProperty("case").GetProperty("number").GetString();
+        Ok(await api.Dispatcher.PostAsJsonAsync($"/api/cases/{number}/actions", new { action = "accept" }));
+        Ok(await api.Dispatcher.PostAsJsonAsync($"/api/cases/{number}/actions", new { action = "dispatch", unit = "城管执法一中队" }));
+        var arrived = await phone.PostAsJsonAsync($"/api/cases/{number}/actions", new { action = "arrive" });
+        Ok(arrived);
+        var last = (await ComponentFiles.Json(arrived)).GetProperty("history").EnumerateArray().Last();
+        Assert.Equal("arrive", last.GetProperty("action").GetString());
+        Assert.Equal("w-12", last.GetProperty("by").GetString());
+    }
+
+    [Fact]
     public async Task A_worker_s_key_answers_tasks_only_as_its_worker()
     {
         var (phone, _) = await KeyAsync(new { name = "phone of w-9", roles = new[] { "patrol" }, worker = "w-9" });
