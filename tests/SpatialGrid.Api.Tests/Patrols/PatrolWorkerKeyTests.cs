@@ -93,7 +93,7 @@ public sealed class PatrolWorkerKeyTests(PatrolFixture api) : IClassFixture<Patr
     public async Task A_key_is_bound_only_to_an_active_worker_of_the_admin_s_districts_and_takes_the_worker_s_district()
     {
         var (session, created) = await KeyAsync(new { name = "phone of w-11", roles = new[] { "patrol" }, worker = "w-11" });
-        Assert.Equal([District], created.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()).ToArray());
+        Assert.Equal([District], created.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray());
         Assert.Equal("w-11", (await ComponentFiles.Json(await session.GetAsync("/api/session"))).GetProperty("worker").GetString());
 
         var unknown = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "x", roles = new[] { "patrol" }, worker = "nobody" });
