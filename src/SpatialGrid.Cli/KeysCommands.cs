@@ -15,11 +15,12 @@ public static class KeysCommands
         keys.Options.Add(ApiConnection.Key);
         var name = new Option<string>("--name") { Description = "Who or what uses the key", Required = true };
         var roles = new Option<string[]>("--role") { Description = "admin, gis-editor, dispatcher, patrol, planner, gateway (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var create = new Command("create", "Create an API client and print its key once") { name, roles };
+        var worker = new Option<string?>("--worker") { Description = "Bind a patrol key to one patrol worker (a worker's phone): it acts only as that worker" };
+        var create = new Command("create", "Create an API client and print its key once") { name, roles, worker };
         create.SetAction(async (parse, ct) =>
         {
             using var client = ApiConnection.Client(parse);
-            var response = await client.PostAsJsonAsync("api/keys", new { name = parse.GetValue(name), roles = parse.GetValue(roles) }, ct);
+            var response = await client.PostAsJsonAsync("api/keys", new { name = parse.GetValue(name), roles = parse.GetValue(roles), worker = parse.GetValue(worker) }, ct);
             if (!response.IsSuccessStatusCode) return await ApiConnection.ReportFailure(response, ct);
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             AnsiConsole.MarkupLineInterpolated($"[green]created client {ApiConnection.Str(doc.RootElement, "id")}[/]; its key (shown once):");

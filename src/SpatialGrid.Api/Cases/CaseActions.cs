@@ -43,7 +43,8 @@ public static class CaseActions
         // Whether the verifier stands in the grid is asked of PostGIS only when a verification could turn on it.
         var inGrid = action == CaseAction.Verify && c.GridCode is not null && request.Lon is { } lon && request.Lat is { } lat && double.IsFinite(lon) && double.IsFinite(lat)
             && await InGrid(dataSource, c.GridCode, lon, lat, o.VerifyToleranceM, ct);
-        var command = new CaseCommand(action, at, user.Identity?.Name ?? "anonymous", authority)
+        // A worker's own key acts as that worker: the history names the worker, whose day counts the cases they verified.
+        var command = new CaseCommand(action, at, WorkerBinding.Of(user) ?? user.Identity?.Name ?? "anonymous", authority)
         {
             Note = request.Note, Unit = request.Unit, LeadUnit = request.LeadUnit, CoUnits = request.CoUnits, ReviewDate = request.ReviewDate,
             Satisfaction = request.Satisfaction, Lon = request.Lon, Lat = request.Lat, PositionInGrid = inGrid, Attachments = attachments, ExpectedVersion = expected,

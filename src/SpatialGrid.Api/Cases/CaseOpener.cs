@@ -100,13 +100,16 @@ public sealed class CaseOpener(SpatialGridDb db, NpgsqlDataSource dataSource, Gr
         if (!caller.Scope.Sees(district, gridCode))
             return Refuse("out-of-scope", 403, $"the point lies in {gridCode ?? district}, outside the districts this key may act on");
 
-        // Who reported it from the field: a registered patrol worker, and their fix nearest in time to the report.
+        // Who reported it from the field: a registered patrol worker, and their fix nearest in time to the report. A worker's
+        // own key reports as that worker, named or not.
+        if (WorkerBinding.Refusal(caller.Worker, o.Worker) is { } notYours) return Refuse(WorkerBinding.Kind, 403, notYours);
         FieldReporter? reporter = null;
-        if (o.Worker is { } worker)
+        if ((o.Worker ?? caller.Worker) is { } worker)
         {
             await using var find = dataSource.CreateCommand(SqlFiles.Get("Cases/Sql/reporter_fix.sql"));
             find.Parameters.AddWithValue("worker", worker);
             find.Parameters.AddWithValue("at", o.ReportedAt);
+            find.Parameters.AddWithValue("districts", caller.Scope.Districts);
             await using var r = await find.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return Refuse("unknown-worker", 400, $"worker '{Clip(worker)}' is not an active patrol worker (POST /api/patrols/workers)");
             reporter = new FieldReporter(worker, r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0),

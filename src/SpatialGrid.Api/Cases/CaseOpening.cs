@@ -13,11 +13,14 @@ public enum CaseChannel
     Device = 3,
 }
 
-/// <summary>Who opens a case: the name recorded as its reporter, the caller's roles and the districts it may act on.</summary>
-public sealed record CaseCaller(string Name, IReadOnlyCollection<string> Roles, CallerScope Scope)
+/// <summary>
+/// Who opens a case: the name recorded as its reporter, the caller's roles, the districts it may act on and the patrol
+/// worker its key is bound to (null: it may name any worker, <see cref="WorkerBinding"/>).
+/// </summary>
+public sealed record CaseCaller(string Name, IReadOnlyCollection<string> Roles, CallerScope Scope, string? Worker = null)
 {
     public static CaseCaller Of(ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? "anonymous", Security.Roles.All.Where(user.IsInRole).ToArray(), CallerScope.Of(user));
+        new(user.Identity?.Name ?? "anonymous", Security.Roles.All.Where(user.IsInRole).ToArray(), CallerScope.Of(user), WorkerBinding.Of(user));
 
     /// <summary>A gateway opening cases from its devices' alerts, within the districts it serves (none: any).</summary>
     public static CaseCaller Gateway(string gatewayId, string[] districts) =>

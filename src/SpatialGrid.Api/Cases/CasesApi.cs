@@ -34,7 +34,9 @@ public static class CasesApi
         read.MapGet("/{number}/chain", Chain).WithSummary("Checks the case's tamper-evident history chain");
 
         var write = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(SecuritySetup.CaseWorkerPolicy);
-        write.MapPost("/", CaseCreation.Create).WithSummary("Open a case at a point: grid, unit, deadlines and number are assigned");
+        write.MapPost("/", CaseCreation.Create).WithSummary("Open a case at a point: grid, unit, deadlines and number are assigned")
+            .WithDescription("worker names the patrol worker reporting from the field (an active worker of the key's districts): a key bound " +
+                "to a worker reports as that worker, named or not, and naming another is 403 not-your-worker.");
         write.MapPost("/{number}/actions", CaseActions.Apply)
             .WithSummary("One step of the loop: accept, reject, dispatch, return, escalate, arrive, feedback, verify, rework, close, carry-over, resume");
         return app;

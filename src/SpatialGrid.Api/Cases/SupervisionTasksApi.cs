@@ -31,7 +31,9 @@ public static class SupervisionTasksApi
         app.MapGet("/api/tasks", List).WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("Confirm and check tasks, newest first: a supervisor's (worker=), the acceptor's queue (state=queued), a case's (case=), a grid's (grid= prefix); with deadline and colour; paged");
         app.MapPost("/api/tasks/{id}/answer", Answer).WithTags("Cases").RequireAuthorization(SecuritySetup.CaseWorkerPolicy)
-            .WithSummary("The assigned supervisor answers from the scene (position inside the grid): confirmed or not-confirmed; a check passed (the case is verified) or failed (sent back for rework)");
+            .WithSummary("The assigned supervisor answers from the scene (position inside the grid): confirmed or not-confirmed; a check passed (the case is verified) or failed (sent back for rework)")
+            .WithDescription("worker is the supervisor answering; a key bound to a patrol worker answers as that worker (worker may be left out, " +
+                "another worker is 403 not-your-worker), an unbound key names the supervisor the task is assigned to.");
         app.MapGet("/api/cases/{number}/nodes", CaseNodesApi.Get).WithTags("Cases").RequireAuthorization(SecuritySetup.CaseReaderPolicy)
             .WithSummary("The seven nodes of the standard (collect, open, dispatch, handle, feedback, check-and-close, evaluate) with their times, the intake channel (supervisor, video, public, higher-authority) and the case's confirm and check tasks");
         return app;
@@ -153,6 +155,10 @@ public static class SupervisionTasksApi
     private static async Task<Results<Ok<TaskRows.TaskView>, ProblemHttpResult>> Answer(long id, TaskAnswer request, SpatialGridDb db, NpgsqlDataSource dataSource,
         CalendarProvider calendars, IOptions<CasesOptions> options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
+        // A supervisor's own key answers as that supervisor, named or not.
+        var bound = WorkerBinding.Of(user);
+        if (WorkerBinding.Refusal(bound, request.Worker) is { } notYours) return WorkerBinding.Forbidden(notYours);
+        if (bound is not null) request = request with { Worker = bound };
         if (string.IsNullOrWhiteSpace(request.Worker) || request.Worker.Length > 64) return Problems.BadRequest("bad-worker", "worker is the id of the supervisor answering");
         if (!SupervisionTasks.TryParse(request.Outcome, out TaskOutcome outcome))
             return Problems.BadRequest("bad-outcome", "outcome is confirmed or not-confirmed (confirm task), passed or failed (check task)");

@@ -42,7 +42,7 @@ public static class ComponentsApi
         var write = app.MapGroup("/api/components").WithTags("Components").RequireAuthorization(SecuritySetup.GisEditorPolicy);
         write.MapPost("/imports", ComponentImportEndpoint.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import components from GeoJSON, a zipped Shapefile or a GeoPackage")
-            .WithDescription("multipart/form-data: file, and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix, repairToleranceM2. Any error writes nothing (422 with every error).")
+            .WithDescription("multipart/form-data: file (in field 'file'; a file in any other field is 400), and optional class (4-digit class for every feature; otherwise each feature's 'class'), crs, fix, repairToleranceM2. Any error writes nothing (422 with every error).")
             .AcceptsForm(["multipart/form-data"],
                 new("file", JsonSchemaType.String, "GeoJSON, a zipped Shapefile or a GeoPackage", Required: true, Binary: true),
                 new("class", JsonSchemaType.String, "the 4-digit component class of every feature (otherwise each feature's 'class')"),

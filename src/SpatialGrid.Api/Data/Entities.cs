@@ -59,6 +59,8 @@ public sealed class ApiClient
     public string[] Roles { get; set; } = [];
     /// <summary>District (6-digit) or sub-district (9-digit) codes whose cases this client may see and act on; empty: all.</summary>
     public string[] Scopes { get; set; } = [];
+    /// <summary>The patrol worker this key acts as (a worker's phone); null: the key may name any worker of its districts.</summary>
+    public string? WorkerId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

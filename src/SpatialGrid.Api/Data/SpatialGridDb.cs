@@ -183,6 +183,7 @@ public sealed class SpatialGridDb(DbContextOptions<SpatialGridDb> options) : DbC
         model.Entity<ApiClient>(e =>
         {
             e.Property(c => c.KeyPrefix).HasMaxLength(16);
+            e.Property(c => c.WorkerId).HasMaxLength(64);
             e.HasIndex(c => c.KeyPrefix).IsUnique();
         });
     }

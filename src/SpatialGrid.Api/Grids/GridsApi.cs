@@ -34,7 +34,7 @@ public static class GridsApi
         var write = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(SecuritySetup.GisEditorPolicy);
         write.MapPost("/imports", GridImportEndpoints.Import).DisableAntiforgery().AcceptsFileUpload()
             .WithSummary("Import grids from GeoJSON, a zipped Shapefile or a GeoPackage into a draft version")
-            .WithDescription("multipart/form-data with the file in field 'file' and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
+            .WithDescription("multipart/form-data with the file in field 'file' (a file in any other field is 400) and optional fields crs (EPSG:4326, EPSG:4490, EPSG:4513-4554, EPSG:3857, GCJ-02), " +
                 "codeField, nameField, kindField, leaderField, parentField, levelField, fix (true: repair invalid polygons, drop Z/M; each repair reports the area it removed and added, and one over " +
                 "repairToleranceM2 is refused) and publish (true: publish at once). " +
                 "Any error writes nothing and is answered 422 with every error listed; 413 above Grids:MaxUploadBytes.")

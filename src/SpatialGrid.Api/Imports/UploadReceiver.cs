@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SpatialGrid.Api.ServiceDefaults;
+using SpatialGrid.Core;
 
 namespace SpatialGrid.Api.Imports;
 
@@ -36,10 +37,14 @@ public sealed class ReceivedUpload(IFormCollection form, string fileName, string
 
 /// <summary>
 /// Receives a multipart import upload within a size cap: 413 before reading when Content-Length is over the
-/// cap, 413 when a chunked body runs over it, 415 for a body that is not multipart, 400 without a file.
+/// cap, 413 when a chunked body runs over it, 415 for a body that is not multipart, 400 without a file in the field
+/// <c>file</c> or with a file in any other field.
 /// </summary>
 public static class UploadReceiver
 {
+    /// <summary>The multipart field the file of an import travels in (README, OpenAPI, the CLI).</summary>
+    public const string FieldName = "file";
+
     public static async Task<(ReceivedUpload? Upload, ProblemHttpResult? Problem)> ReceiveAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes)
@@ -57,8 +62,16 @@ public static class UploadReceiver
                 ? Problems.TooLarge($"the upload is over the limit of {maxBytes:N0} bytes (Grids:MaxUploadBytes)")
                 : Problems.BadRequest("bad-multipart", $"the multipart body cannot be read: {e.Message}"));
         }
-        var file = form.Files["file"] ?? form.Files.FirstOrDefault();
-        if (file is null) return (null, Problems.BadRequest("missing-file", "no file in the form; send it in a field named 'file'"));
+        // The documented field only: a file under another name is most likely a client's mistake (or a second file that
+        // would otherwise be taken silently for the one meant).
+        var file = form.Files.GetFile(FieldName);
+        var others = form.Files.Where(f => f.Name != FieldName).Select(f => StorableText.Escaped(f.Name.Length > 40 ? f.Name[..40] + "…" : f.Name)).Distinct().ToList();
+        if (others.Count > 0)
+        {
+            return (null, Problems.BadRequest(file is null ? "missing-file" : "unexpected-file",
+                $"the file goes in the field named '{FieldName}'; the form has a file in {string.Join(", ", others.Select(n => $"'{n}'"))}"));
+        }
+        if (file is null) return (null, Problems.BadRequest("missing-file", $"no file in the form; send it in a field named '{FieldName}'"));
         if (file.Length > maxBytes) return (null, Problems.TooLarge($"the file is {file.Length:N0} bytes; the limit is {maxBytes:N0}"));
         var temp = System.IO.Path.GetTempFileName();
         await using (var target = File.Create(temp)) await file.CopyToAsync(target, ct);

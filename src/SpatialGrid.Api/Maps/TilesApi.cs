@@ -34,9 +34,10 @@ public static class TilesApi
         if (!source.CaseData) return null;
         var result = await auth.AuthorizeAsync(http.User, SecuritySetup.CaseReaderPolicy);
         if (result.Succeeded) return null;
-        return http.User.Identity?.IsAuthenticated == true
-            ? Problems.Create(403, "forbidden", "Forbidden", $"the {source.Name} layer needs a key with a case-reading role")
-            : Problems.Create(401, "unauthenticated", "Authentication required", $"the {source.Name} layer needs an API key in X-Api-Key");
+        if (http.User.Identity?.IsAuthenticated == true)
+            return Problems.Create(403, "forbidden", "Forbidden", $"the {source.Name} layer needs a key with a case-reading role");
+        http.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.Challenges(http.Request);
+        return Problems.Create(401, "unauthenticated", "Authentication required", $"the {source.Name} layer needs an API key in X-Api-Key");
     }
 
     /// <summary>The layer's query string checked (<see cref="TileQuery.None"/> for a layer that takes none), or the problem with it.</summary>

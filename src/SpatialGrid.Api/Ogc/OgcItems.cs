@@ -32,8 +32,10 @@ public static class OgcItems
         operation.Parameters.Add(OpenApiForms.Query("bbox-crs", JsonSchemaType.String, $"the CRS of bbox: {string.Join(", ", OgcCrs.Supported)}"));
         operation.Parameters.Add(OpenApiForms.Query("crs", JsonSchemaType.String, CrsDescription));
         operation.Parameters.Add(OpenApiForms.Query("datetime", JsonSchemaType.String,
-            "an RFC 3339 instant or interval (a/b, .. for an open end): grids valid then, cases reported then, patrol tracks of the days "
-            + "walked then, risk scores of the forecast days then; collections without time (components) refuse it"));
+            "an RFC 3339 instant, date or interval (a/b, .. for an open end; the start not after the end, else 400): grids valid then, "
+            + "cases reported then, patrol tracks of the days walked then, risk scores of the forecast days then; collections without time "
+            + "(components) refuse it. A date is its whole day in UTC (2026-01-15 = 2026-01-15T00:00:00Z up to the next day), as is an "
+            + "instant without an offset: for the city's day give the offset (2026-01-15T00:00:00+08:00/2026-01-15T23:59:59+08:00)"));
         // The bounds in the schema, where clients look for them: GDAL pages by the maximum instead of 10 at a time.
         var limit = OpenApiForms.Query("limit", JsonSchemaType.Integer, $"features per page, from 1 (default 100); above {MaxLimit} taken as {MaxLimit}");
         limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture), Default = 100 };
@@ -163,27 +165,51 @@ public static class OgcItems
         var hasDatetime = q["datetime"].FirstOrDefault() is not null;
         if (hasDatetime && !collection.HasTime)
             return new OgcRefusal("datetime-not-supported", $"collection {collection.Id} has no time property, so datetime cannot select its features; leave it out");
-        if (hasDatetime && !TryInterval(q["datetime"]!, out from, out to))
-            return new OgcRefusal("bad-datetime", $"datetime '{q["datetime"]}' is not an RFC 3339 instant or interval (a/b, with .. for open ends)");
+        if (hasDatetime && ReadInterval(q["datetime"]!, out from, out to) is { } badTime) return new OgcRefusal("bad-datetime", badTime);
         var filters = collection.Filters.Where(f => q.ContainsKey(f)).ToDictionary(f => f, f => q[f].ToString());
         if (OgcFilter.TryRead(q, collection, out var where, out var sortBy) is { } refusal) return refusal;
         query = new OgcQuery(bbox, hasDatetime, from, to, limit, offset, crs, filters, where, sortBy);
         return null;
     }
 
-    private static bool TryInterval(string text, out DateTimeOffset? from, out DateTimeOffset? to)
+    /// <summary>
+    /// An RFC 3339 instant, or an interval a/b with <c>..</c> (or nothing) for an open end. A date without a time is its
+    /// whole day in UTC, the temporal reference of OGC API – Features (the Gregorian calendar in UTC; an instant without
+    /// an offset is UTC too): <c>2026-01-15</c> is 2026-01-15T00:00:00Z up to the last microsecond before the next day,
+    /// and a date ending an interval takes in its whole day. Null when the text is neither, with why.
+    /// </summary>
+    internal static string? ReadInterval(string text, out DateTimeOffset? from, out DateTimeOffset? to)
     {
         from = to = null;
         var parts = text.Split('/');
+        if (parts.Length > 2) return $"datetime '{text}' is not an RFC 3339 instant, date or interval (a/b, with .. for open ends)";
         if (parts.Length == 1)
         {
-            if (!DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;
-            from = to = at.ToUniversalTime();
+            if (!TryBound(parts[0], out var start, out var end) || start is null)
+                return $"datetime '{text}' is not an RFC 3339 instant, date or interval (a/b, with .. for open ends)";
+            (from, to) = (start, end);
+            return null;
+        }
+        if (!TryBound(parts[0], out from, out _) || !TryBound(parts[1], out _, out to))
+            return $"datetime '{text}' is not an RFC 3339 instant, date or interval (a/b, with .. for open ends)";
+        if (from > to) return $"datetime '{text}' ends before it starts: give the earlier time first";
+        return null;
+    }
+
+    /// <summary>One end of an interval: its first and last instant (equal for an instant; a date's day in UTC); null for an open end.</summary>
+    private static bool TryBound(string text, out DateTimeOffset? first, out DateTimeOffset? last)
+    {
+        first = last = null;
+        if (text is "" or "..") return true;
+        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            first = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            // PostgreSQL keeps microseconds: the day's last instant it can hold.
+            last = first.Value.AddDays(1).AddTicks(-10);
             return true;
         }
-        if (parts.Length != 2) return false;
-        if (parts[0] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var a)) return false; from = a.ToUniversalTime(); }
-        if (parts[1] is not ("" or "..")) { if (!DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b)) return false; to = b.ToUniversalTime(); }
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;
+        first = last = at.ToUniversalTime();
         return true;
     }
 }

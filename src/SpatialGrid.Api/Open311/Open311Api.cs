@@ -44,7 +44,7 @@ public static class Open311Api
                 .WithDescription(Open311Reports.Description)
                 .AcceptsForm(["application/x-www-form-urlencoded", "multipart/form-data"], Open311Reports.Fields);
             g.MapGet($"/requests.{x}", Requests).WithMetadata(f).Answers<ServiceRequest[]>(f)
-                .WithSummary($"Open311: service requests by id list, service_code, start_date, end_date, status (open, closed, or open,closed) ({x})")
+                .WithSummary($"Open311: service requests by id list, service_code, start_date, end_date, status (open, closed, or open,closed) ({x}); a start_date after the end_date is 400")
                 .WithDescription(ViewPolicy);
             g.MapGet($"/requests/{{id}}.{x}", Request).WithMetadata(f).Answers<ServiceRequest[]>(f)
                 .WithSummary($"Open311: one service request ({x})").WithDescription(ViewPolicy);
@@ -107,6 +107,8 @@ public static class Open311Api
             query = query.Where(c => ids.Contains(c.Number));
         }
         if (!string.IsNullOrWhiteSpace(service_code)) query = query.Where(c => c.ClassCode == service_code);
+        if (start_date > end_date)
+            return Open311Answer.Fail(400, $"start_date {start_date:O} is after end_date {end_date:O}: the window ends before it starts");
         if (start_date?.ToUniversalTime() is { } from) query = query.Where(c => c.ReportedAt >= from);
         if (end_date?.ToUniversalTime() is { } to) query = query.Where(c => c.ReportedAt < to);
         // status is one value or a comma-separated list of them (GeoReport v2), each open or closed.

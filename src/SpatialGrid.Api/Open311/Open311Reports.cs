@@ -53,7 +53,11 @@ public static class Open311Reports
             return Open311Answer.Fail(400, $"field '{Open311Api.Clip(StorableText.Escaped(bad.Key)!)}' holds {StorableText.Why}");
         if (Open311Api.Jurisdiction(form["jurisdiction_id"].FirstOrDefault(), options.Value) is { } elsewhere) return elsewhere;
         var key = form["api_key"].FirstOrDefault() ?? http.Headers["X-Api-Key"].FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(key)) return Open311Answer.Fail(401, "api_key is required to report a problem");
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            http.HttpContext.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.KeyChallenge;
+            return Open311Answer.Fail(401, "api_key is required to report a problem");
+        }
         var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);
         if (user is null) return Open311Answer.Fail(403, failure!);
         // The opener's policy, asked before the form is read further: a planner's or GIS editor's key reads, it does not open cases.

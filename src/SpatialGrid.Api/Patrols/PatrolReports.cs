@@ -48,6 +48,7 @@ public static partial class PatrolReports
         if (grid is not null && (grid.Length > 15 || !grid.All(char.IsAsciiDigit)))
             return Problems.BadRequest("bad-request", "grid must be a grid code or its prefix (digits, at most 15)");
         if (format is not (null or "json" or "csv")) return Problems.BadRequest("bad-request", "format must be json or csv");
+        if (await PatrolFilters.UnknownAsync(db, user, team, shift, ct) is { } unknown) return unknown;
         await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/coverage.sql"));
         cmd.Parameters.AddWithValue("day", day);
         cmd.Parameters.AddWithValue("grid", (object?)grid ?? DBNull.Value);
@@ -78,6 +79,7 @@ public static partial class PatrolReports
         PatrolCellsCache cells, string? date, string? shift, CancellationToken ct)
     {
         if (ParseDay(date) is not { } day) return Problems.BadRequest("bad-request", $"date must be a date YYYY-MM-DD, not '{PatrolOrganisation.Clip(date)}'");
+        if (await PatrolFilters.UnknownAsync(db, user, null, shift, ct) is { } unknown) return unknown;
         await using var cmd = db.CreateCommand(SqlFiles.Get("Patrols/Sql/unvisited.sql"));
         cmd.Parameters.AddWithValue("day", day);
         cmd.Parameters.AddWithValue("shift", (object?)shift ?? DBNull.Value);

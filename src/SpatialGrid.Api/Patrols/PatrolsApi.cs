@@ -22,11 +22,15 @@ public static class PatrolsApi
         return services;
     }
 
+    private const string UnknownFilter = "A team or shift that is unknown, or of a district outside the caller's, is 404 (team-not-found, shift-not-found), not an empty list.";
+
     public static IEndpointRouteBuilder MapPatrols(this IEndpointRouteBuilder app)
     {
         var positions = app.MapGroup("/api/patrols").WithTags("Patrols").RequireAuthorization(SecuritySetup.CaseWorkerPolicy);
         positions.MapPost("/positions", PositionsEndpoint.Post).Accepts<object>("application/json")
-            .WithSummary("A batch of GPS fixes ({\"fixes\":[{worker, t, lon, lat, accuracy, speed, heading, battery, crs}]}, as on sg/v1/gw/{id}/gps): valid fixes stored, each refused one named");
+            .WithSummary("A batch of GPS fixes ({\"fixes\":[{worker, t, lon, lat, accuracy, speed, heading, battery, crs}]}, as on sg/v1/gw/{id}/gps): valid fixes stored, each refused one named")
+            .WithDescription("A key bound to a patrol worker (worker on the key) sends only that worker's fixes: a batch naming another " +
+                "worker is refused whole, 403 not-your-worker. An unbound key (a team's gateway or app) may send fixes of any worker of its districts.");
 
         var manage = app.MapGroup("/api/patrols").WithTags("Patrols").RequireAuthorization(SecuritySetup.PatrolManagerPolicy);
         manage.MapPost("/teams", PatrolOrganisation.PutTeams).WithSummary("Create or update teams (one or an array): id, name, district, subDistrict");
@@ -44,8 +48,10 @@ public static class PatrolsApi
         read.MapGet("/tracks", PatrolReports.Tracks)
             .WithSummary("A worker's track from..to as GeoJSON LineStrings split into trips at gaps, with the time of each vertex (tolerance: simplify, metres)");
         read.MapGet("/coverage", PatrolReports.Coverage)
-            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit, road length and the share of it walked (filter by grid prefix, team, shift; format=csv)");
-        read.MapGet("/unvisited", PatrolReports.Unvisited).WithSummary("The grids of a day's shifts (or of the caller's districts) that nobody visited");
+            .WithSummary("Per grid on a day: minutes inside, distance, distinct workers, first and last visit, road length and the share of it walked (filter by grid prefix, team, shift; format=csv)")
+            .WithDescription(UnknownFilter);
+        read.MapGet("/unvisited", PatrolReports.Unvisited).WithSummary("The grids of a day's shifts (or of the caller's districts) that nobody visited")
+            .WithDescription(UnknownFilter);
         read.MapGet("/workers/{id}/day", PatrolReports.WorkerDay)
             .WithSummary("One worker's day: grids visited with time and distance, time inside their shift's grids, cases reported and verified");
         return app;

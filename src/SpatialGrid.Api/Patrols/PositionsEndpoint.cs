@@ -7,7 +7,10 @@ using SpatialGrid.Core.Alerts;
 
 namespace SpatialGrid.Api.Patrols;
 
-/// <summary><c>POST /api/patrols/positions</c>: the gps batch of the device protocol, for a phone app without MQTT.</summary>
+/// <summary>
+/// <c>POST /api/patrols/positions</c>: the gps batch of the device protocol, for a phone app without MQTT. A key bound to a
+/// worker sends only that worker's fixes (<see cref="WorkerBinding"/>); an unbound key those of any worker of its districts.
+/// </summary>
 public static class PositionsEndpoint
 {
     public sealed record Refusal(int Index, string? Worker, string Reason, string Detail);
@@ -34,6 +37,10 @@ public static class PositionsEndpoint
         // Scopes of districts or sub-districts: a worker's district must be among their first six digits.
         var districts = CallerScope.Of(user).Districts;
         var batch = pipeline.Prepare(null, $"http:{client}", "POST /api/patrols/positions", payload, payload.Length, districts);
+        // A worker's own key sends only that worker's fixes: a batch naming another worker is refused whole, nothing stored.
+        var bound = WorkerBinding.Of(user);
+        var named = batch.Parsed.Fixes.Select(f => f.Worker).Concat(batch.Parsed.Problems.Select(p => p.Worker));
+        if (named.Select(w => WorkerBinding.Refusal(bound, w)).FirstOrDefault(r => r is not null) is { } why) return WorkerBinding.Forbidden(why);
         await pipeline.SubmitAsync(batch, ct);
         var o = await batch.Done.Task.WaitAsync(ct);
         var refused = o.Refused.Select(p => new Refusal(p.Index, p.Worker, p.Reason, p.Detail)).ToList();

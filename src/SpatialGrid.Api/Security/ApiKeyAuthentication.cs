@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using SpatialGrid.Api.Data;
 
 namespace SpatialGrid.Api.Security;
@@ -71,17 +72,34 @@ public sealed class ApiKeyAuthenticationHandler(
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(client.Scopes.Select(c => new Claim(CallerScope.ClaimType, c)));
+        if (client.WorkerId is { } worker) claims.Add(new Claim(WorkerBinding.ClaimType, worker));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "ApiKey";
+        Response.Headers.WWWAuthenticate = Challenges(Request);
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         await Results.Problem(title: "Authentication required", statusCode: 401, type: ServiceDefaults.Problems.TypePrefix + "unauthenticated",
             detail: failure ?? "this endpoint needs an API key in the X-Api-Key header (sgrid keys create makes one)").ExecuteAsync(Context);
     }
+
+    /// <summary>
+    /// The schemes a 401 offers: the key (<c>ApiKey</c>: X-Api-Key, or Authorization ApiKey/Bearer) and HTTP Basic with the
+    /// key as the password. A browser's script (a fetch or XHR: <c>Sec-Fetch-Mode</c> other than navigate, as the command
+    /// centre's) is offered the key only, since a Basic challenge makes the browser put up its own password dialog over the
+    /// page's sign-in form; GIS clients send no Sec-Fetch headers and are offered both.
+    /// </summary>
+    internal static StringValues Challenges(HttpRequest request)
+    {
+        var mode = request.Headers["Sec-Fetch-Mode"].ToString();
+        return mode.Length > 0 && mode != "navigate" ? KeyChallenge
+            : new StringValues([KeyChallenge, "Basic realm=\"SpatialGrid\", charset=\"UTF-8\""]);
+    }
+
+    /// <summary>The challenge of the key alone, where Basic is not read (Open311's form carries <c>api_key</c>).</summary>
+    internal const string KeyChallenge = "ApiKey realm=\"SpatialGrid\"";
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {

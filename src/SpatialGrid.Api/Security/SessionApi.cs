@@ -6,14 +6,15 @@ using SpatialGrid.Api.Cases;
 namespace SpatialGrid.Api.Security;
 
 /// <summary>
-/// <c>GET /api/session</c>: who the key belongs to, as the command centre needs it to sign in: the client's name, roles
-/// and district scope, and the city's clock (its UTC offset and working hours), so that dates and deadlines are shown
+/// <c>GET /api/session</c>: who the key belongs to, as the command centre needs it to sign in: the client's name, roles,
+/// district scope and the patrol worker it is bound to, and the city's clock (its UTC offset and working hours), so that dates and deadlines are shown
 /// in the city's time zone, not the browser's. It needs a key, whatever Security:AnonymousReads says: a missing,
 /// wrong or revoked key gets 401 with the reason, which the sign-in form shows.
 /// </summary>
 public static class SessionApi
 {
-    public sealed record Session(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Scopes, bool CityWide, double UtcOffsetHours, string WorkingHours);
+    public sealed record Session(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Scopes, bool CityWide, double UtcOffsetHours, string WorkingHours,
+        string? Worker = null);
 
     public static IEndpointRouteBuilder MapSession(this IEndpointRouteBuilder app)
     {
@@ -28,6 +29,6 @@ public static class SessionApi
         return TypedResults.Ok(new Session(user.Identity?.Name ?? "anonymous",
             user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
             user.FindAll(CallerScope.ClaimType).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
-            scope.IsCityWide, cases.Value.UtcOffsetHours, cases.Value.WorkingHours));
+            scope.IsCityWide, cases.Value.UtcOffsetHours, cases.Value.WorkingHours, WorkerBinding.Of(user)));
     }
 }

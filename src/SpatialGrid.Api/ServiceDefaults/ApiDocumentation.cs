@@ -152,6 +152,16 @@ public static partial class ApiDocumentation
             {
                 [media] = new() { Schema = new OpenApiSchemaReference(open311 ? Open311ErrorsSchema : ProblemSchema) },
             },
+            Headers = status != "401" ? null : new Dictionary<string, IOpenApiHeader>
+            {
+                ["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = open311 ? "ApiKey realm=\"SpatialGrid\": the key goes in the api_key field (or X-Api-Key)."
+                        : "ApiKey realm=\"SpatialGrid\" and Basic realm=\"SpatialGrid\" (the key as the password, any user name); "
+                          + "a browser's script (Sec-Fetch-Mode other than navigate) is offered ApiKey only.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            },
         };
     }
 

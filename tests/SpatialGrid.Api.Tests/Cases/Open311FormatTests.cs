@@ -68,6 +68,7 @@ public class Open311FormatTests(CaseFixture api) : IClassFixture<CaseFixture>
     [InlineData("GET", "/open311/v2/services/Z9.xml", 404, "service_code 'Z9'")]
     [InlineData("GET", "/open311/v2/requests.xml?status=maybe", 400, "status")]
     [InlineData("GET", "/open311/v2/requests.xml?start_date=yesterday", 400, "start_date")]
+    [InlineData("GET", "/open311/v2/requests.xml?start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z", 400, "is after end_date")]
     [InlineData("POST", "/open311/v2/requests.xml", 401, "api_key")]
     public async Task Errors_of_an_xml_resource_are_the_standards_xml_error_list(string method, string url, int code, string named)
     {

@@ -251,6 +251,22 @@ public class GridImportBadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_file_in_any_field_but_file_is_refused_naming_the_field_expected()
+    {
+        var before = await api.ScalarAsync("SELECT count(*) FROM grids");
+        var city = new SmallCity("310118", 121.30, 31.00).GeoJson();
+        var elsewhere = new MultipartFormDataContent { { new StringContent(city), "upload", "grids.geojson" } };
+        var wrong = await Problem.ExpectAsync(await api.Editor.PostAsync("/api/grids/imports", elsewhere), HttpStatusCode.BadRequest, "missing-file");
+        Assert.Contains("'file'", wrong.Detail);
+        Assert.Contains("'upload'", wrong.Detail);
+        var twice = Upload.GeoJson(city);
+        twice.Add(new StringContent(city), "other", "more.geojson");
+        var extra = await Problem.ExpectAsync(await api.Editor.PostAsync("/api/grids/imports", twice), HttpStatusCode.BadRequest, "unexpected-file");
+        Assert.Contains("'other'", extra.Detail);
+        Assert.Equal(before, await api.ScalarAsync("SELECT count(*) FROM grids"));
+    }
+
+    [Fact]
     public async Task An_unknown_crs_is_refused()
     {
         var response = await api.Editor.PostAsync("/api/grids/imports", Upload.GeoJson(City.GeoJson(), ("crs", "EPSG:2385")));

@@ -215,6 +215,8 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
     [InlineData("/ogc/collections/grids/items?f=xml", HttpStatusCode.NotAcceptable, "not-acceptable")]
     [InlineData("/ogc/collections/grids/items?offset=-1", HttpStatusCode.BadRequest, "bad-offset")]
     [InlineData("/ogc/collections/grids/items?datetime=yesterday", HttpStatusCode.BadRequest, "bad-datetime")]
+    [InlineData("/ogc/collections/grids/items?datetime=2026-02-01/2026-01-01", HttpStatusCode.BadRequest, "bad-datetime")]
+    [InlineData("/ogc/collections/grids/items?datetime=2026-02-01T00:00:00Z/2026-01-31T23:59:59Z", HttpStatusCode.BadRequest, "bad-datetime")]
     [InlineData("/ogc/collections/grids/items?crs=EPSG:3857", HttpStatusCode.BadRequest, "unsupported-crs")]
     [InlineData("/ogc/collections/grids/items?colour=red", HttpStatusCode.BadRequest, "unknown-parameter")]
     [InlineData("/ogc/collections/grids/items/999999", HttpStatusCode.NotFound, "feature-not-found")]
@@ -312,6 +314,18 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
         Assert.Equal(163, since.GetProperty("numberMatched").GetInt32());
         var collection = await Get("/ogc/collections/grids");
         Assert.NotEqual(JsonValueKind.Null, collection.GetProperty("extent").GetProperty("temporal").GetProperty("interval")[0][0].ValueKind);
+    }
+
+    [Fact]
+    public async Task A_date_is_its_whole_day_in_utc_alone_or_ending_an_interval()
+    {
+        await EnsureDemoCity();
+        // The day the current grids were published (UTC): they are valid from some time in it, not from its midnight.
+        var published = (await Get("/ogc/collections/grids/items/310101")).GetProperty("properties").GetProperty("valid_from").GetDateTimeOffset().ToUniversalTime();
+        var day = published.ToString("yyyy-MM-dd");
+        Assert.Equal(163, (await Get($"/ogc/collections/grids/items?datetime={day}")).GetProperty("numberMatched").GetInt32());
+        Assert.Equal(163, (await Get($"/ogc/collections/grids/items?datetime=2000-01-01/{day}")).GetProperty("numberMatched").GetInt32());
+        Assert.Equal(0, (await Get($"/ogc/collections/grids/items?datetime=2000-01-01/{published.AddDays(-1):yyyy-MM-dd}")).GetProperty("numberMatched").GetInt32());
     }
 
     [Fact]

@@ -149,4 +149,21 @@ public sealed class PatrolBadInputTests(PatrolFixture api) : IClassFixture<Patro
         PatrolFixture.Ok(await api.Dispatcher.PostAsJsonAsync("/api/patrols/workers", new { id = "norole-1", name = "z", district = District }));
         Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM patrol_workers WHERE id = 'norole-1' AND role = 'grid-worker'"));
     }
+
+    [Fact]
+    public async Task Coverage_of_an_unknown_team_or_shift_or_another_district_s_team_is_404_not_an_empty_day()
+    {
+        Ok(await api.Admin.PostAsJsonAsync("/api/patrols/teams", new { id = "t-neighbour", name = "邻区一队", district = "310104" }));
+        var created = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "street desk", roles = new[] { "dispatcher" }, scopes = new[] { District } });
+        var desk = api.WithKey((await ComponentFiles.Json(created)).GetProperty("key").GetString()!);
+
+        Ok(await desk.GetAsync("/api/patrols/coverage?date=2026-11-24&team=t-street"));
+        var unknown = await Infrastructure.Problem.ExpectAsync(await desk.GetAsync("/api/patrols/coverage?date=2026-11-24&team=UNKNOWN"), HttpStatusCode.NotFound, "team-not-found");
+        Assert.Contains("'UNKNOWN'", unknown.Detail);
+        // Another district's team is answered as if it did not exist.
+        var other = await Infrastructure.Problem.ExpectAsync(await desk.GetAsync("/api/patrols/coverage?date=2026-11-24&team=t-neighbour"), HttpStatusCode.NotFound, "team-not-found");
+        Assert.Equal(unknown.Detail.Replace("UNKNOWN", "t-neighbour"), other.Detail);
+        await Infrastructure.Problem.ExpectAsync(await desk.GetAsync("/api/patrols/coverage?date=2026-11-24&shift=nope"), HttpStatusCode.NotFound, "shift-not-found");
+        await Infrastructure.Problem.ExpectAsync(await desk.GetAsync("/api/patrols/unvisited?date=2026-11-24&shift=nope"), HttpStatusCode.NotFound, "shift-not-found");
+    }
 }

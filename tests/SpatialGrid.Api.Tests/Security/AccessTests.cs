@@ -17,6 +17,31 @@ public class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_401_offers_the_key_and_basic_with_the_key_as_password_and_basic_is_accepted()
+    {
+        var anonymous = await api.Anonymous.GetAsync("/api/session");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var schemes = anonymous.Headers.WwwAuthenticate.Select(h => h.Scheme).ToList();
+        Assert.Equal(["ApiKey", "Basic"], schemes);
+        Assert.Contains("realm=", anonymous.Headers.WwwAuthenticate.Single(h => h.Scheme == "Basic").Parameter);
+        // A wrong key is challenged the same way.
+        var wrong = await api.WithKey("sgk_00000000_wrong").GetAsync("/api/session");
+        Assert.Equal(["ApiKey", "Basic"], wrong.Headers.WwwAuthenticate.Select(h => h.Scheme).ToList());
+        // The case layer of the tiles asks the same.
+        var tile = await api.Anonymous.GetAsync("/tiles/cases/0/0/0.pbf");
+        Assert.Equal(HttpStatusCode.Unauthorized, tile.StatusCode);
+        Assert.Equal(["ApiKey", "Basic"], tile.Headers.WwwAuthenticate.Select(h => h.Scheme).ToList());
+        // A browser's script is offered the key only: a Basic challenge would raise the browser's own password dialog.
+        using var fetch = new HttpRequestMessage(HttpMethod.Get, "/api/session") { Headers = { { "Sec-Fetch-Mode", "cors" } } };
+        Assert.Equal(["ApiKey"], (await api.Anonymous.SendAsync(fetch)).Headers.WwwAuthenticate.Select(h => h.Scheme).ToList());
+        // What Basic offers works: the admin key as the password, any user name.
+        var adminKey = api.Admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        using var basic = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+        basic.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("anyone:" + adminKey)));
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous.SendAsync(basic)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_or_malformed_key_is_refused()
     {
         await Problem.ExpectAsync(await api.WithKey("sgk_00000000_wrong").PostAsync("/api/grids/imports", AnyImport()), HttpStatusCode.Unauthorized, "unauthenticated");

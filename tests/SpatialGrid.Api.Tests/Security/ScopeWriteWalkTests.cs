@@ -8,7 +8,8 @@ namespace SpatialGrid.Api.Tests.Security;
 
 /// <summary>
 /// The second pass of the walk: every write operation of the OpenAPI document, with a key of district A of each role,
-/// aimed at district B. Nothing of B changes, and an id of B's is answered exactly as an id that never existed.
+/// aimed at district B (and with a patrol key bound to a worker of A). Nothing of B changes, and an id of B's is answered
+/// exactly as an id that never existed.
 /// </summary>
 [Collection(ScopeFixture.Collection)]
 public sealed class ScopeWriteWalkTests(ScopeFixture api)
@@ -133,6 +134,10 @@ public sealed class ScopeWriteWalkTests(ScopeFixture api)
             var (key, client) = await api.KeyAsync($"walk {role}", role, api.City.District);
             keys.Add((role, key, client));
         }
+        // A worker's own phone key (bound to A's worker): bound or not, nothing of B is its to change.
+        var phone = await api.Admin.PostAsync("/api/keys", System.Net.Http.Json.JsonContent.Create(new { name = "phone of w-north", roles = new[] { "patrol" }, worker = "w-north" }));
+        var phoneKey = JsonDocument.Parse(await phone.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+        keys.Add(("patrol bound to w-north", phoneKey, api.WithKey(phoneKey)));
         foreach (var operation in aimed)
         {
             var method = operation[..operation.IndexOf(' ')];

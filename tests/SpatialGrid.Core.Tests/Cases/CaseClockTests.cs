@@ -119,3 +119,52 @@ public class CaseTimelineTests
         Assert.Equal((null, null), CaseTimeline.Crossings(stages));
     }
 }
+
+/// <summary>
+/// Deadlines are counted on the city's clock (Cases:UtcOffsetHours), whatever offset the instants arrive in: the
+/// service stores and passes UTC, so a case opened late on a local Friday is a Saturday, or still a Friday, in UTC.
+/// </summary>
+public class CaseClockOffsetTests
+{
+    private static WorkCalendar City(double hours) => new([], [], WorkCalendar.DefaultPeriods, TimeSpan.FromHours(hours));
+
+    private static DateTimeOffset Local(double hours, int day, int hour, int minute = 0) =>
+        new(2026, 11, day, hour, minute, 0, TimeSpan.FromHours(hours));
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(-5)]
+    [InlineData(5.5)]
+    public void One_working_day_from_23_30_local_on_friday_ends_at_17_30_local_on_monday(double offset)
+    {
+        var calendar = City(offset);
+        // Friday 27 November, 23:30 local: in UTC a Friday afternoon (+8, +5:30) or already Saturday morning (-5).
+        var start = Local(offset, 27, 23, 30).ToUniversalTime();
+        var stage = new StageLimit(Stage.Feedback, start, new TimeLimit(1, ClockKind.WorkingDays));
+        var due = CaseClock.DueAt(stage, calendar);
+        Assert.Equal(Local(offset, 30, 17, 30), due);
+        Assert.Equal(TimeSpan.Zero, due.Offset);
+        // Nothing of the weekend counts; 80 % of the 7.5 h day is used at 16:00 local on Monday.
+        Assert.Equal(0, CaseClock.Used(stage, Local(offset, 29, 12).ToUniversalTime(), calendar));
+        Assert.Equal(Local(offset, 30, 16, 0), CaseClock.YellowAtInstant(stage, calendar));
+        Assert.Equal(Colour.Red, CaseClock.ColourOf(CaseClock.Used(stage, Local(offset, 30, 17, 30).ToUniversalTime(), calendar)));
+    }
+
+    [Fact]
+    public void Working_hours_from_01_00_local_on_saturday_start_on_monday_not_in_the_utc_friday_afternoon()
+    {
+        var calendar = City(8);
+        // Saturday 01:00 in the city is Friday 17:00 UTC: within Friday's office hours if they were read in UTC.
+        var start = Local(8, 28, 1).ToUniversalTime();
+        Assert.Equal(DayOfWeek.Friday, start.DayOfWeek);
+        var stage = new StageLimit(Stage.Arrival, start, new TimeLimit(2, ClockKind.WorkingHours));
+        Assert.Equal(Local(8, 30, 10, 30), CaseClock.DueAt(stage, calendar));
+    }
+
+    [Fact]
+    public void Calendar_days_keep_the_local_time_of_day()
+    {
+        var stage = new StageLimit(Stage.Closing, Local(8, 27, 23, 30).ToUniversalTime(), new TimeLimit(3, ClockKind.CalendarDays));
+        Assert.Equal(Local(8, 30, 23, 30), CaseClock.DueAt(stage, City(8)));
+    }
+}

@@ -183,6 +183,11 @@ namespace SpatialGrid.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("scopes");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("worker_id");
+
                     b.HasKey("Id")
                         .HasName("pk_api_clients");
 
