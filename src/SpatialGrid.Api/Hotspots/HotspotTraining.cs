@@ -51,7 +51,7 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
             else
             {
                 var testDays = Math.Min(o.BacktestDays, room);
-                report = Backtest.Run(data, new BacktestOptions { TestDays = testDays, PatrolAblation = data.PatrolMinutes is not null });
+                report = Backtest.Run(data, new BacktestOptions { TestDays = testDays, PatrolAblation = data.HasPatrolEffort });
                 if (testDays < 60) note = $"only {testDays} test days (fewer than 60): a first look, not a verdict";
             }
 
