@@ -111,9 +111,18 @@ public class PatrolEffortTests
         Assert.Equal(0.5, share.DevianceShareOfGain!.Value, 9);
         Assert.Equal(4.5, share.PaiWithoutPatrol);
 
+        Assert.Equal(5 / 4.5 - 1, share.PaiChange!.Value, 9);
+
         var none = PatrolEffortShare.Of(M("model", 4, 1.1), M(PatrolEffortShare.WithoutPatrolName, 4, 1.1), M("b", 4, 1.0), M("b", 4, 1.0), 1);
         Assert.Null(none.PaiShareOfGain);
         Assert.Null(none.DevianceShareOfGain);
-        Assert.Contains("no PAI@5% gain over b to share out", none.Note);
+        Assert.Contains("PAI@5% gain over the best baseline is under 1%: no share", none.Note);
+
+        // A gain of 0.15 % with a difference of 2 % between the two models is noise, not a share of −13.
+        var tiny = PatrolEffortShare.Of(M("model", 4.047, 0.54), M(PatrolEffortShare.WithoutPatrolName, 4.138, 0.5383), M("d", 4.041, 0.5558), M("d", 4.041, 0.5558), 1);
+        Assert.Null(tiny.PaiShareOfGain);
+        Assert.Equal(4.047 / 4.138 - 1, tiny.PaiChange!.Value, 9);
+        Assert.Contains("change PAI@5% by -2.2%", tiny.Note);
+        Assert.NotNull(tiny.DevianceShareOfGain); // 2.8 % better deviance is a gain to share
     }
 }
