@@ -61,8 +61,7 @@ public class CalibrationTests
     {
         var cells = Lattice.Over(SyntheticCity.Square(2000), 250);
         var data = new HotspotData(cells, EventTable.Locate(cells, SyntheticCity.Events(cells, 90, 30)));
-        var model = new BoostedOptions { Settings = [new("tiny", "FastTreeTweedie", 4, 30, 0.1, 20)], ValidationDays = 7 };
-        var report = Backtest.Run(data, new BacktestOptions { TestDays = 10, Model = model });
+        var report = Backtest.Run(data, new BacktestOptions { TestDays = 10, Model = SyntheticCity.QuickModel() });
         var names = report.Calibration.Select(t => t.Method).ToList();
         Assert.Contains("model", names);
         Assert.Contains(report.BestBaseline, names);

@@ -9,11 +9,7 @@ namespace SpatialGrid.Hotspots.Tests;
 /// </summary>
 public class PatrolEffortTests
 {
-    private static readonly BoostedOptions Quick = new()
-    {
-        Settings = [new("poisson-quick", "FastTreeTweedie", 8, 60, 0.1, 20)],
-        ValidationDays = 14,
-    };
+    private static readonly BoostedOptions Quick = SyntheticCity.QuickModel(leaves: 8, trees: 60, validationDays: 14);
 
     private const int Days = 150;
     private static readonly DateOnly First = new(2025, 1, 6); // a Monday: weeks start on day 0, 7, 14…

@@ -11,6 +11,13 @@ public static class SyntheticCity
 {
     public const double Lon0 = 121.47, Lat0 = 31.23;
 
+    /// <summary>One small Poisson trainer, so that a test's back-test takes seconds, not minutes.</summary>
+    public static BoostedOptions QuickModel(int leaves = 4, int trees = 30, int validationDays = 7) => new()
+    {
+        Settings = [new("poisson-quick", "FastTreeTweedie", leaves, trees, 0.1, 20)],
+        ValidationDays = validationDays,
+    };
+
     public static Polygon Square(double sideM)
     {
         var plane = new LocalMetres(Lon0, Lat0);
