@@ -3,7 +3,8 @@
 #  a. the rolling-origin back-test on the real Chicago 2019 incidents (gis-data/chicago): police beats, community areas and
 #     a 250 m lattice over the city, daily; beats and the lattice also weekly (horizon 7); the last 60 days are the test
 #     days, every method forecasts each from what was known before it; wall time of each run;
-#     and the demo city's own history (a year of generated cases on its 121 grids, sgrid demo cases --csv);
+#     and the demo city's own history (a year of generated cases on its 121 grids, sgrid demo cases --csv), without and
+#     with the patrol minutes generated beside it (the share of the model's gain that patrol effort accounts for);
 #  b. training at city scale: a 100 m lattice of 10,000 cells with a year of synthetic events, one training as the nightly
 #     job does it (seconds, peak memory), scoring every cell for a day (against the 28-day KDE's scoring, same run).
 # No database: the engine is pure code. Release build. Called by bench.sh (SG_BENCH_ONLY=hotspots runs it alone).
@@ -24,7 +25,7 @@ run() { # name, then the backtest's arguments
   log "back-test: $name"
   local start; start=$(date +%s)
   local events=(--events "$G/chicago-crimes-2019.csv")
-  [ "$name" = demo-city ] && events=()
+  case $name in demo-city*) events=() ;; esac
   COLUMNS=200 dotnet "$sgrid" hotspots backtest "${events[@]}" --skip-bad-rows --out "$OUT/$name.json" "$@" \
     | grep -v 'bad rows left out' | tee "$OUT/$name.txt" | grep -vE '^(fitting|scored) '
   echo "hotspot backtest $name minutes: $(awk -v s="$start" -v e="$(date +%s)" 'BEGIN{printf "%.1f", (e-s)/60}')"
@@ -39,6 +40,9 @@ if [ -z "$only" ] || [ "$only" = backtest ]; then
   # The demo city's own history: a year of generated cases (sgrid demo cases, documented rule) on its 121 grids.
   dotnet "$sgrid" demo cases --days 365 --per-day 15 --csv "$OUT/demo-history.csv" --grids "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" >/dev/null
   run demo-city --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code
+  # The same with the patrol minutes demo cases writes beside it (planned from the past 28 days' cases): the ablation's share.
+  run demo-city-patrols --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code \
+    --patrols "$OUT/demo-history.csv.patrols.csv"
 fi
 if [ -z "$only" ] || [ "$only" = train ]; then
   log "training and scoring at city scale: 10,000 cells × 365 days"

@@ -51,6 +51,40 @@ public static class DemoCaseHistory
         return cases.OrderBy(c => c.ReportedAt).ToList();
     }
 
+    /// <summary>Minutes patrolled in one grid on one local day.</summary>
+    public sealed record PatrolDay(string Grid, DateOnly Day, int Minutes);
+
+    /// <summary>
+    /// Patrol minutes per grid and day for a generated history, planned the way a team would, from the cases of the 28
+    /// days before: 30 minutes a day plus 10 per such case, at most 240, times a day's factor of 0.5–1.5 (absence,
+    /// weather), and no patrol at all on one grid-day in ten. The cases were generated without regard to patrols, so
+    /// patrol effort here follows past risk but finds nothing: a back-test should give it no share of the model's gain.
+    /// Its own seed: the case history stays as it was.
+    /// </summary>
+    public static List<PatrolDay> Patrols(IReadOnlyList<string> grids, IReadOnlyList<HistoricCase> cases, int days, DateOnly today, int seed = 2027)
+    {
+        var rng = new Random(seed);
+        var index = grids.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
+        var first = today.AddDays(-days);
+        var daily = new int[days + 1, grids.Count];
+        foreach (var c in cases)
+        {
+            var d = DateOnly.FromDateTime(c.ReportedAt.DateTime).DayNumber - first.DayNumber;
+            if (d >= 0 && d < days && index.TryGetValue(c.Grid, out var g)) daily[d, g]++;
+        }
+        var list = new List<PatrolDay>();
+        for (var d = 0; d < days; d++)
+            for (var g = 0; g < grids.Count; g++)
+            {
+                var recent = 0;
+                for (var k = Math.Max(0, d - 28); k < d; k++) recent += daily[k, g];
+                var skip = rng.NextDouble() < 0.1;
+                var minutes = (int)Math.Round(Math.Min(240, 30 + 10 * recent) * (0.5 + rng.NextDouble()));
+                if (!skip) list.Add(new PatrolDay(grids[g], first.AddDays(d), minutes));
+            }
+        return list;
+    }
+
     private static string Pick(Random rng)
     {
         var x = rng.NextDouble() * Classes.Sum(c => c.Weight);

@@ -22,7 +22,7 @@ public static class DemoCasesCommand
         var perDay = new Option<double>("--per-day") { Description = "Mean cases a day over the district's grids", DefaultValueFactory = _ => 15 };
         var district = new Option<string>("--district") { Description = "The district whose responsibility grids get the history", DefaultValueFactory = _ => "310101" };
         var train = new Option<bool>("--train") { Description = "Train and score hotspot risk for today afterwards", DefaultValueFactory = _ => true };
-        var csv = new Option<FileInfo?>("--csv") { Description = "Write the generated history to this CSV (date,time,lon,lat,class,grid) instead of loading it: for sgrid hotspots backtest" };
+        var csv = new Option<FileInfo?>("--csv") { Description = "Write the generated history to this CSV (date,time,lon,lat,class,grid) instead of loading it, and beside it FILE.patrols.csv (grid,date,minutes: patrols planned from the past 28 days' cases): for sgrid hotspots backtest" };
         var gridFile = new Option<FileInfo?>("--grids") { Description = "With --csv: take the responsibility grids from this GeoJSON (e.g. gis-data/demo/shanghai-grids.geojson) instead of the API, and write them beside the CSV as FILE.cells.geojson" };
         var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile };
         cmd.Options.Add(ApiConnection.Api);
@@ -65,7 +65,10 @@ public static class DemoCasesCommand
                 var cells = new FeatureCollection();
                 foreach (var f in kept) cells.Add(new Feature(f.Geometry, new AttributesTable { { "code", f.Attributes["code"] } }));
                 await File.WriteAllTextAsync(file.FullName + ".cells.geojson", JsonSerializer.Serialize(cells, options), ct);
-                AnsiConsole.MarkupLineInterpolated($"{history.Count:N0} generated cases over {parse.GetValue(days)} days in {grids.Count} grids written to {file.FullName} (cells: {file.Name}.cells.geojson)");
+                var patrols = DemoCaseHistory.Patrols(grids.Select(g => g.Item1).ToList(), history, parse.GetValue(days), today);
+                await File.WriteAllLinesAsync(file.FullName + ".patrols.csv", ["grid,date,minutes", .. patrols.Select(p =>
+                    string.Create(inv, $"{p.Grid},{p.Day:yyyy-MM-dd},{p.Minutes}"))], ct);
+                AnsiConsole.MarkupLineInterpolated($"{history.Count:N0} generated cases over {parse.GetValue(days)} days in {grids.Count} grids written to {file.FullName} (cells: {file.Name}.cells.geojson; patrol minutes: {file.Name}.patrols.csv)");
                 return 0;
             }
             var failures = new List<string>();

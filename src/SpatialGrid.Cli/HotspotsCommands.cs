@@ -41,10 +41,11 @@ public static class HotspotsCommands
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Leave out rows with a bad date or place (counted) instead of stopping" };
         var noModel = new Option<bool>("--baselines-only") { Description = "Only the baselines and the ceiling (fast)" };
         var validation = new Option<int>("--validation-days") { Description = "Days before each origin on which the model's trainer, settings and shrinkage are chosen", DefaultValueFactory = _ => new BoostedOptions().ValidationDays };
+        var patrols = new Option<FileInfo?>("--patrols") { Description = "A CSV of patrol minutes per cell and day (columns cell, date, minutes; the cell's id as --cells names it, on a lattice column_row from the south-west): the model gets patrol-effort features and the report says how much of its gain they account for" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the report as JSON (table, test days, choices)" };
         var cmd = new Command("backtest", "Rolling-origin back-test of the model against yesterday's counts, window means, KDEs, prospective hotspotting and the intensity ceiling: hit rate, PAI and PEI at 1, 5 and 10 % of area")
         {
-            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, validation, output,
+            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, validation, patrols, output,
         };
         cmd.SetAction(parse =>
         {
@@ -66,7 +67,18 @@ public static class HotspotsCommands
                 }
                 var located = EventTable.Locate(cellSet, all, parse.GetValue(classes));
                 AnsiConsole.MarkupLineInterpolated($"{located.Count:N0} events in {cellSet.Count:N0} cells over {located.Days} days from {located.FirstDay:yyyy-MM-dd}; {located.Outside:N0} outside every cell left out; classes: {string.Join(", ", located.Classes)}");
-                var data = new HotspotData(cellSet, located);
+                DailySeries? minutes = null;
+                if (parse.GetValue(patrols) is { } pf)
+                {
+                    if (!pf.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {pf.FullName}"); return 2; }
+                    var table = CsvTable.Read(pf.FullName);
+                    var read = PatrolCsv.Parse(table.Header, table.Rows, cellSet, located);
+                    if (read.Minutes is null || (read.Problems.Count > 0 && !parse.GetValue(skipBad)))
+                        return PositionUpload.PrintProblems($"{pf.Name} cannot be used{(read.BadRows > 0 ? $" ({read.BadRows:N0} bad rows; --skip-bad-rows leaves them out)" : "")}", read.Problems, "nothing was run");
+                    minutes = read.Minutes;
+                    AnsiConsole.MarkupLineInterpolated($"{read.TotalMinutes:N0} patrol minutes from {pf.Name}{(read.BadRows > 0 ? $"; {read.BadRows:N0} bad rows left out" : "")}{(read.OutsidePeriod > 0 ? $"; {read.OutsidePeriod:N0} rows outside the events' period left out" : "")}");
+                }
+                var data = new HotspotData(cellSet, located) { PatrolMinutes = minutes };
                 var options = new BacktestOptions
                 {
                     TestDays = parse.GetValue(testDays), Horizon = parse.GetValue(horizon), RefitEveryDays = parse.GetValue(refit),
@@ -124,6 +136,16 @@ public static class HotspotsCommands
             AnsiConsole.MarkupLineInterpolated($"model PAI@5% / best baseline: {ratio:0.0000} (95% day-block bootstrap {r.PaiRatioInterval?.Low:0.000}–{r.PaiRatioInterval?.High:0.000})");
             AnsiConsole.MarkupLineInterpolated($"model PAI@5% / intensity ceiling: {r.PaiRatioToCeiling:0.0000}; deviance / best baseline: {r.DevianceRatioToBest:0.0000}");
         }
+        AnsiConsole.MarkupLineInterpolated($"patrol effort: {r.PatrolEffort.Note}");
+        var calibration = new Table().AddColumns("calibration", "tenth", "cell-days", "predicted from–to", "mean predicted", "mean observed", "observed/predicted");
+        foreach (var t in r.Calibration)
+        {
+            foreach (var b in t.Bins)
+                calibration.AddRow(b.Group == 1 ? Markup.Escape(t.Method) : "", $"{b.Group}", $"{b.CellDays:N0}", $"{b.MinPredicted:0.####}–{b.MaxPredicted:0.####}",
+                    $"{b.MeanPredicted:0.0000}", $"{b.MeanObserved:0.0000}", b.ObservedOverPredicted is { } q ? $"{q:0.00}" : "–");
+            calibration.AddRow("", "all", "", "", $"{t.Predicted:N0} events", $"{t.Observed:N0} events", $"error {t.Error:0.000}");
+        }
+        if (r.Calibration.Count > 0) AnsiConsole.Write(calibration);
         foreach (var n in r.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{n}[/]");
     }
 

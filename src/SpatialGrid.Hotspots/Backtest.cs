@@ -33,7 +33,9 @@ public sealed record BacktestReport(
     Interval? PaiRatioInterval,
     double? PaiRatioToCeiling,
     double? DevianceRatioToBest,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    PatrolEffortShare PatrolEffort,
+    IReadOnlyList<CalibrationTable> Calibration)
 {
     /// <summary>The table in Markdown, coverage levels as columns.</summary>
     public string ToMarkdown()
@@ -78,8 +80,8 @@ public static class Backtest
         {
             model = new BoostedForecaster(o.Model);
             methods.Add(model);
-            if (o.PatrolAblation && data.PatrolMinutes is not null)
-                methods.Add(new BoostedForecaster(o.Model with { PatrolEffort = false }, "model_without_patrol"));
+            if (o.PatrolAblation && data.HasPatrolEffort)
+                methods.Add(new BoostedForecaster(o.Model with { PatrolEffort = false }, PatrolEffortShare.WithoutPatrolName));
         }
         var lastStart = data.Days - o.Horizon;
         var first = lastStart - o.TestDays + 1;
@@ -88,6 +90,11 @@ public static class Backtest
             throw new HotspotInputException($"too little history: {data.Days} days from {data.Events.FirstDay:yyyy-MM-dd}; {o.TestDays} test days at a {o.Horizon}-day horizon need {needed + o.TestDays + o.Horizon - 1} days (at least {needed} before the first test day)");
 
         var scores = methods.ToDictionary(m => m.Name, _ => new List<DayScore>());
+        // Every forecast and outcome of the test cell-days, for the calibration tables (floats: a lattice of 10,000 cells
+        // over 60 days is 2.4 MB a method).
+        var cellDays = o.TestDays * data.Cells.Count;
+        var forecasts = methods.ToDictionary(m => m.Name, _ => new float[cellDays]);
+        var observed = new float[cellDays];
         var expected = new double[data.Cells.Count];
         var outcome = new double[data.Cells.Count];
         var total = o.TestDays;
@@ -101,11 +108,15 @@ public static class Backtest
                     m.Fit(data, day, o.Horizon);
                 }
             for (var c = 0; c < outcome.Length; c++) outcome[c] = data.Counts.Outcome(day, o.Horizon, c);
+            var at = done * outcome.Length;
+            for (var c = 0; c < outcome.Length; c++) observed[at + c] = (float)outcome[c];
             foreach (var m in methods)
             {
                 Array.Clear(expected);
                 m.Predict(data, day, o.Horizon, expected);
                 scores[m.Name].Add(Metrics.Score(data, day, o.Horizon, expected, outcome));
+                var into = forecasts[m.Name];
+                for (var c = 0; c < expected.Length; c++) into[at + c] = (float)expected[c];
             }
             progress?.Report((done + 1, total, $"scored {data.Events.DateOf(day):yyyy-MM-dd}"));
         }
@@ -118,10 +129,14 @@ public static class Backtest
             return new MethodSummary(m.Name, m.Description, m.Causal, pooled.Select(p => p.HitRate).ToArray(), pooled.Select(p => p.Pai).ToArray(),
                 pooled.Select(p => p.Pei).ToArray(), Metrics.MeanDeviance(s));
         }).ToList();
-        var baselines = summaries.Where(s => s.Causal && !s.Name.StartsWith("model", StringComparison.Ordinal)).ToList();
+        var baselines = summaries.Where(s => s.Causal && methods.First(m => m.Name == s.Name) is not BoostedForecaster).ToList();
         var best = baselines.MaxBy(s => s.Pai[k5])!;
         var bestDev = baselines.MinBy(s => s.Deviance)!;
         var notes = new List<string>();
+        var patrol = PatrolEffortShare.NoData(!data.HasPatrolEffort
+            ? data.PatrolMinutes is null ? "no patrol data given: the share of the gain that comes from patrol effort cannot be measured"
+                : "no patrol minutes recorded in the period: the share of the gain that comes from patrol effort cannot be measured"
+            : !o.IncludeModel ? "baselines only: no model whose gain could be shared out" : "the patrol ablation was switched off");
         double? ratio = null, ceilingRatio = null, devRatio = null;
         Interval? interval = null;
         if (model is not null)
@@ -133,12 +148,20 @@ public static class Backtest
             interval = new Interval(low, high);
             ceilingRatio = ceiling.Pai[k5] > 0 ? m.Pai[k5] / ceiling.Pai[k5] : null;
             devRatio = bestDev.Deviance > 0 ? m.Deviance / bestDev.Deviance : null;
+            if (summaries.FirstOrDefault(s => s.Name == PatrolEffortShare.WithoutPatrolName) is { } without)
+            {
+                patrol = PatrolEffortShare.Of(m, without, best, bestDev, k5);
+                notes.Add("model without patrol features chose: " + string.Join("; ", methods.OfType<BoostedForecaster>().Single(f => f.Name == without.Name).Choices.Select(c => $"{data.Events.DateOf(c.Origin):yyyy-MM-dd} {c.Setting}")));
+            }
             notes.Add("model settings chosen: " + string.Join("; ", model.Choices.Select(c => $"{data.Events.DateOf(c.Origin):yyyy-MM-dd} {c.Setting} (validation deviance {string.Join("/", c.ValidationDeviance.Select(v => v.ToString("0.0000")))})")));
         }
         if (methods.OfType<TunedKernelDensity>().FirstOrDefault() is { } tuned)
             notes.Add("tuned KDE chose: " + string.Join("; ", tuned.Choices.Select(c => $"{data.Events.DateOf(c.Origin):yyyy-MM-dd} {c.Bandwidth} m/{c.Window} d")));
         var testDays = Enumerable.Range(first, o.TestDays).Select(data.Events.DateOf).ToList();
+        // Calibration of the model (with and without patrol features) and of the best baselines by PAI and by deviance.
+        var calibrated = methods.OfType<BoostedForecaster>().Select(f => f.Name).Append(best.Name).Append(bestDev.Name).Distinct()
+            .Select(name => Calibration.Of(name, forecasts[name], observed)).ToList();
         return new BacktestReport(summaries, testDays, o.Horizon, data.Cells.Count, data.Events.Count, data.Events.Outside,
-            best.Name, bestDev.Name, ratio, interval, ceilingRatio, devRatio, notes);
+            best.Name, bestDev.Name, ratio, interval, ceilingRatio, devRatio, notes, patrol, calibrated);
     }
 }

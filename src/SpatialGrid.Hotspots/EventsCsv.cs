@@ -83,12 +83,13 @@ public static class EventsCsv
         return null;
     }
 
-    private static double? ParseNumber(string? s) =>
+    internal static double? ParseNumber(string? s) =>
         s is not null && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
 
-    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    internal static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
-    private static int Find(string[] header, string? given, string[] usual, string what, List<string> problems)
+    /// <summary>The column for <paramref name="what"/>: the one given, else the first of its usual names; a problem naming the header if none.</summary>
+    internal static int Find(string[] header, string? given, string[] usual, string what, List<string> problems, string? hint = null)
     {
         if (given is not null)
         {
@@ -97,7 +98,8 @@ public static class EventsCsv
             return i;
         }
         var found = FindOptional(header, usual);
-        if (found < 0) problems.Add($"no {what} column (looked for {string.Join(", ", usual)}); name it with --{what switch { "longitude" => "lon", "latitude" => "lat", _ => what }}-column; the header has: {string.Join(", ", header)}");
+        hint ??= $"name it with --{what switch { "longitude" => "lon", "latitude" => "lat", _ => what }}-column";
+        if (found < 0) problems.Add($"no {what} column (looked for {string.Join(", ", usual)}); {hint}; the header has: {string.Join(", ", header)}");
         return found;
     }
 

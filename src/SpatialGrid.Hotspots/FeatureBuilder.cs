@@ -35,7 +35,7 @@ public sealed class FeatureBuilder
     public FeatureBuilder(HotspotData data, bool patrolEffort = true)
     {
         this.data = data;
-        this.patrolEffort = patrolEffort && data.PatrolMinutes is not null;
+        this.patrolEffort = patrolEffort && data.HasPatrolEffort;
         kernel = data.Gaussian(KernelBandwidthM);
         attributeNames = data.Attributes.Keys.Order(StringComparer.Ordinal).ToArray();
         var list = new List<FeatureInfo>();

@@ -17,6 +17,9 @@ public sealed class HotspotData
     public DailySeries? Alerts { get; init; }
     /// <summary>Patrol minutes per cell and day (from grid visits), when known: the effort that finds problems.</summary>
     public DailySeries? PatrolMinutes { get; init; }
+
+    /// <summary>Patrol minutes are known and some were walked: a series of zeros (no visit ever recorded) says nothing about effort.</summary>
+    public bool HasPatrolEffort => PatrolMinutes is { } p && Enumerable.Range(0, p.Cells).Any(c => p.Total(c) > 0);
     /// <summary>Fixed values per cell by name (e.g. "manhole covers per km²"), when known.</summary>
     public IReadOnlyDictionary<string, double[]> Attributes { get; init; } = new Dictionary<string, double[]>();
 

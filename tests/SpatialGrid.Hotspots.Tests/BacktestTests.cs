@@ -4,11 +4,7 @@ namespace SpatialGrid.Hotspots.Tests;
 
 public class BacktestTests
 {
-    private static readonly BoostedOptions Quick = new()
-    {
-        Settings = [new("poisson-tiny", "FastTreeTweedie", 4, 30, 0.1, 20)],
-        ValidationDays = 7,
-    };
+    private static readonly BoostedOptions Quick = SyntheticCity.QuickModel();
 
     private static HotspotData City(int days, double perDay, int seed = 7, Func<List<HotspotEvent>, List<HotspotEvent>>? edit = null)
     {

@@ -122,4 +122,35 @@ public class InputTests
         read = EventsCsv.Parse(["when", "lon", "lat"], [], new EventColumns(Date: "when", Class: "kind"));
         Assert.Equal(["there is no column 'kind' for the class; the header has: when, lon, lat"], read.Problems);
     }
+
+    [Fact]
+    public void A_patrol_file_adds_minutes_per_cell_and_day_and_names_bad_rows_by_line()
+    {
+        var cells = Lattice.Over(SyntheticCity.Square(1000), 250);
+        var first = new DateOnly(2025, 3, 1);
+        var events = EventTable.Locate(cells, [new(first, SyntheticCity.Lon0, SyntheticCity.Lat0, "litter")], first: first, last: first.AddDays(9));
+        var rows = new List<(int, string[])>
+        {
+            (2, ["0_0", "2025-03-02", "30"]),
+            (3, ["0_0", "2025-03-02", "15.5"]), // a second worker the same day adds up
+            (4, ["3_3", "2025-03-10T08:00:00+08:00", "60"]),
+            (5, ["9_9", "2025-03-02", "30"]),
+            (6, ["1_1", "2025-02-30", "30"]),
+            (7, ["1_1", "2025-03-03", "-5"]),
+            (8, ["1_1", "2024-12-31", "30"]), // before the events' period: counted, left out
+        };
+        var read = PatrolCsv.Parse(["Grid_Code", "Date", "Minutes"], rows, cells, events);
+        Assert.Equal(3, read.BadRows);
+        Assert.Equal(1, read.OutsidePeriod);
+        Assert.Equal(105.5, read.TotalMinutes, 9);
+        Assert.Equal(45.5, read.Minutes!.On(1, cells.IndexOf("0_0")), 9);
+        Assert.Equal(60, read.Minutes.On(9, cells.IndexOf("3_3")), 9);
+        Assert.Contains("line 5: cell '9_9' is not one of the 16 cells", read.Problems);
+        Assert.Contains(read.Problems, p => p.StartsWith("line 6: date '2025-02-30' is not a date", StringComparison.Ordinal));
+        Assert.Contains("line 7: minutes '-5' are not a number of 0 or more", read.Problems);
+
+        var missing = PatrolCsv.Parse(["grid", "when", "minutes"], [], cells, events);
+        Assert.Null(missing.Minutes);
+        Assert.Contains(missing.Problems, p => p.Contains("no date column") && p.Contains("cell, date and minutes") && p.Contains("grid, when, minutes"));
+    }
 }

@@ -11,6 +11,13 @@ public static class SyntheticCity
 {
     public const double Lon0 = 121.47, Lat0 = 31.23;
 
+    /// <summary>One small Poisson trainer, so that a test's back-test takes seconds, not minutes.</summary>
+    public static BoostedOptions QuickModel(int leaves = 4, int trees = 30, int validationDays = 7) => new()
+    {
+        Settings = [new("poisson-quick", "FastTreeTweedie", leaves, trees, 0.1, 20)],
+        ValidationDays = validationDays,
+    };
+
     public static Polygon Square(double sideM)
     {
         var plane = new LocalMetres(Lon0, Lat0);
@@ -44,7 +51,24 @@ public static class SyntheticCity
         return list;
     }
 
-    private static int Poisson(Random rng, double mean)
+    /// <summary>Events over <paramref name="days"/> days drawn from a known rate per day and cell (Poisson), at the cell's interior point.</summary>
+    public static List<HotspotEvent> FromRates(CellSet cells, int days, Func<int, int, double> rate, int seed = 11, DateOnly? first = null)
+    {
+        var rng = new Random(seed);
+        var start = first ?? new DateOnly(2025, 1, 1);
+        var list = new List<HotspotEvent>();
+        for (var d = 0; d < days; d++)
+            for (var c = 0; c < cells.Count; c++)
+                for (var n = Poisson(rng, rate(d, c)); n > 0; n--)
+                {
+                    var p = cells.Metres[c].InteriorPoint;
+                    var (lon, lat) = cells.Plane.ToDegrees(p.X + rng.NextDouble() * 20 - 10, p.Y + rng.NextDouble() * 20 - 10);
+                    list.Add(new HotspotEvent(start.AddDays(d), lon, lat, rng.NextDouble() < 0.6 ? "litter" : "manhole"));
+                }
+        return list;
+    }
+
+    public static int Poisson(Random rng, double mean)
     {
         var l = Math.Exp(-mean); var k = 0; var p = 1.0;
         do { k++; p *= rng.NextDouble(); } while (p > l);

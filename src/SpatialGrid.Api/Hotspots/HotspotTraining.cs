@@ -51,7 +51,7 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
             else
             {
                 var testDays = Math.Min(o.BacktestDays, room);
-                report = Backtest.Run(data, new BacktestOptions { TestDays = testDays, PatrolAblation = data.PatrolMinutes is not null });
+                report = Backtest.Run(data, new BacktestOptions { TestDays = testDays, PatrolAblation = data.HasPatrolEffort });
                 if (testDays < 60) note = $"only {testDays} test days (fewer than 60): a first look, not a verdict";
             }
 
@@ -176,6 +176,25 @@ public static class BacktestJson
         paiRatioInterval95 = r.PaiRatioInterval is { } i && double.IsFinite(i.Low) && double.IsFinite(i.High) ? new[] { i.Low, i.High } : null,
         paiRatioToIntensityCeiling = r.PaiRatioToCeiling,
         devianceRatioToBestBaseline = r.DevianceRatioToBest,
+        patrolEffort = new
+        {
+            patrolDataGiven = r.PatrolEffort.PatrolDataGiven,
+            note = r.PatrolEffort.Note,
+            paiWithoutPatrol = r.PatrolEffort.PaiWithoutPatrol,
+            paiShareOfGain = r.PatrolEffort.PaiShareOfGain,
+            devianceWithoutPatrol = r.PatrolEffort.DevianceWithoutPatrol,
+            devianceShareOfGain = r.PatrolEffort.DevianceShareOfGain,
+            paiChangeFromPatrol = r.PatrolEffort.PaiChange,
+            devianceChangeFromPatrol = r.PatrolEffort.DevianceChange,
+        },
+        calibration = r.Calibration.Select(t => new
+        {
+            method = t.Method,
+            predicted = t.Predicted,
+            observed = t.Observed,
+            error = t.Error,
+            tenths = t.Bins.Select(b => new { b.CellDays, b.MinPredicted, b.MaxPredicted, b.MeanPredicted, b.MeanObserved, b.ObservedOverPredicted }),
+        }),
         testDays = r.TestDays,
         notes = r.Notes,
     };

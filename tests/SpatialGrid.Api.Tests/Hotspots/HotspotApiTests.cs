@@ -49,6 +49,14 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Equal(35, backtest.GetProperty("testDays").GetArrayLength());
         Assert.Contains("35 test days", model.GetProperty("model").GetProperty("backtestNote").GetString());
         Assert.True(backtest.GetProperty("paiRatioToIntensityCeiling").GetDouble() > 0.8);
+        // The visits' patrol minutes feed the ablation: the share of the gain they account for is stated (or why there is none).
+        var patrol = backtest.GetProperty("patrolEffort");
+        Assert.True(patrol.GetProperty("patrolDataGiven").GetBoolean());
+        Assert.Contains("model_without_patrol", methods);
+        Assert.Contains("gain over", patrol.GetProperty("note").GetString());
+        var calibration = backtest.GetProperty("calibration").EnumerateArray().ToList();
+        Assert.Contains(calibration, t => t.GetProperty("method").GetString() == "model");
+        Assert.All(calibration, t => Assert.Equal(35 * 8, t.GetProperty("tenths").EnumerateArray().Sum(b => b.GetProperty("cellDays").GetInt32())));
         Assert.Equal("2026-11-23", model.GetProperty("model").GetProperty("historyTo").GetString());
         var listed = await Json(await api.DeskA.GetAsync("/api/hotspots/models?pageSize=5"));
         Assert.True(listed.GetProperty("total").GetInt32() >= 1);
