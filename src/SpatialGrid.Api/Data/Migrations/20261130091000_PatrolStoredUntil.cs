@@ -11,12 +11,12 @@ namespace SpatialGrid.Api.Data.Migrations
     /// and its conflict check. Null (unknown) sends every fix of the worker through the staging table.
     /// </summary>
     [DbContext(typeof(SpatialGridDb))]
-    [Migration("20261130090000_PatrolStoredUntil")]
+    [Migration("20261130091000_PatrolStoredUntil")]
     public partial class PatrolStoredUntil : Migration
     {
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("ALTER TABLE patrol_trackers ADD COLUMN stored_until timestamptz;");
+            migrationBuilder.Sql("ALTER TABLE patrol_trackers ADD COLUMN IF NOT EXISTS stored_until timestamptz;");
         }
 
         protected override void Down(MigrationBuilder migrationBuilder)
