@@ -27,6 +27,8 @@ INFLIGHT=${SG_BENCH_GPS_INFLIGHT:-128}
 # Fixes a write takes at most: MaxBatches batches of 20 (the writer caps a COPY at 100,000 fixes). The write's cost per
 # worker (tracker lock and state, open visit, daily row) is paid once per write, so larger writes amortise it.
 MAX_BATCHES=${SG_BENCH_GPS_MAX_BATCHES:-2500}
+# Writer loops of the service (Patrols:Writers, 2 by default).
+WRITERS=${SG_BENCH_GPS_WRITERS:-2}
 need_dotnet
 need_packages
 for p in "$API_PORT" "$MQTT"; do
@@ -57,7 +59,7 @@ pg_cpu() {
 rm -f "$DATA/bench-gps.key"
 (cd "$api_dir" && env Urls="$API" Database__ConnectionString="$CONN" Security__BootstrapAdminKeyFile="$DATA/bench-gps.key" \
   Ingestion__Port=$MQTT Ingestion__BindAddress=127.0.0.1 Cases__ColourSweepEnabled=false Logging__LogLevel__Default=Warning Http__RateLimitEnabled=false \
-  Ingestion__RatePerSecond=100000 Ingestion__RateBurst=100000 Patrols__MaxBatches="$MAX_BATCHES" \
+  Ingestion__RatePerSecond=100000 Ingestion__RateBurst=100000 Patrols__MaxBatches="$MAX_BATCHES" Patrols__Writers="$WRITERS" \
   dotnet SpatialGrid.Api.dll) > "$DATA/bench-gps-api.log" 2>&1 &
 api=$!
 for _ in $(seq 1 120); do curl -fs "$API/health" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -70,7 +72,7 @@ $bench gps-setup "$API" "$KEY" $WORKERS "$GATEWAYS" "$DATA/bench-gps-fleet.json"
 # Yesterday in the city's local time (UTC+8): 06:00 onwards, within the last 30 days and never in the future.
 day=$(TZ=Etc/GMT-8 date -d '-1 day' +%F)
 
-log "b. $FIXES fixes of $WORKERS workers over MQTT (embedded broker), batches of 20, $INFLIGHT in flight per gateway, Patrols:MaxBatches $MAX_BATCHES"
+log "b. $FIXES fixes of $WORKERS workers over MQTT (embedded broker), batches of 20, $INFLIGHT in flight per gateway, Patrols:MaxBatches $MAX_BATCHES, Patrols:Writers $WRITERS"
 psql_gps -qAtc "SELECT pg_stat_statements_reset()" >/dev/null
 api_cpu0=$(cpu_of "$api"); pg_cpu0=$(pg_cpu); t0=$(date +%s.%N)
 echo "machine before the run: $(uptime | sed 's/.*load average/load average/')"
@@ -85,7 +87,8 @@ psql_gps -qAF ' | ' -c "SELECT calls, round((total_exec_time / 1000)::numeric, 1
     left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS statement
   FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'sg_bench_gps')
   ORDER BY total_exec_time DESC LIMIT 12" | sed 's/^/  /'
-writes=$(psql_gps -qAtc "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%INSERT INTO gps_points%'")
+# One tracker upsert per write (the fixes go by COPY or through the staging insert).
+writes=$(psql_gps -qAtc "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%INSERT INTO patrol_trackers%'")
 stored=$(psql_gps -qAtc "SELECT count(*) FROM gps_points")
 mean=$(( writes > 0 ? stored / writes : 10000 ))
 echo "writes (transactions): $writes, mean fixes a write: $mean"

@@ -223,12 +223,12 @@ public static class ComponentsApi
         return TypedResults.Ok(rows);
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Export(SpatialGridDb db, string? bbox, string? @class, string? grid, string? status, string? q, CancellationToken ct)
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(SpatialGridDb db, string? bbox, string? @class, string? grid, string? status, string? q, CancellationToken ct)
     {
         var query = Filter(db, bbox, @class, grid, status, q, out var problem);
         if (problem is not null) return problem;
         var items = await query.OrderBy(c => c.Code).ToListAsync(ct);
-        return await GeoJsonStream.FeatureCollectionAsync(items, (w, c) => ComponentGeoJson.WriteFeature(w, c), "components.geojson");
+        return GeoJsonStream.FeatureCollection(items, (w, c) => ComponentGeoJson.WriteFeature(w, c), "components.geojson");
     }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;

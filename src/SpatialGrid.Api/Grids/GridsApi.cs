@@ -160,7 +160,7 @@ public static class GridsApi
     private static bool TryCoordinate(string? s, out double v) =>
         double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
 
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Export(SpatialGridDb db, string? prefix, string? level, CancellationToken ct)
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(SpatialGridDb db, string? prefix, string? level, CancellationToken ct)
     {
         var query = Current(db);
         if (prefix is not null)
@@ -174,6 +174,6 @@ public static class GridsApi
             query = query.Where(g => g.Level == l);
         }
         var grids = await query.OrderBy(g => g.Code).ToListAsync(ct);
-        return await GeoJsonStream.FeatureCollectionAsync(grids, (w, g) => GridGeoJson.WriteFeature(w, g), "grids.geojson");
+        return GeoJsonStream.FeatureCollection(grids, (w, g) => GridGeoJson.WriteFeature(w, g), "grids.geojson");
     }
 }

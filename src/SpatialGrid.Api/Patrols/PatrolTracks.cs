@@ -21,7 +21,7 @@ public static partial class PatrolReports
     public sealed record WorkerDayReport(string Worker, string Day, IReadOnlyList<VisitedGrid> Grids, double Minutes, double MinutesInShiftGrids,
         double Metres, int CasesReported, int CasesVerified);
 
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Tracks(NpgsqlDataSource db, ClaimsPrincipal user, IOptions<PatrolsOptions> options,
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Tracks(NpgsqlDataSource db, ClaimsPrincipal user, IOptions<PatrolsOptions> options,
         string? worker, DateTimeOffset? from, DateTimeOffset? to, double? tolerance, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(worker)) return Problems.BadRequest("bad-request", "worker is required");
@@ -59,24 +59,29 @@ public static partial class PatrolReports
             if (trips.Count == 0 || f.T - trips[^1][^1].T > gap) trips.Add([]);
             trips[^1].Add(f);
         }
-        return await GeoJsonStream.FeatureCollectionAsync(trips, (w, trip) => WriteTrip(w, worker, trip, tolerance ?? 0), $"track-{worker}.geojson");
+        return GeoJsonStream.FeatureCollection(trips, (w, trip) => WriteTrip(w, worker, trip, tolerance ?? 0), $"track-{worker}.geojson");
     }
 
     private static void WriteTrip(Utf8JsonWriter w, string worker, List<(DateTimeOffset T, double Lon, double Lat)> trip, double toleranceM)
     {
         // Simplified for display in degrees at the trip's latitude; each kept vertex keeps its time (M = its index).
-        var coords = trip.Select((f, i) => (Coordinate)new CoordinateM(f.Lon, f.Lat, i)).ToArray();
-        if (toleranceM > 0 && coords.Length > 2)
-            coords = DouglasPeuckerLineSimplifier.Simplify(coords, toleranceM / Measure.MetresPerDegree(trip[0].Lat).Lat);
+        // Without a tolerance every vertex is kept: written straight from the fixes.
+        int[] kept;
+        if (toleranceM > 0 && trip.Count > 2)
+        {
+            var coords = trip.Select((f, i) => (Coordinate)new CoordinateM(f.Lon, f.Lat, i)).ToArray();
+            kept = DouglasPeuckerLineSimplifier.Simplify(coords, toleranceM / Measure.MetresPerDegree(trip[0].Lat).Lat).Select(c => (int)c.M).ToArray();
+        }
+        else kept = Enumerable.Range(0, trip.Count).ToArray();
         w.WriteStartObject();
         w.WriteString("type", "Feature");
         w.WriteStartObject("geometry");
-        w.WriteString("type", coords.Length == 1 ? "Point" : "LineString");
-        if (coords.Length == 1) WritePosition(w, "coordinates", coords[0]);
+        w.WriteString("type", kept.Length == 1 ? "Point" : "LineString");
+        if (kept.Length == 1) WritePosition(w, "coordinates", trip[kept[0]].Lon, trip[kept[0]].Lat);
         else
         {
             w.WriteStartArray("coordinates");
-            foreach (var c in coords) WritePosition(w, null, c);
+            foreach (var i in kept) WritePosition(w, null, trip[i].Lon, trip[i].Lat);
             w.WriteEndArray();
         }
         w.WriteEndObject();
@@ -86,17 +91,17 @@ public static partial class PatrolReports
         w.WriteString("to", trip[^1].T);
         w.WriteNumber("fixes", trip.Count);
         w.WriteStartArray("times");
-        foreach (var c in coords) w.WriteStringValue(trip[(int)c.M].T);
+        foreach (var i in kept) w.WriteStringValue(trip[i].T);
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
     }
 
-    private static void WritePosition(Utf8JsonWriter w, string? name, Coordinate c)
+    private static void WritePosition(Utf8JsonWriter w, string? name, double lon, double lat)
     {
         if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
-        w.WriteNumberValue(Math.Round(c.X, 7));
-        w.WriteNumberValue(Math.Round(c.Y, 7));
+        w.WriteNumberValue(Math.Round(lon, 7));
+        w.WriteNumberValue(Math.Round(lat, 7));
         w.WriteEndArray();
     }
 
