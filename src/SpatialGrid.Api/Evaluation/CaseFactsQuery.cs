@@ -1,4 +1,6 @@
 using Npgsql;
+using SpatialGrid.Api.Cases;
+using SpatialGrid.Api.Data;
 using NpgsqlTypes;
 using SpatialGrid.Api.Security;
 using SpatialGrid.Api.ServiceDefaults;
@@ -7,29 +9,41 @@ using SpatialGrid.Core.Evaluation;
 
 namespace SpatialGrid.Api.Evaluation;
 
-/// <summary>Loads the facts of a period's cases as the caller sees them (one scan of the period, one row per case).</summary>
+/// <summary>A period's cases as both sides of a review read them: area and unit facts, and what the role indicators read.</summary>
+public sealed record PeriodCases(List<CaseFacts> Facts, List<PersonCaseFacts> People);
+
+/// <summary>Loads a period's cases as the caller sees them: one row per case for both sides of a review, the period read in parts at once.</summary>
 public static class CaseFactsQuery
 {
-    public static async Task<List<CaseFacts>> LoadAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, string? placePrefix, string? unit,
-        CancellationToken ct)
+    public static async Task<PeriodCases> LoadAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    {
+        var rows = await PeriodParts.ReadAsync(period, part => LoadPartAsync(dataSource, scope, part, ct));
+        return new PeriodCases(rows.Select(r => r.Facts).ToList(), rows.Select(r => r.People).ToList());
+    }
+
+    private static async Task<List<(CaseFacts Facts, PersonCaseFacts People)>> LoadPartAsync(NpgsqlDataSource dataSource, CallerScope scope,
+        EvaluationPeriod period, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(SqlFiles.Get("Evaluation/Sql/case_facts.sql"));
         cmd.Parameters.AddWithValue("from", period.From);
         cmd.Parameters.AddWithValue("to", period.To);
         cmd.Parameters.AddWithValue("scope", scope.Patterns);
         cmd.Parameters.AddWithValue("all", scope.IsCityWide);
-        // Codes are digits: a prefix needs no LIKE escaping (callers pass digits only).
-        cmd.Parameters.AddWithValue("place", (placePrefix ?? "") + "%");
-        cmd.Parameters.Add(new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = (object?)unit ?? DBNull.Value });
-        var facts = new List<CaseFacts>();
+        var rows = new List<(CaseFacts, PersonCaseFacts)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
+            string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
             DateTimeOffset? At(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
-            facts.Add(new CaseFacts(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), (CaseState)r.GetInt32(4),
-                r.GetFieldValue<DateTimeOffset>(5), At(6), At(7), At(8), At(9), r.GetFieldValue<DateTimeOffset>(10), r.GetInt32(11), r.GetBoolean(12)));
+            var (number, grid, state, reported, accepted, closed, closeDue) =
+                (r.GetString(0), S(2), (CaseState)r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), At(6), At(9), r.GetFieldValue<DateTimeOffset>(10));
+            var source = (CaseSource)r.GetInt32(13);
+            rows.Add((
+                new CaseFacts(number, r.GetString(1), grid, r.GetString(3), state, reported, accepted, At(7), At(8), closed, closeDue, r.GetInt32(11), r.GetBoolean(12)),
+                new PersonCaseFacts(number, grid, CaseNodesApi.ChannelOf(source), source is CaseSource.Device or CaseSource.Camera, state, reported, S(14),
+                    r.GetString(15), accepted, S(16), r.GetFieldValue<DateTimeOffset>(17), At(18), S(19), r.GetInt32(20), r.GetInt32(21), closed, S(22), closeDue)));
         }
-        return facts;
+        return rows;
     }
 
     public static async Task<Dictionary<string, string>> AreaNamesAsync(NpgsqlDataSource dataSource, IEnumerable<string> codes, CancellationToken ct)

@@ -26,8 +26,8 @@ public sealed class EvaluationOptions
 
 /// <summary>
 /// The facts of a period as the caller's scope sees them, read once and shared by the evaluations that follow (areas of
-/// every tier and units fold the same case facts; people and roles the same judgements), so that a review's tables and
-/// the cases behind each figure agree with each other and cost one read. A snapshot says when it was taken
+/// every tier and units fold the same case facts; people and roles the same judgements, made from the same read of the
+/// cases), so that a review's tables and the cases behind each figure agree with each other and cost one read. A snapshot says when it was taken
 /// (<see cref="Snapshot{T}.AsOf"/>: the answers' <c>asOf</c>) and ends when any case reported in its period changes
 /// (the case events every instance hears), when a task changes (for people), or after
 /// <see cref="EvaluationOptions.FactsMaxAgeSeconds"/>.
@@ -44,7 +44,7 @@ public sealed class EvaluationSnapshots
         public Task<object> Value => Read.Value;
     }
 
-    private const string Areas = "areas", People = "people";
+    private const string Cases = "cases", People = "people";
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
     private readonly NpgsqlDataSource _dataSource;
     private readonly CalendarProvider _calendars;
@@ -60,21 +60,31 @@ public sealed class EvaluationSnapshots
     /// <summary>Snapshots held now (for tests and health).</summary>
     public int Count => _entries.Count;
 
+    /// <summary>The period's cases the caller sees, read once for both sides of a review (areas and units; people and roles).</summary>
+    private async Task<Snapshot<PeriodCases>> CasesAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    {
+        var (value, asOf) = await GetAsync(new Key(Cases, string.Join('|', scope.Patterns), period.From, period.To),
+            async now => (object)await CaseFactsQuery.LoadAsync(_dataSource, scope, period, CancellationToken.None), ct);
+        return new((PeriodCases)value, asOf);
+    }
+
     /// <summary>The area and unit facts of the period's cases the caller sees.</summary>
     public async Task<Snapshot<List<CaseFacts>>> CaseFactsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
     {
-        var (value, asOf) = await GetAsync(new Key(Areas, string.Join('|', scope.Patterns), period.From, period.To),
-            async now => (object)await CaseFactsQuery.LoadAsync(_dataSource, scope, period, null, null, CancellationToken.None), ct);
-        return new((List<CaseFacts>)value, asOf);
+        var (cases, asOf) = await CasesAsync(scope, period, ct);
+        return new(cases.Facts, asOf);
     }
 
     /// <summary>The per-role judgements of the period's cases and tasks the caller sees, judged at the snapshot's moment.</summary>
     public async Task<Snapshot<List<Judgement>>> JudgementsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
     {
         var (value, asOf) = await GetAsync(new Key(People, string.Join('|', scope.Patterns), period.From, period.To),
-            async now => (object)await PersonFactsQuery.JudgeAsync(_dataSource, scope, period, _calendars.Calendar.UtcOffset, now, CancellationToken.None), ct);
+            async now => (object)await PersonFactsQuery.JudgeAsync(_dataSource, scope, period, _calendars.Calendar.UtcOffset, now,
+                PeopleOf(CasesAsync(scope, period, CancellationToken.None)), CancellationToken.None), ct);
         return new((List<Judgement>)value, asOf);
     }
+
+    private static async Task<List<PersonCaseFacts>> PeopleOf(Task<Snapshot<PeriodCases>> cases) => (await cases).Value.People;
 
     private async Task<(object Value, DateTimeOffset AsOf)> GetAsync(Key key, Func<DateTimeOffset, Task<object>> load, CancellationToken ct)
     {

@@ -9,38 +9,22 @@ using SpatialGrid.Core.Supervision;
 
 namespace SpatialGrid.Api.Evaluation;
 
-/// <summary>Loads what the role indicators read for a period, as the caller sees it: the cases, the tasks, the rostered shifts as instants.</summary>
+/// <summary>Loads what the role indicators read for a period besides the cases, as the caller sees it: the tasks, the rostered shifts as instants.</summary>
 public static class PersonFactsQuery
 {
+    /// <summary>Judges the period's cases (read by the caller, once for both sides of a review) with the tasks and shifts read here.</summary>
     public static async Task<List<Judgement>> JudgeAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
-        DateTimeOffset asOf, CancellationToken ct)
+        DateTimeOffset asOf, Task<List<PersonCaseFacts>> cases, CancellationToken ct)
     {
-        // The three reads are independent: each on its own pooled connection, at once (the cases' read is the longest).
-        var cases = CasesAsync(dataSource, scope, period, ct);
+        // The reads are independent: the tasks and the roster each on its own pooled connection, while the cases come.
         var tasks = TasksAsync(dataSource, scope, period, ct);
         var shifts = ShiftsAsync(dataSource, scope, period, utcOffset, ct);
         await Task.WhenAll(cases, tasks, shifts);
-        return PersonEvaluation.Judge(await cases, await tasks, await shifts, asOf).ToList();
-    }
-
-    private static async Task<List<PersonCaseFacts>> CasesAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)
-    {
-        var cases = new List<PersonCaseFacts>();
-        await using (var cmd = dataSource.CreateCommand(SqlFiles.Get("Evaluation/Sql/person_cases.sql")))
-        {
-            Bind(cmd, scope, period);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-                DateTimeOffset? At(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
-                var source = (CaseSource)r.GetInt32(2);
-                cases.Add(new PersonCaseFacts(r.GetString(0), S(1), CaseNodesApi.ChannelOf(source), source is CaseSource.Device or CaseSource.Camera,
-                    (CaseState)r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4), S(5), r.GetString(6), At(7), S(8), r.GetFieldValue<DateTimeOffset>(9), At(10), S(11),
-                    r.GetInt32(12), r.GetInt32(13), At(14), S(15), r.GetFieldValue<DateTimeOffset>(16)));
-            }
-        }
-        return cases;
+        var facts = await cases;
+        // Sized for the ~7 judgements a case makes: the list is not grown by doubling through a 70 MB array.
+        var judged = new List<Judgement>(facts.Count * 8);
+        judged.AddRange(PersonEvaluation.Judge(facts, await tasks, await shifts, asOf));
+        return judged;
     }
 
     private static async Task<List<PersonTaskFacts>> TasksAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)
