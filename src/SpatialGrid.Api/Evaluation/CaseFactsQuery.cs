@@ -30,18 +30,19 @@ public static class CaseFactsQuery
         cmd.Parameters.AddWithValue("scope", scope.Patterns);
         cmd.Parameters.AddWithValue("all", scope.IsCityWide);
         var rows = new List<(CaseFacts, PersonCaseFacts)>();
+        var texts = new TextPool();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+            string? S(int i) => texts.Get(r, i);
             DateTimeOffset? At(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
             var (number, grid, state, reported, accepted, closed, closeDue) =
                 (r.GetString(0), S(2), (CaseState)r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5), At(6), At(9), r.GetFieldValue<DateTimeOffset>(10));
             var source = (CaseSource)r.GetInt32(13);
             rows.Add((
-                new CaseFacts(number, r.GetString(1), grid, r.GetString(3), state, reported, accepted, At(7), At(8), closed, closeDue, r.GetInt32(11), r.GetBoolean(12)),
+                new CaseFacts(number, S(1)!, grid, S(3)!, state, reported, accepted, At(7), At(8), closed, closeDue, r.GetInt32(11), r.GetBoolean(12)),
                 new PersonCaseFacts(number, grid, CaseNodesApi.ChannelOf(source), source is CaseSource.Device or CaseSource.Camera, state, reported, S(14),
-                    r.GetString(15), accepted, S(16), r.GetFieldValue<DateTimeOffset>(17), At(18), S(19), r.GetInt32(20), r.GetInt32(21), closed, S(22), closeDue)));
+                    S(15)!, accepted, S(16), r.GetFieldValue<DateTimeOffset>(17), At(18), S(19), r.GetInt32(20), r.GetInt32(21), closed, S(22), closeDue)));
         }
         return rows;
     }
