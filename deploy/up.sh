@@ -63,7 +63,8 @@ if [ "$(curl -fs -H "X-Api-Key: $KEY" "$URL/api/hotspots/models?limit=1" | sed -
   log "loading 90 days of generated case history on the demo city and training hotspot risk on it"
   dotnet "$cli_dll" demo cases --days 90 --per-day 15
   log "running today's first cases through the whole loop: confirm and check tasks answered from the scene by the supervisors on shift"
-  dotnet "$cli_dll" demo loop --cases 12
+  # Tasks go to the supervisors on shift now: should none be found, the service still comes up (the loop can be run later).
+  dotnet "$cli_dll" demo loop --cases 12 || log "today's demo loop did not run (above); try later: dotnet $cli_dll demo loop --api $URL --key <key>"
 fi
 
 # A small simulated fleet on the demo city (one gateway, twelve devices on real components), so that device
