@@ -37,29 +37,36 @@ public sealed class AcknowledgementTests(AcknowledgementTests.Fixture api) : ICl
     public async Task An_MQTT_3_1_1_gateway_over_its_rate_cap_is_never_acknowledged_for_what_is_not_kept_and_loses_nothing_when_it_resends()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var alerts = Enumerable.Range(0, 200).Select(i => IngestionFixture.Alert("mh-1", "manhole.tilt", $"flood-{tag}-{i}")).ToList();
+        var alerts = new List<JsonObject>();
         var acknowledged = new HashSet<string>();
-        var client = await api.ConnectAsync("gw-a", api.SecretA, MqttProtocolVersion.V311);
-        try
+        // All at once: far past the burst of 40. A 3.1.1 PUBACK says "stored", so what is over the cap gets none. On a
+        // machine so busy that the broker reads the flood no faster than the cap refills (40 a second), the whole flood
+        // fits under the cap: then another flood is sent, until one is stopped (what this test is about).
+        for (var wave = 0; wave < 5 && acknowledged.Count == alerts.Count; wave++)
         {
-            // All at once: far past the burst of 40. A 3.1.1 PUBACK says "stored", so what is over the cap gets none.
-            var sends = alerts.Select(async a =>
+            var flood = Enumerable.Range(0, 200).Select(i => IngestionFixture.Alert("mh-1", "manhole.tilt", $"flood-{tag}-{wave}-{i}")).ToList();
+            alerts.AddRange(flood);
+            var client = await api.ConnectAsync("gw-a", api.SecretA, MqttProtocolVersion.V311);
+            try
             {
-                try
+                var sends = flood.Select(async a =>
                 {
-                    var ack = await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", a);
-                    return ack.IsSuccess ? (string?)a["msgId"]!.GetValue<string>() : null;
-                }
-                catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
-                {
-                    return null; // the broker closed the connection before acknowledging it
-                }
-            }).ToList();
-            foreach (var id in await Task.WhenAll(sends)) if (id is not null) acknowledged.Add(id);
-        }
-        finally
-        {
-            client.Dispose();
+                    try
+                    {
+                        var ack = await IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", a);
+                        return ack.IsSuccess ? (string?)a["msgId"]!.GetValue<string>() : null;
+                    }
+                    catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+                    {
+                        return null; // the broker closed the connection before acknowledging it
+                    }
+                }).ToList();
+                foreach (var id in await Task.WhenAll(sends)) if (id is not null) acknowledged.Add(id);
+            }
+            finally
+            {
+                client.Dispose();
+            }
         }
         // (The first 40 were taken, but their PUBACKs, held until the commit, may not have gone out before the connection
         // closed: then they are resent below and absorbed as repeats.)
@@ -87,8 +94,8 @@ public sealed class AcknowledgementTests(AcknowledgementTests.Fixture api) : ICl
             }
         }
         Assert.Empty(outstanding);
-        // All 200 stored once, none as a dead letter.
-        Assert.Equal(200, await api.ScalarAsync($"SELECT count(*) FROM alerts WHERE msg_id LIKE 'flood-{tag}-%'"));
+        // All stored once, none as a dead letter.
+        Assert.Equal(alerts.Count, await api.ScalarAsync($"SELECT count(*) FROM alerts WHERE msg_id LIKE 'flood-{tag}-%'"));
         Assert.Equal(0, await api.ScalarAsync($"SELECT count(*) FROM dead_letters WHERE msg_id LIKE 'flood-{tag}-%'"));
     }
 
@@ -98,11 +105,16 @@ public sealed class AcknowledgementTests(AcknowledgementTests.Fixture api) : ICl
         var tag = Guid.NewGuid().ToString("N")[..8];
         using var client = await api.ConnectAsync("gw-a", api.SecretA);
         var rejects = await IngestionFixture.SubscribeRejects(client, "gw-a");
-        var alerts = Enumerable.Range(0, 150).Select(i => IngestionFixture.Alert("mh-1", "manhole.tilt", $"v5-{tag}-{i}")).ToList();
-        var results = await Task.WhenAll(alerts.Select(a => IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", a)));
-        var refused = alerts.Where((a, i) => results[i].ReasonCode == MqttClientPublishReasonCode.QuotaExceeded).Select(a => a["msgId"]!.GetValue<string>()).ToList();
+        var refused = new List<string>();
+        // As above: a flood the broker reads no faster than the cap refills is sent again until one is over the cap.
+        for (var wave = 0; wave < 5 && refused.Count == 0; wave++)
+        {
+            var alerts = Enumerable.Range(0, 150).Select(i => IngestionFixture.Alert("mh-1", "manhole.tilt", $"v5-{tag}-{wave}-{i}")).ToList();
+            var results = await Task.WhenAll(alerts.Select(a => IngestionFixture.PublishAsync(client, "sg/v1/gw/gw-a/alert", a)));
+            refused.AddRange(alerts.Where((a, i) => results[i].ReasonCode == MqttClientPublishReasonCode.QuotaExceeded).Select(a => a["msgId"]!.GetValue<string>()));
+            Assert.All(results, r => Assert.True(r.IsSuccess || r.ReasonCode == MqttClientPublishReasonCode.QuotaExceeded, r.ReasonCode.ToString()));
+        }
         Assert.NotEmpty(refused);
-        Assert.All(results, r => Assert.True(r.IsSuccess || r.ReasonCode == MqttClientPublishReasonCode.QuotaExceeded, r.ReasonCode.ToString()));
         foreach (var id in refused)
         {
             Assert.Equal(1, await api.ScalarAsync($"SELECT count(*) FROM dead_letters WHERE msg_id = '{id}' AND reason = 'rate-limited' AND length(payload) = size"));
