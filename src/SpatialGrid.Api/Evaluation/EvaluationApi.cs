@@ -66,7 +66,7 @@ public static class EvaluationApi
             var (w, weightProblem) = RoleIndicators.Parse(weights);
             if (w is null) return Problems.BadRequest("bad-weights", weightProblem!);
             var (judged, judgedAt) = await snapshots.JudgementsAsync(CallerScope.Of(user), request.Period, ct);
-            var people = PersonEvaluation.Evaluate(judged, w, request.By == "role").Where(x => only is null || x.Role == only)
+            var people = PersonEvaluation.Evaluate(judged.Totals, w, request.By == "role").Where(x => only is null || x.Role == only)
                 .Select(x => PersonTables.View(x, request)).ToList();
             if (csv) return PersonTables.Csv(people, request);
             return TypedResults.Ok(new PersonTables.PersonTable(new PeriodView(request.Period.Label, request.Period.From, request.Period.To), judgedAt, request.By, w,
@@ -127,7 +127,7 @@ public static class EvaluationApi
         if (which.Role != role) return Problems.BadRequest("bad-indicator", $"{which.Name} is an indicator of the {RoleIndicators.Name(which.Role)}, not of the {roleName}");
         var person = request.By == "role" ? null : key[(colon + 1)..];
         var (judged, _) = await snapshots.JudgementsAsync(CallerScope.Of(user), request.Period, ct);
-        var traced = judged.Where(j => j.Role == role && j.Indicator == which.Name && (person is null || j.Person == person))
+        var traced = judged.All.Value.Where(j => j.Role == role && j.Indicator == which.Name && (person is null || j.Person == person))
             .GroupBy(j => j.CaseNumber, StringComparer.Ordinal)
             .Select(g => (Number: g.Key, Counted: g.Sum(j => j.Counted), Met: g.Sum(j => j.Met)))
             .Where(x => met is null || (x.Met == x.Counted) == met)

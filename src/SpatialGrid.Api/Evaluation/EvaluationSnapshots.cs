@@ -76,12 +76,12 @@ public sealed class EvaluationSnapshots
     }
 
     /// <summary>The per-role judgements of the period's cases and tasks the caller sees, judged at the snapshot's moment.</summary>
-    public async Task<Snapshot<List<Judgement>>> JudgementsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    public async Task<Snapshot<PeopleJudged>> JudgementsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
     {
         var (value, asOf) = await GetAsync(new Key(People, string.Join('|', scope.Patterns), period.From, period.To),
             async now => (object)await PersonFactsQuery.JudgeAsync(_dataSource, scope, period, _calendars.Calendar.UtcOffset, now,
                 PeopleOf(CasesAsync(scope, period, CancellationToken.None)), CancellationToken.None), ct);
-        return new((List<Judgement>)value, asOf);
+        return new((PeopleJudged)value, asOf);
     }
 
     private static async Task<List<PersonCaseFacts>> PeopleOf(Task<Snapshot<PeriodCases>> cases) => (await cases).Value.People;

@@ -44,7 +44,7 @@ public static class MonthlyReport
         var summary = AreaEvaluation.Evaluate(facts, Grouping.District, now).FirstOrDefault();
         var streets = AreaEvaluation.Evaluate(facts, Grouping.Street, now);
         var units = AreaEvaluation.Evaluate(facts, Grouping.Unit, now);
-        var people = PersonEvaluation.Evaluate((await snapshots.JudgementsAsync(scope, p, ct)).Value, RoleIndicators.Parse(null).Weights!, byRole: false);
+        var people = PersonEvaluation.Evaluate((await snapshots.JudgementsAsync(scope, p, ct)).Value.Totals, RoleIndicators.Parse(null).Weights!, byRole: false);
         var trend = new List<(EvaluationPeriod Month, EvaluationRow? Row)>();
         var month = p;
         for (var i = 0; i < TrendMonths; i++)

@@ -9,22 +9,26 @@ using SpatialGrid.Core.Supervision;
 
 namespace SpatialGrid.Api.Evaluation;
 
+/// <summary>A period's judgements of people: their totals (the tables), and every judgement (the cases behind a figure), judged again when first asked for.</summary>
+public sealed record PeopleJudged(JudgementTotals Totals, Lazy<List<Judgement>> All);
+
 /// <summary>Loads what the role indicators read for a period besides the cases, as the caller sees it: the tasks, the rostered shifts as instants.</summary>
 public static class PersonFactsQuery
 {
-    /// <summary>Judges the period's cases (read by the caller, once for both sides of a review) with the tasks and shifts read here.</summary>
-    public static async Task<List<Judgement>> JudgeAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
+    /// <summary>
+    /// Judges the period's cases (read by the caller, once for both sides of a review) with the tasks and shifts read
+    /// here: the totals at once, every judgement (the cases behind a figure) when first asked for.
+    /// </summary>
+    public static async Task<PeopleJudged> JudgeAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
         DateTimeOffset asOf, Task<List<PersonCaseFacts>> cases, CancellationToken ct)
     {
         // The reads are independent: the tasks and the roster each on its own pooled connection, while the cases come.
         var tasks = TasksAsync(dataSource, scope, period, ct);
         var shifts = ShiftsAsync(dataSource, scope, period, utcOffset, ct);
         await Task.WhenAll(cases, tasks, shifts);
-        var facts = await cases;
-        // Sized for the ~7 judgements a case makes: the list is not grown by doubling through a 70 MB array.
-        var judged = new List<Judgement>(facts.Count * 8);
-        judged.AddRange(PersonEvaluation.Judge(facts, await tasks, await shifts, asOf));
-        return judged;
+        var (facts, taskFacts, shiftSpans) = (await cases, await tasks, await shifts);
+        return new PeopleJudged(JudgementTotals.Of(PersonEvaluation.Judge(facts, taskFacts, shiftSpans, asOf)),
+            new Lazy<List<Judgement>>(() => [.. PersonEvaluation.Judge(facts, taskFacts, shiftSpans, asOf)]));
     }
 
     private static async Task<List<PersonTaskFacts>> TasksAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, CancellationToken ct)

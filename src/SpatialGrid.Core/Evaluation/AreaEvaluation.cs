@@ -36,17 +36,21 @@ public static class AreaEvaluation
     /// <summary>The row a case falls in. A case outside every grid has only its district: below the district tier its key is the district's code.</summary>
     public static string KeyOf(CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place[..Math.Min(PrefixLength(g), c.Place.Length)];
 
+    /// <summary><see cref="KeyOf"/> without making a string of the prefix (the fold looks rows up by span: no string per case and tier).</summary>
+    private static ReadOnlySpan<char> KeySpan(CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place.AsSpan(0, Math.Min(PrefixLength(g), c.Place.Length));
+
     /// <summary>Rates with four decimals, as the case measures; null where nothing counts (no data is not 0 %).</summary>
     public static double? Rate(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 
     public static IReadOnlyList<EvaluationRow> Evaluate(IEnumerable<CaseFacts> cases, Grouping g, DateTimeOffset asOf)
     {
         var counts = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var byKey = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         var indicators = AreaIndicators.All;
         foreach (var c in cases)
         {
-            var key = KeyOf(c, g);
-            if (!counts.TryGetValue(key, out var n)) counts[key] = n = new long[indicators.Count * 2];
+            var key = KeySpan(c, g);
+            if (!byKey.TryGetValue(key, out var n)) counts[key.ToString()] = n = new long[indicators.Count * 2];
             for (var i = 0; i < indicators.Count; i++)
             {
                 var (counted, met) = AreaIndicators.Judge(indicators[i], c, asOf);

@@ -114,16 +114,13 @@ public static class PersonEvaluation
     }
 
     /// <summary>Rows per person (<paramref name="byRole"/> false) or per role, scored with <paramref name="weights"/> and ranked within each role.</summary>
-    public static IReadOnlyList<PersonRow> Evaluate(IEnumerable<Judgement> judgements, IReadOnlyDictionary<string, double> weights, bool byRole)
+    public static IReadOnlyList<PersonRow> Evaluate(IEnumerable<Judgement> judgements, IReadOnlyDictionary<string, double> weights, bool byRole) =>
+        Evaluate(JudgementTotals.Of(judgements), weights, byRole);
+
+    /// <summary>Rows per person or per role from the judgements' totals (what a review keeps instead of every judgement).</summary>
+    public static IReadOnlyList<PersonRow> Evaluate(JudgementTotals totals, IReadOnlyDictionary<string, double> weights, bool byRole)
     {
-        var sums = new Dictionary<(Role Role, string Person), Dictionary<string, (long Counted, long Met)>>();
-        foreach (var j in judgements)
-        {
-            var key = (j.Role, byRole ? RoleIndicators.Name(j.Role) : j.Person);
-            if (!sums.TryGetValue(key, out var figures)) sums[key] = figures = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-            var (n, m) = figures.GetValueOrDefault(j.Indicator);
-            figures[j.Indicator] = (n + j.Counted, m + j.Met);
-        }
+        var sums = byRole ? totals.ByRole() : totals.ByPerson;
         var rows = new List<PersonRow>();
         foreach (var role in sums.Keys.Select(k => k.Role).Distinct().Order())
         {
@@ -163,5 +160,38 @@ public static class PersonEvaluation
                 .Select(s => new PersonRow(role, s.Person, s.Figures, s.Score, s.Score is { } v ? RoleIndicators.Grade(v) : null, ranks.GetValueOrDefault(s.Person), s.Missing)));
         }
         return rows;
+    }
+}
+
+/// <summary>
+/// The judgements of a period summed per person and indicator: all the person and role tables need (a month's 1.4
+/// million judgements come to a few thousand sums); the cases behind a figure are judged again when asked for.
+/// </summary>
+public sealed class JudgementTotals
+{
+    /// <summary>Per role and person, per indicator: how much counted and how much of it met the indicator.</summary>
+    public Dictionary<(Role Role, string Person), Dictionary<string, (long Counted, long Met)>> ByPerson { get; } = [];
+
+    public static JudgementTotals Of(IEnumerable<Judgement> judgements)
+    {
+        var totals = new JudgementTotals();
+        foreach (var j in judgements) totals.Add(j.Role, j.Person, j.Indicator, j.Counted, j.Met);
+        return totals;
+    }
+
+    private void Add(Role role, string person, string indicator, long counted, long met)
+    {
+        if (!ByPerson.TryGetValue((role, person), out var figures)) ByPerson[(role, person)] = figures = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var (n, m) = figures.GetValueOrDefault(indicator);
+        figures[indicator] = (n + counted, m + met);
+    }
+
+    /// <summary>The same sums per role (the role's name as its person).</summary>
+    public Dictionary<(Role Role, string Person), Dictionary<string, (long Counted, long Met)>> ByRole()
+    {
+        var roles = new JudgementTotals();
+        foreach (var ((role, _), figures) in ByPerson)
+            foreach (var (indicator, (counted, met)) in figures) roles.Add(role, RoleIndicators.Name(role), indicator, counted, met);
+        return roles.ByPerson;
     }
 }
