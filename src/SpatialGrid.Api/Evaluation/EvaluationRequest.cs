@@ -28,10 +28,10 @@ public sealed record EvaluationRequest(EvaluationPeriod Period, string By, Group
         return (new EvaluationRequest(p, by, g), null);
     }
 
-    /// <summary>The query string that names this request again (for the links to the cases behind a figure).</summary>
     public bool ByPeople => By is "person" or "role";
 
-    public string Query => $"from={Uri.EscapeDataString(Period.From.ToString("O"))}&to={Uri.EscapeDataString(Period.To.ToString("O"))}&by={By}" +
+    /// <summary>The query string that names this request again (for the links to the cases behind a figure: made once, not per figure).</summary>
+    public string Query => field ??= $"from={Uri.EscapeDataString(Period.From.ToString("O"))}&to={Uri.EscapeDataString(Period.To.ToString("O"))}&by={By}" +
         (Grouping == Grouping.Unit || ByPeople ? "" : $"&level={AreaEvaluation.Name(Grouping)}");
 
     private static string Clip(string s) => s.Length > 30 ? s[..30] + "…" : s;
