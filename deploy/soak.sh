@@ -3,8 +3,8 @@
 # N minutes (default 30) at once:
 #  - MQTT alerts at half the benchmark rate (RESULTS.md, "Alert ingestion": ~20,000/s, so 10,000/s; SG_SOAK_ALERT_RATE)
 #    from two simulated fleets (devicesim, 50 gateways x 10 devices each, QoS 1, embedded broker) in chunks of half a
-#    minute at the rate asked; each chunk is reconciled by the simulator (acknowledged against stored, through /api/alerts) while the
-#    other fleet keeps publishing;
+#    minute at the rate asked; each chunk is reconciled by the simulator (acknowledged against stored, through /api/alerts)
+#    while the fleet sends the next one;
 #  - vector tiles (grids, components, roads, cases at zooms 13-16 over the city, with a key; SG_SOAK_TILES per second),
 #    case work (SG_SOAK_CASES cases a second over HTTP, every other one moved through accept/dispatch/arrive/feedback)
 #    and patrol GPS (500 workers, a fix every 9 s each, POST /api/patrols/positions): SpatialGrid.Benchmarks soak-http;
@@ -83,14 +83,12 @@ end=$((start + MINUTES * 60))
 log "soak: $MINUTES minutes from $(date -u +%H:%M:%S) UTC; alerts at $RATE/s, $TILES tiles/s, $CASES cases/s, 500 patrol workers"
 echo "machine at the start: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 
-# One fleet's alerts, a chunk of half a minute (at the rate asked) at a time until the end, each chunk reconciled by the simulator.
+# One fleet's alerts until the end, in chunks of half a minute at the rate asked, each chunk reconciled by the simulator
+# while it sends the next (one process and its connections for the whole soak).
 alerts_loop() {
-  local fleet=$1 rate=$((RATE / 2)) left count
-  while left=$((end - $(date +%s))); [ "$left" -gt 5 ]; do
-    count=$((rate * (left < 30 ? left : 30)))
-    $sim run --api "$API" --key "$KEY" --state "$DATA/fleet-$fleet.json" --broker "127.0.0.1:$MQTT" \
-      --count "$count" --rate "$rate" --inflight 32 2>/dev/null || true
-  done
+  local fleet=$1 rate=$((RATE / 2))
+  $sim run --api "$API" --key "$KEY" --state "$DATA/fleet-$fleet.json" --broker "127.0.0.1:$MQTT" \
+    --rate "$rate" --inflight 32 --minutes "$(awk -v s="$((end - $(date +%s)))" 'BEGIN{print s/60}')" --chunk-seconds 30 2>/dev/null || true
 }
 alerts_loop a > "$DATA/alerts-a.log" & loops+=($!)
 sleep 10  # the fleets' reconciliations fall at different moments

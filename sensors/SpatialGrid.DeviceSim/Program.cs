@@ -5,6 +5,7 @@ using SpatialGrid.DeviceSim;
 //   devicesim setup     --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
 //   devicesim run       --api URL --key KEY [--state fleet.json] [--broker 127.0.0.1:1883] [--count 50000] [--rate 20000]
 //                       [--inflight 32] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 3|5] [--no-reconcile] [--settle SECONDS]
+//                       [--minutes M [--chunk-seconds 30]]
 var command = args.FirstOrDefault();
 var options = Options.Parse(args.Skip(1).ToArray());
 if (command is null or "-h" or "--help" || options is null)
@@ -16,6 +17,8 @@ if (command is null or "-h" or "--help" || options is null)
                       [--inflight N] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 5|3] [--no-reconcile] [--settle SECONDS]
             publishes the alerts, prints throughput and latency, then reconciles with the service
             (--settle: behind an external broker, wait up to SECONDS for the service to store what the broker acknowledged)
+            --minutes M: keep sending for M minutes in chunks of --chunk-seconds (30) at the rate, each chunk reconciled while
+            the next one is sent (a soak: the rate holds over the wall time); exits 1 if any chunk lost or duplicated
         """);
     return 2;
 }
@@ -46,7 +49,9 @@ switch (command)
             Bad = options.Double("bad", 0.01), Repeat = options.Double("repeat", 0.02), Storm = options.Has("storm"),
             Protocol = options.Get("mqtt", "5") == "3" ? MQTTnet.Formatter.MqttProtocolVersion.V311 : MQTTnet.Formatter.MqttProtocolVersion.V500,
         };
-        var last = DateTime.UtcNow;
+        if (options.Has("minutes"))
+            return await Soak.RunAsync(api, fleet, run, TimeSpan.FromMinutes(options.Double("minutes", 30)), TimeSpan.FromSeconds(options.Double("chunk-seconds", 30)),
+                Console.Out, cts.Token);
         var result = await Publisher.RunAsync(fleet, run, Console.Out, cts.Token, acked =>
         {
             if (acked % 5000 != 0) return;
