@@ -68,11 +68,28 @@ public sealed class EvaluationSnapshots
         return new((PeriodCases)value, asOf);
     }
 
-    /// <summary>The area and unit facts of the period's cases the caller sees.</summary>
+    /// <summary>
+    /// The area and unit facts of the period's cases the caller sees. A review asks for its people's tables too: their
+    /// snapshot (the tasks and the roster read, the cases judged) is started meanwhile, on the other core, while the
+    /// area tables are folded, unless snapshots are not kept.
+    /// </summary>
     public async Task<Snapshot<List<CaseFacts>>> CaseFactsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
     {
         var (cases, asOf) = await CasesAsync(scope, period, ct);
+        if (_options.FactsMaxAgeSeconds > 0) _ = PrepareJudgementsAsync(scope, period);
         return new(cases.Facts, asOf);
+    }
+
+    private async Task PrepareJudgementsAsync(CallerScope scope, EvaluationPeriod period)
+    {
+        try
+        {
+            await JudgementsAsync(scope, period, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Not kept (GetAsync forgets a failed read): the people's tables read again when asked for, and say why then.
+        }
     }
 
     /// <summary>The per-role judgements of the period's cases and tasks the caller sees, judged at the snapshot's moment.</summary>

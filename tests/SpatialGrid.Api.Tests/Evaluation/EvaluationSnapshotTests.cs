@@ -65,7 +65,8 @@ public sealed class EvaluationSnapshotTests(EvaluationSnapshotTests.Fixture api)
             var table = await ComponentFiles.Json(await api.Desk.GetAsync($"/api/evaluation?{query}"));
             Assert.Equal(asOf, table.GetProperty("asOf").GetString());
         }
-        Assert.Equal(1, snapshots.Count);
+        // The facts, read once, and the people's snapshot, started meanwhile (a review asks for its people's tables too).
+        Assert.Equal(2, snapshots.Count);
         // People and roles: a snapshot of their own, shared the same way.
         var person = await ComponentFiles.Json(await api.Desk.GetAsync("/api/evaluation?by=person"));
         var role = await ComponentFiles.Json(await api.Desk.GetAsync("/api/evaluation?by=role"));
