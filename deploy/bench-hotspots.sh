@@ -4,7 +4,8 @@
 #     a 250 m lattice over the city, daily; beats and the lattice also weekly (horizon 7); the last 60 days are the test
 #     days, every method forecasts each from what was known before it; wall time of each run;
 #     and the demo city's own history (a year of generated cases on its 121 grids, sgrid demo cases --csv), without and
-#     with the patrol minutes generated beside it (the share of the model's gain that patrol effort accounts for);
+#     with the patrol minutes generated beside it (the share of the model's gain that patrol effort accounts for), and the
+#     demo city per shift (cell × shift: its cases have times; Chicago's sample has none and is refused);
 #  b. training at city scale: a 100 m lattice of 10,000 cells with a year of synthetic events, one training as the nightly
 #     job does it (seconds, peak memory), scoring every cell for a day (against the 28-day KDE's scoring, same run).
 # No database: the engine is pure code. Release build. Called by bench.sh (SG_BENCH_ONLY=hotspots runs it alone).
@@ -40,6 +41,10 @@ if [ -z "$only" ] || [ "$only" = backtest ]; then
   # The demo city's own history: a year of generated cases (sgrid demo cases, documented rule) on its 121 grids.
   dotnet "$sgrid" demo cases --days 365 --per-day 15 --csv "$OUT/demo-history.csv" --grids "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" >/dev/null
   run demo-city --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code
+  # Per shift (cell × 8-hour shift, issue 20): the demo city's cases carry their times; Chicago's sample has dates only,
+  # which the per-shift back-test refuses (shown once, it takes a second).
+  run demo-city-shifts --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code --shifts
+  run beats-shifts --cells "$G/chicago_beat_bounds.geojson" --cell-id beat_num --shifts || true
   # The same with the patrol minutes demo cases writes beside it (planned from the past 28 days' cases): the ablation's share.
   run demo-city-patrols --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code \
     --patrols "$OUT/demo-history.csv.patrols.csv"

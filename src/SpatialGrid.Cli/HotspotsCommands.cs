@@ -38,6 +38,12 @@ public static class HotspotsCommands
         var lonCol = new Option<string?>("--lon-column") { Description = "The longitude column (default: lon, longitude, lng, x)" };
         var latCol = new Option<string?>("--lat-column") { Description = "The latitude column (default: lat, latitude, y)" };
         var classCol = new Option<string?>("--class-column") { Description = "The class column (default: class, category, primary_type, type…)" };
+        var timeCol = new Option<string?>("--time-column") { Description = "The time-of-day column, read when the date has no time (default: time, time_of_day…)" };
+        var shifts = new Option<string?>("--shifts")
+        {
+            Description = $"Judge cell × shift instead of cell × day: the shifts as local start times or ranges (default {ShiftSpec.DefaultText}; e.g. 06:00-14:00,14:00-22:00,22:00-06:00). Every event needs a time of day",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Leave out rows with a bad date or place (counted) instead of stopping" };
         var noModel = new Option<bool>("--baselines-only") { Description = "Only the baselines and the ceiling (fast)" };
         var validation = new Option<int>("--validation-days") { Description = "Days before each origin on which the model's trainer, settings and shrinkage are chosen", DefaultValueFactory = _ => new BoostedOptions().ValidationDays };
@@ -45,15 +51,17 @@ public static class HotspotsCommands
         var output = new Option<FileInfo?>("--out") { Description = "Also write the report as JSON (table, test days, choices)" };
         var cmd = new Command("backtest", "Rolling-origin back-test of the model against yesterday's counts, window means, KDEs, prospective hotspotting and the intensity ceiling: hit rate, PAI and PEI at 1, 5 and 10 % of area")
         {
-            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, skipBad, noModel, validation, patrols, output,
+            events, cells, cellId, lattice, boundary, testDays, horizon, refit, classes, dateCol, lonCol, latCol, classCol, timeCol, skipBad, noModel, validation, patrols,
+            shifts, output,
         };
         cmd.SetAction(parse =>
         {
             try
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
+                var shiftSpec = parse.GetResult(shifts) is null ? null : ShiftSpec.Parse(parse.GetValue(shifts) is { Length: > 0 } text ? text : ShiftSpec.DefaultText);
                 var cellSet = ReadCells(parse.GetValue(cells), parse.GetValue(cellId), parse.GetValue(lattice), parse.GetValue(boundary));
-                var columns = new EventColumns(parse.GetValue(dateCol), parse.GetValue(lonCol), parse.GetValue(latCol), parse.GetValue(classCol));
+                var columns = new EventColumns(parse.GetValue(dateCol), parse.GetValue(lonCol), parse.GetValue(latCol), parse.GetValue(classCol), parse.GetValue(timeCol));
                 var all = new List<HotspotEvent>();
                 foreach (var f in parse.GetValue(events)!)
                 {
@@ -63,6 +71,7 @@ public static class HotspotsCommands
                     if (read.Problems.Count > 0 && (read.Events.Count == 0 || !parse.GetValue(skipBad)))
                         return PositionUpload.PrintProblems($"{f.Name} cannot be used{(read.BadRows > 0 ? $" ({read.BadRows:N0} bad rows; --skip-bad-rows leaves them out)" : "")}", read.Problems, "nothing was run");
                     if (read.BadRows > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]{f.Name}: {read.BadRows:N0} bad rows left out[/]");
+                    if (read.BadTimes > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]{f.Name}: {read.BadTimes:N0} rows have a time that cannot be read and count as events without a time ({read.FirstBadTime})[/]");
                     all.AddRange(read.Events);
                 }
                 var located = EventTable.Locate(cellSet, all, parse.GetValue(classes));
@@ -91,7 +100,7 @@ public static class HotspotsCommands
                     .Start(progress =>
                     {
                         var task = progress.AddTask("back-test", maxValue: options.TestDays);
-                        report = Backtest.Run(data, options, new Progress(task));
+                        report = Backtest.Run(data, shiftSpec, options, new Progress(task));
                         task.Value = task.MaxValue;
                     });
                 Print(report!);
@@ -125,16 +134,19 @@ public static class HotspotsCommands
     private static void Print(BacktestReport r)
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
-        AnsiConsole.MarkupLineInterpolated($"[bold]{r.TestDays.Count} test days[/] {r.TestDays[0]:yyyy-MM-dd} … {r.TestDays[^1]:yyyy-MM-dd}, horizon {r.Horizon} day(s), {r.Cells:N0} cells");
-        var table = new Table().AddColumns("method", "hit 1%", "hit 5%", "hit 10%", "PAI 1%", "PAI 5%", "PAI 10%", "PEI 5%", "deviance");
-        foreach (var m in r.Methods)
-            table.AddRow(Markup.Escape(m.Name), $"{m.HitRate[0]:0.000}", $"{m.HitRate[1]:0.000}", $"{m.HitRate[2]:0.000}", $"{m.Pai[0]:0.00}", $"{m.Pai[1]:0.00}", $"{m.Pai[2]:0.00}", $"{m.Pei[1]:0.000}", $"{m.Deviance:0.0000}");
-        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"[bold]{r.TestDays.Count} test days[/] {r.TestDays[0]:yyyy-MM-dd} … {r.TestDays[^1]:yyyy-MM-dd}, horizon {r.Horizon} day(s), {r.Cells:N0} cells{(r.Shifts is { } spec ? $", per shift ({spec}), pooled over every cell × shift" : "")}");
+        AnsiConsole.Write(MethodTable(r.Methods.Select(m => ((string?)null, m))));
         AnsiConsole.MarkupLineInterpolated($"best baseline by PAI@5%: {r.BestBaseline}; by deviance: {r.BestDevianceBaseline}");
         if (r.PaiRatioToBest is { } ratio)
         {
             AnsiConsole.MarkupLineInterpolated($"model PAI@5% / best baseline: {ratio:0.0000} (95% day-block bootstrap {r.PaiRatioInterval?.Low:0.000}–{r.PaiRatioInterval?.High:0.000})");
             AnsiConsole.MarkupLineInterpolated($"model PAI@5% / intensity ceiling: {r.PaiRatioToCeiling:0.0000}; deviance / best baseline: {r.DevianceRatioToBest:0.0000}");
+        }
+        if (r.PerShift.Count > 0)
+        {
+            AnsiConsole.Write(MethodTable(r.PerShift.SelectMany(s => s.Methods.Select(m => ((string?)s.Shift, m)))));
+            foreach (var s in r.PerShift.Where(p => p.PaiRatioToBest is not null))
+                AnsiConsole.MarkupLineInterpolated($"{s.Shift}: model PAI@5% / best baseline ({s.BestBaseline}) {s.PaiRatioToBest:0.0000} (95% day-block bootstrap {s.PaiRatioInterval?.Low:0.000}–{s.PaiRatioInterval?.High:0.000}); / intensity ceiling {s.PaiRatioToCeiling:0.0000}; deviance / best baseline {s.DevianceRatioToBest:0.0000}");
         }
         AnsiConsole.MarkupLineInterpolated($"patrol effort: {r.PatrolEffort.Note}");
         var calibration = new Table().AddColumns("calibration", "tenth", "cell-days", "predicted from–to", "mean predicted", "mean observed", "observed/predicted");
@@ -147,6 +159,24 @@ public static class HotspotsCommands
         }
         if (r.Calibration.Count > 0) AnsiConsole.Write(calibration);
         foreach (var n in r.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{n}[/]");
+    }
+
+    /// <summary>Hit rate, PAI and PEI per method; with a shift column when the rows name their shift.</summary>
+    private static Table MethodTable(IEnumerable<(string? Shift, MethodSummary Method)> rows)
+    {
+        var list = rows.ToList();
+        var shift = list.Any(r => r.Shift is not null);
+        var table = new Table();
+        if (shift) table.AddColumn("shift");
+        table.AddColumns("method", "hit 1%", "hit 5%", "hit 10%", "PAI 1%", "PAI 5%", "PAI 10%", "PEI 5%", "deviance");
+        string? previous = null;
+        foreach (var (s, m) in list)
+        {
+            string[] cells = [Markup.Escape(m.Name), $"{m.HitRate[0]:0.000}", $"{m.HitRate[1]:0.000}", $"{m.HitRate[2]:0.000}", $"{m.Pai[0]:0.00}", $"{m.Pai[1]:0.00}", $"{m.Pai[2]:0.00}", $"{m.Pei[1]:0.000}", $"{m.Deviance:0.0000}"];
+            table.AddRow(shift ? [s == previous ? "" : Markup.Escape(s ?? ""), .. cells] : cells);
+            previous = s;
+        }
+        return table;
     }
 
     private static CellSet ReadCells(FileInfo? cells, string? idProperty, double? lattice, FileInfo? boundary)

@@ -25,6 +25,12 @@ public sealed record BoostedOptions
     /// <summary>Cell-days without events kept per cell-day with events (the rest dropped, the kept ones weighted up): sparse lattices stay trainable.</summary>
     public double ZerosPerEvent { get; init; } = 6;
     public bool PatrolEffort { get; init; } = true;
+    /// <summary>
+    /// With patrol minutes: whenever the trainer is chosen, also try the chosen trainer without the patrol-effort features
+    /// on the same validation days and keep them only if they lower the deviance (recorded problems follow patrols, and
+    /// features that merely restate past counts cost the model); one training more per choice.
+    /// </summary>
+    public bool ChoosePatrolEffort { get; init; } = true;
     public int Seed { get; init; } = 2019;
     public IReadOnlyList<TrainerSetting> Settings { get; init; } = DefaultSettings;
 
@@ -47,7 +53,9 @@ public sealed class BoostedForecaster : IForecaster
 {
     private readonly BoostedOptions options;
     private readonly MLContext ml;
+    /// <summary>The inputs in use: with the patrol-effort features, or without them when the validation days chose so.</summary>
     private FeatureBuilder? features;
+    private FeatureBuilder? withPatrol, withoutPatrol;
     private ITransformer? model;
     private DataViewSchema? schema;
     private int fits;
@@ -64,6 +72,8 @@ public sealed class BoostedForecaster : IForecaster
     public TrainerSetting Chosen { get; private set; } = BoostedOptions.DefaultSettings[0];
     public List<(int Origin, string Setting, double[] ValidationDeviance)> Choices { get; } = [];
     public IReadOnlyList<FeatureInfo> Features => features?.Features ?? [];
+    /// <summary>Whether the fitted model uses the patrol-effort features (false without patrol data or when the validation days dropped them).</summary>
+    public bool UsesPatrolEffort => features is { } f && f.Features.Any(x => x.Group == "patrol");
     public ITransformer? Model => model;
 
     /// <summary>The first origin the model can be fitted at: warm-up, a week of rows at least, validation and the horizon.</summary>
@@ -71,42 +81,60 @@ public sealed class BoostedForecaster : IForecaster
 
     public void Fit(HotspotData data, int origin, int horizon)
     {
-        features ??= new FeatureBuilder(data, options.PatrolEffort);
+        withPatrol ??= new FeatureBuilder(data, options.PatrolEffort);
+        if (withoutPatrol is null && options.ChoosePatrolEffort && withPatrol.Features.Any(f => f.Group == "patrol"))
+            withoutPatrol = new FeatureBuilder(data, patrolEffort: false);
+        features ??= withPatrol;
         if (origin < MinimumOrigin(horizon))
             throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on)");
-        // Trainer and settings every few refits; the weight of the long-run rate at every refit (one extra training).
-        var candidates = fits++ % Math.Max(1, options.SelectEvery) == 0 ? options.Settings : [Chosen];
+        // Trainer and settings (and whether the patrol features help) every few refits; the weight of the long-run rate at
+        // every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
+        // rows before those days.
+        var selecting = fits++ % Math.Max(1, options.SelectEvery) == 0;
+        var candidates = selecting ? options.Settings : [Chosen];
+        if (selecting) features = withPatrol;
+        var validationFirst = origin - horizon - options.ValidationDays + 1;
+        var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
+        var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
+        var longRun = days.Select(d => { var r = new double[data.Cells.Count]; LongRun(data, d, horizon, r); return r; }).ToArray();
+        var train = Rows(data, validationFirst - horizon + 1, horizon);
+        var devs = new double[candidates.Count];
+        var best = (Setting: 0, Alpha: 1.0, Deviance: double.PositiveInfinity);
+        for (var s = 0; s < candidates.Count; s++)
         {
-            // Trainer, settings and the weight of the long-run rate, all chosen on the validation days before the origin,
-            // with models trained on the rows before those days.
-            var validationFirst = origin - horizon - options.ValidationDays + 1;
-            var train = Rows(data, validationFirst - horizon + 1, horizon);
-            var devs = new double[candidates.Count];
-            var best = (Setting: 0, Alpha: 1.0, Deviance: double.PositiveInfinity);
-            var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
-            var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
-            var longRun = days.Select(d => { var r = new double[data.Cells.Count]; LongRun(data, d, horizon, r); return r; }).ToArray();
-            for (var s = 0; s < candidates.Count; s++)
-            {
-                var candidate = Train(train, candidates[s]);
-                var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
-                devs[s] = double.PositiveInfinity;
-                foreach (var alpha in Alphas)
-                {
-                    double dev = 0; var n = 0;
-                    for (var i = 0; i < days.Length; i++)
-                        for (var c = 0; c < data.Cells.Count; c++, n++)
-                            dev += Metrics.PoissonDeviance(outcome[i][c], alpha * predicted[i][c] + (1 - alpha) * longRun[i][c]);
-                    dev /= Math.Max(1, n);
-                    devs[s] = Math.Min(devs[s], dev);
-                    if (dev < best.Deviance - 1e-12) best = (s, alpha, dev);
-                }
-            }
-            Chosen = candidates[best.Setting];
-            Alpha = best.Alpha;
-            Choices.Add((origin, $"{Chosen.Name} α={Alpha:0.0}", devs));
+            var (alpha, dev) = Validate(Train(train, candidates[s]), data, days, outcome, longRun);
+            devs[s] = dev;
+            if (dev < best.Deviance - 1e-12) best = (s, alpha, dev);
         }
+        Chosen = candidates[best.Setting];
+        Alpha = best.Alpha;
+        var patrolNote = "";
+        if (selecting && withoutPatrol is not null)
+        {
+            features = withoutPatrol;
+            var (alpha, dev) = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, outcome, longRun);
+            if (dev < best.Deviance - 1e-12) { Alpha = alpha; patrolNote = $", without patrol features ({dev:0.0000} < {best.Deviance:0.0000})"; }
+            else { features = withPatrol; patrolNote = $", with patrol features ({best.Deviance:0.0000} ≤ {dev:0.0000} without)"; }
+        }
+        Choices.Add((origin, $"{Chosen.Name} α={Alpha:0.0}{patrolNote}", devs));
         model = Train(Rows(data, origin - horizon + 1, horizon), Chosen);
+    }
+
+    /// <summary>The weight of a candidate's forecast against the long-run rate that gives the lowest mean deviance on the validation days, and that deviance.</summary>
+    private (double Alpha, double Deviance) Validate(ITransformer candidate, HotspotData data, int[] days, double[][] outcome, double[][] longRun)
+    {
+        var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
+        var best = (Alpha: 1.0, Deviance: double.PositiveInfinity);
+        foreach (var alpha in Alphas)
+        {
+            double dev = 0; var n = 0;
+            for (var i = 0; i < days.Length; i++)
+                for (var c = 0; c < data.Cells.Count; c++, n++)
+                    dev += Metrics.PoissonDeviance(outcome[i][c], alpha * predicted[i][c] + (1 - alpha) * longRun[i][c]);
+            dev /= Math.Max(1, n);
+            if (dev < best.Deviance - 1e-12) best = (alpha, dev);
+        }
+        return best;
     }
 
     public void Predict(HotspotData data, int day, int horizon, double[] expected)

@@ -20,12 +20,17 @@ public sealed class EventTable
     public int[] Class { get; }
     public double[] X { get; }
     public double[] Y { get; }
+    /// <summary>Local minute of the day of each event (0–1439), −1 when its time is not known.</summary>
+    public int[] Minute { get; }
     public int Outside { get; }
     public int Count => Day.Length;
+    /// <summary>Events in cells without a time of day: the per-shift back-test cannot place them in a shift.</summary>
+    public int Untimed { get; }
 
-    private EventTable(DateOnly first, int days, IReadOnlyList<string> classes, int[] day, int[] cell, int[] cls, double[] x, double[] y, int outside)
+    private EventTable(DateOnly first, int days, IReadOnlyList<string> classes, int[] day, int[] cell, int[] cls, double[] x, double[] y, int[] minute, int outside)
     {
-        FirstDay = first; Days = days; Classes = classes; Day = day; Cell = cell; Class = cls; X = x; Y = y; Outside = outside;
+        FirstDay = first; Days = days; Classes = classes; Day = day; Cell = cell; Class = cls; X = x; Y = y; Minute = minute; Outside = outside;
+        Untimed = minute.Count(m => m < 0);
     }
 
     public DateOnly DateOf(int day) => FirstDay.AddDays(day);
@@ -51,7 +56,7 @@ public sealed class EventTable
         var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
 
         var dayL = new List<int>(list.Count); var cellL = new List<int>(list.Count); var clsL = new List<int>(list.Count);
-        var xL = new List<double>(list.Count); var yL = new List<double>(list.Count);
+        var xL = new List<double>(list.Count); var yL = new List<double>(list.Count); var minuteL = new List<int>(list.Count);
         var outside = 0;
         foreach (var e in list)
         {
@@ -64,8 +69,35 @@ public sealed class EventTable
             cellL.Add(cell);
             clsL.Add(classIndex.TryGetValue(name, out var k) ? k : classIndex[OtherClass]);
             xL.Add(x); yL.Add(y);
+            minuteL.Add(e.Time is { } t ? t.Hour * 60 + t.Minute : -1);
         }
         if (dayL.Count == 0) throw new HotspotInputException($"none of the {list.Count} events lies inside a cell: are the events and the cells of the same city and in longitude/latitude?");
-        return new EventTable(firstDay, days, classes, [.. dayL], [.. cellL], [.. clsL], [.. xL], [.. yL], outside);
+        return new EventTable(firstDay, days, classes, [.. dayL], [.. cellL], [.. clsL], [.. xL], [.. yL], [.. minuteL], outside);
+    }
+
+    /// <summary>Refuses, saying how many, when events lack a time of day or every time is midnight (dates written as date-times).</summary>
+    public void RequireTimes()
+    {
+        if (Untimed > 0)
+            throw new HotspotInputException($"{Untimed:N0} of the {Count:N0} events in cells have no time of day: the per-shift back-test needs every event's time (the daily one does not; give the time in the date, e.g. 2019-05-01T22:15:00, or in a time column)");
+        if (Minute.All(m => m == 0))
+            throw new HotspotInputException($"all {Count:N0} events are at 00:00: the times look like dates only, and the per-shift back-test needs the time of day");
+    }
+
+    /// <summary>
+    /// The events of one shift slot, on the same day axis, classes and cells: each on the day its shift starts (an event
+    /// in the small hours of a shift begun the evening before goes to that evening's day; one before the period is left out).
+    /// </summary>
+    public EventTable InShift(ShiftSpec shifts, int slot)
+    {
+        RequireTimes();
+        var keep = new List<(int Index, int Day)>();
+        for (var i = 0; i < Count; i++)
+        {
+            var (shift, s) = shifts.Of(Minute[i]);
+            if (s == slot && Day[i] + shift >= 0) keep.Add((i, Day[i] + shift));
+        }
+        return new EventTable(FirstDay, Days, Classes, [.. keep.Select(k => k.Day)], [.. keep.Select(k => Cell[k.Index])], [.. keep.Select(k => Class[k.Index])],
+            [.. keep.Select(k => X[k.Index])], [.. keep.Select(k => Y[k.Index])], [.. keep.Select(k => Minute[k.Index])], Outside);
     }
 }

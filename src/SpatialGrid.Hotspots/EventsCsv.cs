@@ -2,9 +2,11 @@ using System.Globalization;
 
 namespace SpatialGrid.Hotspots;
 
-/// <summary>Which columns of an events table hold the date, the place and the class; null = found by its usual names.</summary>
-public sealed record EventColumns(string? Date = null, string? Lon = null, string? Lat = null, string? Class = null)
+/// <summary>Which columns of an events table hold the date, the place, the class and the time of day; null = found by its usual names.</summary>
+public sealed record EventColumns(string? Date = null, string? Lon = null, string? Lat = null, string? Class = null, string? Time = null)
 {
+    /// <summary>A time-of-day column, read when the date itself carries no time (a file with "date,time,…").</summary>
+    public static readonly string[] TimeNames = ["time", "time_of_day", "reported_time", "occurred_time"];
     public static readonly string[] DateNames = ["date", "day", "datetime", "created", "created_at", "createddate", "reported_at", "occurred_at", "time", "t"];
     public static readonly string[] LonNames = ["lon", "longitude", "lng", "long", "x"];
     public static readonly string[] LatNames = ["lat", "latitude", "y"];
@@ -14,11 +16,19 @@ public sealed record EventColumns(string? Date = null, string? Lon = null, strin
 /// <summary>
 /// Events from a table (a CSV's header and rows, each with its line number): the date as a day (yyyy-MM-dd, an RFC 3339
 /// date-time read at the date it names, or the US portal form MM/dd/yyyy hh:mm:ss tt), longitude and latitude in WGS 84,
-/// a class. Every bad row is named with its line and why; nothing is guessed.
+/// a class. Every bad row is named with its line and why; nothing is guessed. The time of day comes from the date when it
+/// has one, else from a time column; a time that cannot be read leaves the event without one (the daily back-test does
+/// not need it), counted in <see cref="Result.BadTimes"/> with the first such line, and the per-shift back-test refuses.
 /// </summary>
 public static class EventsCsv
 {
-    public sealed record Result(List<HotspotEvent> Events, List<string> Problems, int BadRows);
+    public sealed record Result(List<HotspotEvent> Events, List<string> Problems, int BadRows)
+    {
+        /// <summary>Rows whose time of day could not be read: kept, without a time.</summary>
+        public int BadTimes { get; init; }
+        /// <summary>The first of them, "line 12: time '25:61' is not a time of day (HH:mm or HH:mm:ss)".</summary>
+        public string? FirstBadTime { get; init; }
+    }
 
     private static readonly string[] DateFormats =
     [
@@ -37,10 +47,13 @@ public static class EventsCsv
         var lon = Find(header, columns.Lon, EventColumns.LonNames, "longitude", problems);
         var lat = Find(header, columns.Lat, EventColumns.LatNames, "latitude", problems);
         var cls = columns.Class is null ? FindOptional(header, EventColumns.ClassNames) : Find(header, columns.Class, [], "class", problems);
+        var timeColumn = columns.Time is null
+            ? EventColumns.TimeNames.Select(n => Array.FindIndex(header, h => h.Trim().Equals(n, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(i => i >= 0 && i != date, -1)
+            : Find(header, columns.Time, [], "time", problems);
         var events = new List<HotspotEvent>();
         if (problems.Count > 0) return new Result(events, problems, 0);
 
-        var bad = 0;
+        var bad = 0; var badTimes = 0; string? firstBadTime = null;
         foreach (var (line, cells) in rows)
         {
             string? Cell(int i) => i >= 0 && i < cells.Length && cells[i].Trim() is { Length: > 0 } v ? v : null;
@@ -58,10 +71,15 @@ public static class EventsCsv
                 if (problems.Count < MaxProblems) problems.Add($"line {line}: {string.Join("; ", why)}");
                 continue;
             }
+            if (time is null && Cell(timeColumn) is { } timeText)
+            {
+                time = ParseTime(timeText);
+                if (time is null && badTimes++ == 0) firstBadTime = $"line {line}: time '{Clip(timeText)}' is not a time of day (HH:mm or HH:mm:ss)";
+            }
             events.Add(new HotspotEvent(day!.Value, x!.Value, y!.Value, Cell(cls) ?? EventTable.OtherClass, time));
         }
         if (bad > MaxProblems) problems.Add($"… and {bad - MaxProblems:N0} more bad rows");
-        return new Result(events, problems, bad);
+        return new Result(events, problems, bad) { BadTimes = badTimes, FirstBadTime = firstBadTime };
     }
 
     public static DateOnly? ParseDay(string? text, out TimeOnly? time)
@@ -82,6 +100,10 @@ public static class EventsCsv
         }
         return null;
     }
+
+    public static TimeOnly? ParseTime(string? text) =>
+        text is not null && TimeOnly.TryParseExact(text.Trim(), ["HH:mm", "HH:mm:ss", "H:mm", "H:mm:ss", "HH:mm:ss.FFFFFFF", "hh:mm:ss tt", "h:mm tt"],
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null;
 
     internal static double? ParseNumber(string? s) =>
         s is not null && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;

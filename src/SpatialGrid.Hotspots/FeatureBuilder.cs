@@ -18,6 +18,8 @@ public sealed record Contribution(FeatureInfo Feature, double Value, double Weig
 /// 91 and 365 days (as daily rates over the history there is, so a short history is not read as a quiet cell), the whole
 /// history's rate, the same weekday over the past four weeks, the neighbours' rates, a kernel surface, area, fixed
 /// attributes, device alerts, patrol minutes and the calendar (weekday, working day, holiday, make-up working day, month).
+/// For one shift's data (<see cref="HotspotData.Whole"/> set) the counts are the shift's own (same shift yesterday, over
+/// the last 7, 28 … days), and the whole days' counts and the shift's share of the cell's year are added.
 /// </summary>
 public sealed class FeatureBuilder
 {
@@ -39,11 +41,17 @@ public sealed class FeatureBuilder
         kernel = data.Gaussian(KernelBandwidthM);
         attributeNames = data.Attributes.Keys.Order(StringComparer.Ordinal).ToArray();
         var list = new List<FeatureInfo>();
-        foreach (var lag in Lags) list.Add(new($"n{lag}d_all", $"{Span(lag)} count of all events", "history"));
+        var scope = data.Shift is { } shift ? $" in the {shift} shift" : "";
+        foreach (var lag in Lags) list.Add(new($"n{lag}d_all", $"{Span(lag)} count of all events{scope}", "history"));
         for (var k = 0; k < data.Events.Classes.Count; k++)
-            foreach (var lag in Lags) list.Add(new($"n{lag}d_{Slug(data.Events.Classes[k])}", $"{Span(lag)} count of {data.Events.Classes[k]}", "history"));
-        list.Add(new("history_rate_all", "long-run count of all events", "history"));
-        list.Add(new("same_weekday_4w", "count on the same weekday over the past four weeks", "history"));
+            foreach (var lag in Lags) list.Add(new($"n{lag}d_{Slug(data.Events.Classes[k])}", $"{Span(lag)} count of {data.Events.Classes[k]}{scope}", "history"));
+        list.Add(new("history_rate_all", $"long-run count of all events{scope}", "history"));
+        list.Add(new("same_weekday_4w", $"count on the same weekday over the past four weeks{scope}", "history"));
+        if (data.Whole is not null)
+        {
+            foreach (var lag in Lags) list.Add(new($"day_n{lag}d_all", $"{Span(lag)} count of all events over whole days", "history"));
+            list.Add(new("shift_share_365d", $"share of the cell's events of the past year that fell{scope}", "shift"));
+        }
         foreach (var w in NeighbourWindows) list.Add(new($"neighbours_{w}d", $"{Span(w)} count in the neighbouring cells", "neighbours"));
         list.Add(new("kde_28d", $"28-day density of events within about {KernelBandwidthM} m", "neighbours"));
         list.Add(new("kde_365d", $"long-run density of events within about {KernelBandwidthM} m", "neighbours"));
@@ -78,6 +86,12 @@ public sealed class FeatureBuilder
         double sw = 0; var nw = 0;
         for (var k = 1; k <= 4; k++) if (day - 7 * k >= 0) { sw += counts.Total.On(day - 7 * k, cell); nw++; }
         into[i++] = nw == 0 ? 0 : (float)(sw / nw);
+        if (data.Whole is { } whole)
+        {
+            foreach (var lag in Lags) into[i++] = Rate(whole.Counts.Total, day, lag, cell);
+            var year = whole.Counts.Total.Before(day, 365, cell);
+            into[i++] = year > 0 ? (float)(counts.Total.Before(day, 365, cell) / year) : 0;
+        }
         var nb = data.Cells.Neighbours[cell];
         foreach (var w in NeighbourWindows)
         {

@@ -23,6 +23,11 @@ public sealed class HotspotData
     /// <summary>Fixed values per cell by name (e.g. "manhole covers per km²"), when known.</summary>
     public IReadOnlyDictionary<string, double[]> Attributes { get; init; } = new Dictionary<string, double[]>();
 
+    /// <summary>For one shift's data: the whole days' data it was cut from (its counts are the model's daily features).</summary>
+    public HotspotData? Whole { get; private init; }
+    /// <summary>For one shift's data: the shift, e.g. "16:00–24:00".</summary>
+    public string? Shift { get; private init; }
+
     private readonly Dictionary<string, DailySeries> kernels = [];
     private readonly Lock gate = new();
 
@@ -35,6 +40,19 @@ public sealed class HotspotData
     }
 
     public int Days => Events.Days;
+
+    /// <summary>
+    /// One data set per shift slot: the events of that shift only, on the same cells and days; the daily series (alerts,
+    /// patrol minutes) and attributes as they are. Refused, saying how many, when events lack a time of day.
+    /// </summary>
+    public IReadOnlyList<HotspotData> ByShift(ShiftSpec shifts)
+    {
+        Events.RequireTimes();
+        return Enumerable.Range(0, shifts.Count).Select(s => new HotspotData(Cells, Events.InShift(shifts, s), Calendar)
+        {
+            Alerts = Alerts, PatrolMinutes = PatrolMinutes, Attributes = Attributes, Whole = this, Shift = shifts.Label(s),
+        }).ToList();
+    }
 
     public DailySeries Gaussian(double bandwidthM) => Kernel($"g{bandwidthM}", () => KernelSurface.Gaussian(Cells, Events, bandwidthM));
 

@@ -71,6 +71,19 @@ public static class Metrics
         return (hits, area / cells.TotalAreaM2);
     }
 
+    /// <summary>
+    /// One day's scores of its shift slots as one: events, hits and deviance summed, area shares averaged, so that pooling
+    /// merged days is pooling every slot of every day, and a bootstrap over merged days draws blocks of whole days.
+    /// </summary>
+    public static DayScore Merge(IReadOnlyList<DayScore> slots)
+    {
+        if (slots.Count == 1) return slots[0];
+        double[] Sum(Func<DayScore, double[]> of) => Enumerable.Range(0, Coverages.Length).Select(k => slots.Sum(s => of(s)[k])).ToArray();
+        double[] Mean(Func<DayScore, double[]> of) => Enumerable.Range(0, Coverages.Length).Select(k => slots.Average(s => of(s)[k])).ToArray();
+        return new DayScore(slots[0].Day, slots.Sum(s => s.Events), Sum(s => s.Hits), Mean(s => s.AreaShare), Sum(s => s.PerfectHits),
+            Mean(s => s.PerfectAreaShare), slots.Sum(s => s.Deviance), slots.Sum(s => s.Cells));
+    }
+
     /// <summary>Pooled measures over days for coverage level k.</summary>
     public static (double HitRate, double Pai, double Pei) Pooled(IReadOnlyList<DayScore> days, int k)
     {

@@ -52,6 +52,10 @@ public class PatrolEffortTests
         Assert.True(report.PaiRatioToBest > 1.1, $"the model should beat the baselines by knowing the roster: ratio {report.PaiRatioToBest}; {share.Note}\n{report.ToMarkdown()}\n{string.Join("\n", report.Notes)}");
         Assert.True(share.PaiShareOfGain > 0.6, $"PAI share {share.PaiShareOfGain}: {share.Note}");
         Assert.True(share.DevianceShareOfGain > 0.6, $"deviance share {share.DevianceShareOfGain}: {share.Note}");
+        // The validation days before each choice keep the patrol features: they are what tells the roster.
+        var chosen = report.Notes.Single(n => n.StartsWith("model settings chosen: ", StringComparison.Ordinal));
+        Assert.Contains("with patrol features", chosen);
+        Assert.DoesNotContain("without patrol features", chosen);
     }
 
     [Fact]
@@ -77,6 +81,27 @@ public class PatrolEffortTests
         Assert.NotNull(share.PaiShareOfGain);
         Assert.InRange(share.PaiShareOfGain!.Value, -0.2, 0.2);
         Assert.InRange(share.DevianceShareOfGain!.Value, -0.2, 0.2);
+        // Whether the noise stays in is decided on the validation days whenever the trainer is chosen, and said.
+        var chosen = report.Notes.Single(n => n.StartsWith("model settings chosen: ", StringComparison.Ordinal));
+        Assert.Matches("with(out)? patrol features \\(", chosen);
+    }
+
+    [Fact]
+    public void Patrol_features_that_stopped_telling_where_problems_are_recorded_are_dropped_on_the_validation_days()
+    {
+        // Until day 120 problems are recorded only where the weekly roster sends patrols; from then on they come up at
+        // the same rate everywhere whoever walks there (the rule changed: residents report by app). The validation days
+        // before the origin (days 129–142) see the new rule: a model trained to follow the roster is worse there, so the
+        // choice leaves the patrol features out; with the choice switched off they stay in.
+        var data = City((d, c) => d < 120 ? 0.002 * Roster(d, c) : 0.24, Roster, out _);
+        var kept = new BoostedForecaster(Quick with { ChoosePatrolEffort = false });
+        var choosing = new BoostedForecaster(Quick);
+        kept.Fit(data, Days - 7, 1);
+        choosing.Fit(data, Days - 7, 1);
+        Assert.True(kept.UsesPatrolEffort);
+        var note = choosing.Choices.Single().Setting;
+        Assert.False(choosing.UsesPatrolEffort, note);
+        Assert.Contains("without patrol features", note);
     }
 
     [Fact]
