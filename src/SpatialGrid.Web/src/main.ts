@@ -67,7 +67,7 @@ function route(): void {
   if (!session) side.innerHTML = `<p class="note">${esc(t('needKey'))}</p>`;
   else if (view === 'dispatch') renderDispatch(side);
   else if (view === 'plan') renderPlan(side);
-  else if (view === 'field') void renderField(side);
+  else if (view === 'field') void renderField(side, session.worker ?? null);
   else renderScreen(side);
   // The map's box changed with the layout.
   requestAnimationFrame(() => theMap()?.resize());
