@@ -113,11 +113,13 @@ async function boot(): Promise<void> {
   if (session) { setUtcOffsetHours(session.utcOffsetHours); setCallerRoles(session.roles); }
   // A first visit without a key opens the sign-in form (once a session: "continue without a key" is remembered).
   else if (!keyOf() && !sessionStorage.getItem('sg-no-key') && !byId<HTMLDialogElement>('sign-in').open) signIn();
-  await loadTaxonomy();
+  // The class names (for the queue) are fetched while the map is created: neither waits for the other (#21).
+  const names = loadTaxonomy();
   if (!theMap()) {
     await createMap((e) => console.warn(e.message));
     theMap().on('style.load', filterMap);
   }
+  await names;
   route();
   if (session) { startLive(); }
 }
