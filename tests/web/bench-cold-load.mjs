@@ -4,6 +4,7 @@
 // own /styles/default.json (the same tiles, no application), so the ratio is what the command centre adds.
 // Usage: SG_WEB_URL=… SG_WEB_KEY=… node bench-cold-load.mjs [runs]
 import { launch, base, key } from './open-map.mjs';
+import { anatomy } from './cold-load-anatomy.mjs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -11,22 +12,17 @@ const runs = Number(process.argv[2] ?? 5);
 const maplibre = readFileSync(fileURLToPath(new URL('../../src/SpatialGrid.Web/node_modules/maplibre-gl/dist/maplibre-gl.js', import.meta.url)));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-async function commandCentre(browser) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
+// Each page, in a new context, from navigation until drawn (ms); the anatomy run opens them the same way.
+async function openCommandCentre(page) {
   await page.addInitScript((k) => { sessionStorage.setItem('sg-key', k); localStorage.setItem('sg-lang', 'zh-CN'); }, key);
   const started = Date.now();
   await page.goto(`${base}/#/dispatch`);
   await page.waitForFunction(() => window.sgMap?.getLayer('cases') && window.sgMap.loaded() && window.sgMap.areTilesLoaded()
     && document.querySelector('.queue-total')?.textContent && document.querySelector('#state-tabs button'), null, { timeout: 60000, polling: 'raf' });
-  const ms = Date.now() - started;
-  await context.close();
-  return ms;
+  return Date.now() - started;
 }
 
-async function bareMapLibre(browser) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
+async function openBareMapLibre(page) {
   await page.route(`${base}/bench/maplibre-gl.js`, (route) => route.fulfill({ body: maplibre, contentType: 'text/javascript' }));
   await page.route(`${base}/bench/bare.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body style="margin:0">
     <div id="map" style="position:absolute;inset:0 400px 0 0"></div><script src="/bench/maplibre-gl.js"></script>
@@ -35,10 +31,18 @@ async function bareMapLibre(browser) {
   const started = Date.now();
   await page.goto(`${base}/bench/bare.html`);
   await page.waitForFunction(() => window.sgMap?.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 60000, polling: 'raf' });
-  const ms = Date.now() - started;
+  return Date.now() - started;
+}
+
+async function timed(browser, open) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const ms = await open(page);
   await context.close();
   return ms;
 }
+const commandCentre = (browser) => timed(browser, openCommandCentre);
+const bareMapLibre = (browser) => timed(browser, openBareMapLibre);
 
 const browser = await launch();
 const cc = [], bare = [];
@@ -48,9 +52,12 @@ for (let i = 0; i < runs; i++) {
   cc.push(await commandCentre(browser));
   bare.push(await bareMapLibre(browser));
 }
+// Not timed: one more cold load of each with Chromium's trace and the network recorded (cold-load-anatomy.mjs).
+const anatomies = process.env.SG_BENCH_WEB_ANATOMY === '0' ? [] : [await anatomy(browser, openCommandCentre, 'command centre'), await anatomy(browser, openBareMapLibre, 'bare MapLibre')];
 await browser.close();
 console.log(`command centre, each run (ms): ${cc.join(', ')}`);
 console.log(`bare MapLibre with the service's style, each run (ms): ${bare.join(', ')}`);
 console.log(`web cold load ms: ${median(cc)}`);
 console.log(`bare maplibre cold load ms: ${median(bare)}`);
 console.log(`web cold load ratio to bare maplibre: ${(median(cc) / median(bare)).toFixed(2)}`);
+for (const a of anatomies) console.log(a);

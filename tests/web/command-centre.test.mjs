@@ -237,6 +237,38 @@ test('the phone layout: a field worker reports a case at their position and veri
   assert.deepEqual(outside, []);
 });
 
+test('a patrol key bound to a worker opens the field view as that worker, and offers nobody else', async () => {
+  const stamp = Date.now();
+  const mine = `web-bound-${stamp}`, other = `web-other-${stamp}`;
+  for (const [id, name] of [[mine, '绑定监督员'], [other, '其他监督员']]) {
+    const r = await api('/api/patrols/workers', { method: 'POST', k: adminKey, body: { id, name, role: 'supervisor', district: '310101' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const made = await api('/api/keys', { method: 'POST', k: adminKey, body: { name: `phone-${stamp}`, roles: ['patrol'], worker: mine } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const bound = await api('/api/session', { k: made.body.key });
+  assert.equal(bound.body.worker, mine, 'the session tells the key\'s worker');
+  const { page, errors, outside } = await open({ view: 'field', withKey: made.body.key, viewport: { width: 390, height: 844 } });
+  await page.waitForSelector('#field-worker');
+  assert.equal(await page.inputValue('#field-worker'), mine, 'the bound worker is chosen already');
+  const offered = await page.$$eval('#field-worker option', (os) => os.map((o) => o.value));
+  assert.deepEqual(offered, [mine], 'no other worker (and no empty choice) is offered');
+  assert.ok(await page.isDisabled('#field-worker'), 'the choice cannot be changed');
+  assert.match(await page.textContent('#field-bound'), new RegExp(mine));
+  // The shift box reads the bound worker's day at once (no "choose yourself first").
+  await page.waitForFunction(() => document.querySelector('#field-shift h2'), null, { timeout: 15000 });
+  // An unbound patrol key still chooses among the district's workers, the two above among them.
+  const relay = await api('/api/keys', { method: 'POST', k: adminKey, body: { name: `relay-${stamp}`, roles: ['patrol'] } });
+  const unbound = await open({ view: 'field', withKey: relay.body.key, viewport: { width: 390, height: 844 } });
+  await unbound.page.waitForSelector('#field-worker');
+  const choices = await unbound.page.$$eval('#field-worker option', (os) => os.map((o) => o.value));
+  assert.ok(choices.includes(mine) && choices.includes(other) && choices.includes(''), `an unbound key chooses (${choices.length} choices)`);
+  assert.ok(!(await unbound.page.isDisabled('#field-worker')));
+  await axe(page, 'the bound field view');
+  assert.deepEqual([...errors, ...unbound.errors], []);
+  assert.deepEqual([...outside, ...unbound.outside], []);
+});
+
 test('the big screen shows the counts, the trend and the red list; Chinese by default', async () => {
   const { page, errors } = await open({ view: 'screen', lang: 'zh-CN', viewport: { width: 1920, height: 1080 } });
   await page.waitForSelector('#kpis .kpi .n', { timeout: 20000 });

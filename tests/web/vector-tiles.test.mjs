@@ -8,9 +8,9 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader as Pbf } from 'pbf';
 import { base, key } from './open-map.mjs';
 
-const LAYERS = ['grids', 'components', 'roads', 'cases', 'patrols', 'risk', 'heat', 'density'];
+const LAYERS = ['grids', 'components', 'roads', 'base', 'cases', 'patrols', 'risk', 'heat', 'density'];
 // Layers the demo city always fills around its centre; the others may be empty on a given day.
-const MUST_DRAW = ['grids', 'components', 'roads', 'cases'];
+const MUST_DRAW = ['grids', 'components', 'roads', 'base', 'cases'];
 const headers = { 'X-Api-Key': key };
 
 /** The XYZ tile holding a point at a zoom. */

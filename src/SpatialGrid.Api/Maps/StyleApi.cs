@@ -43,8 +43,8 @@ public static class StyleApi
         var layers = new List<Dictionary<string, object>>
         {
             new() { ["id"] = "background", ["type"] = "background", ["paint"] = new Dictionary<string, object> { ["background-color"] = "#f4f1ea" } },
-            Layer("roads", "line", "roads", "roads", new() { ["line-color"] = "#b9b2a6", ["line-width"] = new object[] { "interpolate", new[] { "linear" }, new[] { "zoom" }, 12, 0.5, 17, 4 } }),
-            Layer("grids-fill", "fill", "grids", "grids", new() { ["fill-color"] = new object[] { "match", new[] { "get", "kind" }, "dedicated", "#e9a23b", "#5b8def" }, ["fill-opacity"] = 0.08 }),
+            Layer("roads", "line", "base", "roads", new() { ["line-color"] = "#b9b2a6", ["line-width"] = new object[] { "interpolate", new[] { "linear" }, new[] { "zoom" }, 12, 0.5, 17, 4 } }),
+            Layer("grids-fill", "fill", "base", "grids", new() { ["fill-color"] = new object[] { "match", new[] { "get", "kind" }, "dedicated", "#e9a23b", "#5b8def" }, ["fill-opacity"] = 0.08 }),
             // Patrol coverage under the grid lines: the more minutes walked in 24 hours, the stronger the green; a grid
             // nobody walked gets a faint fill and a dashed outline in the warning colour.
             Hidden(Layer("patrols-coverage", "fill", "patrols", "coverage", new()
@@ -64,11 +64,12 @@ public static class StyleApi
             })),
             Hidden(Filtered(Layer("risk-more", "line", "risk", "risk", new() { ["line-color"] = "#1b7a43", ["line-width"] = 4 }))),
             Hidden(Filtered(Layer("risk-less", "line", "risk", "risk", new() { ["line-color"] = "#6c757d", ["line-width"] = 3, ["line-dasharray"] = new[] { 1, 1 } }))),
-            Layer("grids-line", "line", "grids", "grids", new() { ["line-color"] = "#5b8def", ["line-width"] = 1 }),
-            Layer("communities-line", "line", "grids", "communities", new() { ["line-color"] = "#2f5fb3", ["line-width"] = 2 }),
-            Layer("subdistricts-line", "line", "grids", "subdistricts", new() { ["line-color"] = "#1d3f7a", ["line-width"] = 3 }),
-            Layer("districts-line", "line", "grids", "districts", new() { ["line-color"] = "#0b1f44", ["line-width"] = 3, ["line-dasharray"] = new[] { 3, 2 } }),
-            Layer("components", "circle", "components", "components", new() { ["circle-radius"] = 3, ["circle-color"] = "#6d6d6d", ["circle-stroke-color"] = "#ffffff", ["circle-stroke-width"] = 1 }),
+            Layer("grids-line", "line", "base", "grids", new() { ["line-color"] = "#5b8def", ["line-width"] = 1 }),
+            Layer("communities-line", "line", "base", "communities", new() { ["line-color"] = "#2f5fb3", ["line-width"] = 2 }),
+            Layer("subdistricts-line", "line", "base", "subdistricts", new() { ["line-color"] = "#1d3f7a", ["line-width"] = 3 }),
+            Layer("districts-line", "line", "base", "districts", new() { ["line-color"] = "#0b1f44", ["line-width"] = 3, ["line-dasharray"] = new[] { 3, 2 } }),
+            // Point components from zoom 16, as in the web map (thousands of them would cover the cases at a city view).
+            MinZoom(Layer("components", "circle", "base", "components", new() { ["circle-radius"] = 3, ["circle-color"] = "#6d6d6d", ["circle-stroke-color"] = "#ffffff", ["circle-stroke-width"] = 1 }), 16),
             // The planner's heat map and choropleth (cases of the past 30 days; the web map sets the period on the sources).
             Hidden(Layer("density-fill", "fill", "density", "density", new()
             {
@@ -81,11 +82,11 @@ public static class StyleApi
                 ["heatmap-radius"] = 24,
                 ["heatmap-opacity"] = 0.75,
             })),
-            Label("roads-label", "roads", "roads", 14, 24, 12, "#5c5346", alongLine: true),
-            Label("districts-label", "grids", "districts", 9, 12, 14, "#0b1f44"),
-            Label("subdistricts-label", "grids", "subdistricts", 12, 14, 13, "#1d3f7a"),
-            Label("communities-label", "grids", "communities", 14, 15, 12, "#2f5fb3"),
-            Label("grids-label", "grids", "grids", 15, 24, 11, "#2f5fb3"),
+            Label("roads-label", "base", "roads", 14, 24, 12, "#5c5346", alongLine: true),
+            Label("districts-label", "base", "districts", 9, 12, 14, "#0b1f44"),
+            Label("subdistricts-label", "base", "subdistricts", 12, 14, 13, "#1d3f7a"),
+            Label("communities-label", "base", "communities", 14, 15, 12, "#2f5fb3"),
+            Label("grids-label", "base", "grids", 15, 24, 11, "#2f5fb3"),
             Hidden(Layer("patrols-tracks", "line", "patrols", "tracks", new() { ["line-color"] = "#7b2cbf", ["line-width"] = 1.5, ["line-opacity"] = 0.7 })),
             Layer("cases", "circle", "cases", "cases", new()
             {
@@ -110,7 +111,8 @@ public static class StyleApi
             ["center"] = new[] { 121.4737, 31.2304 },
             ["zoom"] = 14,
             ["glyphs"] = $"{b}{GlyphsApi.UrlTemplate}",
-            ["sources"] = new Dictionary<string, object> { ["roads"] = Source("roads"), ["grids"] = Source("grids"), ["components"] = Source("components"),
+            // Roads, grids and components from one tile a place (TileSources.Base): a third of the requests and decodes.
+            ["sources"] = new Dictionary<string, object> { ["base"] = Source(TileSources.Base.Name),
                 ["cases"] = Source("cases"), ["patrols"] = Source("patrols"), ["risk"] = Source("risk"),
                 ["heat"] = Source("heat"), ["density"] = Source("density") },
             ["layers"] = layers,
@@ -126,6 +128,12 @@ public static class StyleApi
     private static Dictionary<string, object> Filtered(Dictionary<string, object> layer)
     {
         layer["filter"] = new object[] { "in", new[] { "get", "code" }, new object[] { "literal", Array.Empty<string>() } };
+        return layer;
+    }
+
+    private static Dictionary<string, object> MinZoom(Dictionary<string, object> layer, int zoom)
+    {
+        layer["minzoom"] = zoom;
         return layer;
     }
 

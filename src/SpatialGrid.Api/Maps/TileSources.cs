@@ -8,15 +8,18 @@ public sealed record VectorLayer(string Id, string Description, int MinZoom, int
 /// source layers. A new map layer is one more entry here and one more .sql file, not a new mechanism.
 /// Layers cut by a query string (a period, a class) name its parameters: each request's values are checked together,
 /// bound as SQL parameters and made part of the cache key, the ETag and the TileJSON's tiles URL.
+/// A source of <paramref name="Parts"/> has no SQL of its own: its tile is the tiles of those sources at the same address
+/// one after the other (an MVT tile is its layers in sequence), each built and cached as its own source's.
 /// </summary>
 public sealed record TileSource(string Name, string Description, string SqlFile, int MinZoom, int MaxZoom, IReadOnlyList<VectorLayer> Layers, bool CaseData = false,
-    TileParameters? Parameters = null);
+    TileParameters? Parameters = null, IReadOnlyList<string>? Parts = null);
 
 public static class TileSources
 {
     private static readonly Dictionary<string, string> GridFields = new() { ["code"] = "String", ["name"] = "String", ["kind"] = "String" };
 
-    public static readonly IReadOnlyList<TileSource> All =
+    /// <summary>The sources with SQL of their own.</summary>
+    private static readonly IReadOnlyList<TileSource> Queried =
     [
         new("grids", "Management grids by level", "Maps/Sql/grids.sql", 0, 18,
         [
@@ -70,5 +73,27 @@ public static class TileSources
         ], CaseData: true, Parameters: CasePeriodQuery.Parameters),
     ];
 
+    /// <summary>
+    /// The base map of the web map's first view in one tile: roads, grids by level and components, the sources every
+    /// first view draws. One request and one decode a tile instead of three (a browser opens six connections to the
+    /// service and queues the rest; #21). Their own sources stay for clients that want one layer.
+    /// </summary>
+    public static readonly TileSource Base = Composite("base", "The base map in one tile: the layers of roads, grids and components (one request a tile instead of three)",
+        "roads", "grids", "components");
+
+    /// <summary>Every source a client may ask for: the ones with SQL and the composites.</summary>
+    public static readonly IReadOnlyList<TileSource> All = [.. Queried, Base];
+
     public static TileSource? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>
+    /// A source made of other sources' tiles (none of case data: a composite is the same for every caller). It starts at
+    /// the first zoom of any part (a part joins from its own first zoom) and ends at the last zoom of all: beyond, a client
+    /// overzooms the composite's last tiles, so no part goes missing there.
+    /// </summary>
+    private static TileSource Composite(string name, string description, params string[] parts)
+    {
+        var of = parts.Select(p => Queried.Single(s => s.Name == p && !s.CaseData && s.Parameters is null)).ToList();
+        return new(name, description, "", of.Min(s => s.MinZoom), of.Min(s => s.MaxZoom), of.SelectMany(s => s.Layers).ToList(), Parts: parts);
+    }
 }

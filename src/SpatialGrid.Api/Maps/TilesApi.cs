@@ -21,7 +21,7 @@ public static class TilesApi
     public static IEndpointRouteBuilder MapTiles(this IEndpointRouteBuilder app)
     {
         var tiles = app.MapGroup("/tiles").WithTags("Maps").RequireAuthorization(SecuritySetup.ReadPolicy);
-        tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, cases, patrols, risk, heat, density); heat and density take ?from=&to=&class=&state=; 204 when empty; ETag and If-None-Match");
+        tiles.MapGet("/{layer}/{z:int}/{x:int}/{y}", Tile).WithSummary("A Mapbox vector tile of a layer (grids, components, roads, base: the three in one tile, cases, patrols, risk, heat, density); heat and density take ?from=&to=&class=&state=; 204 when empty; ETag and If-None-Match");
         tiles.MapGet("/{layer}.json", TileJson).WithSummary("TileJSON 3.0 of a layer: tiles URL, bounds, centre, zoom range, vector_layers with their fields");
         // GDAL's MVT driver reads a tileset one zoom level at a time (MVT:http://…/tiles/grids/14), from tippecanoe's metadata.json beside {z}/{x}/{y}.pbf.
         tiles.MapGet("/{layer}/metadata.json", Metadata).WithSummary("The layer's tileset metadata in tippecanoe's metadata.json form (for GDAL's MVT driver)");
@@ -68,23 +68,20 @@ public static class TilesApi
         var scope = source.CaseData ? CallerScope.Of(http.User) : CallerScope.CityWide;
         // A tile is one scope's and one query's: the key of both is what the cache and a shared build know it by.
         var key = query!.Key.Length == 0 ? scope.Key : scope.Key + "?" + query.Key;
-        var cached = cache.TryGet(source.Name, key, z, x, row, out var hit);
-        telemetry.TileLookup(source.Name, cached);
-        if (!cached)
+        (byte[] Tile, string ETag) hit;
+        var db = 0.0;
+        if (source.Parts is { } parts)
         {
-            // A storm of requests for one tile builds it once: they all await the same query.
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            // The tile is cached inside the shared build, before the build is let go: a request arriving between the two finds it.
-            hit = await cache.BuildOnceAsync(source.Name, key, z, x, row, async () =>
-            {
-                cache.CountBuild();
-                var built = await BuildAsync(source, scope, query, z, x, row, dataSource, clock, CancellationToken.None);
-                if (!source.CaseData) cache.Put(source.Name, key, z, x, row, built.Tile, built.ETag);
-                return built;
-            });
-            // How long the database took, for browsers' and benchmarks' timing panels.
-            http.Response.Headers["Server-Timing"] = FormattableString.Invariant($"db;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.00}");
+            // A composite: the tiles of its parts whose zooms hold z, one after the other, each from its own cache
+            // (those not cached are built at once, each on its own connection).
+            var pieces = await Task.WhenAll(parts.Select(p => TileSources.Find(p)!).Where(p => z >= p.MinZoom && z <= p.MaxZoom)
+                .Select(p => CachedAsync(p, scope, query!, key, z, x, row, dataSource, cache, clock, telemetry)));
+            hit = Joined([.. pieces.Select(p => p.Tile)]);
+            db = pieces.Length == 0 ? 0 : pieces.Max(p => p.Db);
         }
+        else (hit, db) = await CachedAsync(source, scope, query!, key, z, x, row, dataSource, cache, clock, telemetry);
+        // How long the database took, for browsers' and benchmarks' timing panels (absent when every tile was cached).
+        if (db > 0) http.Response.Headers["Server-Timing"] = FormattableString.Invariant($"db;dur={db:0.00}");
         // Plain, gzip and br answers of one tile differ by Accept-Encoding: caches must key on it, compressed or not.
         http.Response.Headers.Vary = "Accept-Encoding";
         if (hit.Tile.Length == 0) return Results.NoContent();
@@ -95,6 +92,34 @@ public static class TilesApi
         if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Any(t => t == "*" || (t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t) == hit.ETag))
             return Results.StatusCode(304);
         return Results.Bytes(hit.Tile, "application/vnd.mapbox-vector-tile");
+    }
+
+    /// <summary>A source's tile from the cache, or built (once however many ask for it at the same moment); Db: the ms the build took, 0 when cached.</summary>
+    private static async Task<((byte[] Tile, string ETag) Tile, double Db)> CachedAsync(TileSource source, CallerScope scope, TileQuery query, string key,
+        int z, int x, int row, NpgsqlDataSource dataSource, TileCache cache, TimeProvider clock, Telemetry telemetry)
+    {
+        var cached = cache.TryGet(source.Name, key, z, x, row, out var hit);
+        telemetry.TileLookup(source.Name, cached);
+        if (cached) return (hit, 0);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The tile is cached inside the shared build, before the build is let go: a request arriving between the two finds it.
+        hit = await cache.BuildOnceAsync(source.Name, key, z, x, row, async () =>
+        {
+            cache.CountBuild();
+            var built = await BuildAsync(source, scope, query, z, x, row, dataSource, clock, CancellationToken.None);
+            if (!source.CaseData) cache.Put(source.Name, key, z, x, row, built.Tile, built.ETag);
+            return built;
+        });
+        return (hit, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>Tiles one after the other (an MVT tile is a sequence of layers), under an ETag of theirs.</summary>
+    private static (byte[] Tile, string ETag) Joined(List<(byte[] Tile, string ETag)> pieces)
+    {
+        if (pieces.Count == 1) return pieces[0];
+        var tile = pieces.SelectMany(p => p.Tile).ToArray();
+        var tag = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', pieces.Select(p => p.ETag))));
+        return (tile, $"\"{Convert.ToHexString(tag)[..32].ToLowerInvariant()}\"");
     }
 
     private static async Task<(byte[] Tile, string ETag)> BuildAsync(TileSource source, CallerScope scope, TileQuery query, int z, int x, int row, NpgsqlDataSource dataSource,

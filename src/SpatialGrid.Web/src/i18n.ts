@@ -101,6 +101,7 @@ const S: Record<string, [string, string]> = {
   'field.report': ['现场上报', 'Report a problem here'], 'field.description': ['描述', 'Description'], 'field.photo': ['照片', 'Photo'], 'field.send': ['上报', 'Report'],
   'field.at': ['位置 {lon}, {lat}（{how}）', 'At {lon}, {lat} ({how})'], 'field.gps': ['GPS', 'GPS'], 'field.mapCentre': ['地图中心', 'map centre'],
   'field.sent': ['已上报 {number}', 'Reported as {number}'],
+  'field.bound': ['本密钥绑定监督员 {worker}，只能以本人身份上报和核查。', 'This key is bound to worker {worker}: it reports and verifies as them only.'],
   'screen.trend': ['今日每小时上报（对比昨日）', 'Reports per hour today (and yesterday)'], 'screen.today': ['今日上报', 'Reported today'], 'screen.open': ['未结', 'Open'],
   'screen.closedToday': ['今日结案', 'Closed today'], 'screen.todaySeries': ['今日', 'Today'], 'screen.yesterday': ['昨日', 'Yesterday'],
   'shift.title': ['班组轨迹回放', 'Replay a team\'s day'], 'shift.day': ['日期', 'Day'], 'shift.load': ['加载', 'Load'],

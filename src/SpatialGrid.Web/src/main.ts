@@ -67,7 +67,7 @@ function route(): void {
   if (!session) side.innerHTML = `<p class="note">${esc(t('needKey'))}</p>`;
   else if (view === 'dispatch') renderDispatch(side);
   else if (view === 'plan') renderPlan(side);
-  else if (view === 'field') void renderField(side);
+  else if (view === 'field') void renderField(side, session.worker ?? null);
   else renderScreen(side);
   // The map's box changed with the layout.
   requestAnimationFrame(() => theMap()?.resize());
@@ -113,11 +113,13 @@ async function boot(): Promise<void> {
   if (session) { setUtcOffsetHours(session.utcOffsetHours); setCallerRoles(session.roles); }
   // A first visit without a key opens the sign-in form (once a session: "continue without a key" is remembered).
   else if (!keyOf() && !sessionStorage.getItem('sg-no-key') && !byId<HTMLDialogElement>('sign-in').open) signIn();
-  await loadTaxonomy();
+  // The class names (for the queue) are fetched while the map is created: neither waits for the other (#21).
+  const names = loadTaxonomy();
   if (!theMap()) {
     await createMap((e) => console.warn(e.message));
     theMap().on('style.load', filterMap);
   }
+  await names;
   route();
   if (session) { startLive(); }
 }

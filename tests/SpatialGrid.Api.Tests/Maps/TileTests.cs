@@ -146,9 +146,12 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
     {
         var style = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/styles/default.json")).RootElement;
         Assert.Equal(8, style.GetProperty("version").GetInt32());
-        foreach (var source in new[] { "roads", "grids", "components", "cases", "patrols" })
+        foreach (var source in new[] { "base", "cases", "patrols" })
             Assert.EndsWith($"/tiles/{source}.json", style.GetProperty("sources").GetProperty(source).GetProperty("url").GetString());
         var layers = style.GetProperty("layers").EnumerateArray().ToList();
+        // The base map (roads, grids, components) comes from the one composite source: one request a tile, not three.
+        Assert.All(layers.Where(l => l.TryGetProperty("source-layer", out var sl) && sl.GetString() is "roads" or "districts" or "grids" or "components"),
+            l => Assert.Equal("base", l.GetProperty("source").GetString()));
         var cases = layers.Single(l => l.GetProperty("id").GetString() == "cases");
         Assert.Contains("\"red\"", cases.GetProperty("paint").GetProperty("circle-color").GetRawText());
         // Every patrol source layer is drawn, hidden until the map's toggles show it.
@@ -157,6 +160,34 @@ public class TileTests(TileTests.RealApi api) : IClassFixture<TileTests.RealApi>
         Assert.All(patrols, l => Assert.Equal("none", l.GetProperty("layout").GetProperty("visibility").GetString()));
         // Labels come from the service's own glyphs (GlyphTileTests).
         Assert.EndsWith("/fonts/{fontstack}/{range}.pbf", style.GetProperty("glyphs").GetString());
+    }
+
+    [Fact]
+    public async Task The_base_tile_is_the_roads_grids_and_components_tiles_of_its_address_in_one()
+    {
+        await Ready();
+        var (x, y) = TileOf(City.WestPoint.Lon, City.WestPoint.Lat, 15);
+        var parts = new List<byte>();
+        foreach (var part in new[] { "roads", "grids", "components" })
+        {
+            var one = await api.Anonymous.GetAsync($"/tiles/{part}/15/{x}/{y}.mvt");
+            if (one.StatusCode == HttpStatusCode.OK) parts.AddRange(await one.Content.ReadAsByteArrayAsync());
+        }
+        var composite = await api.Anonymous.GetAsync($"/tiles/base/15/{x}/{y}.mvt");
+        Assert.Equal(HttpStatusCode.OK, composite.StatusCode);
+        Assert.NotEmpty(parts);
+        Assert.Equal(parts.ToArray(), await composite.Content.ReadAsByteArrayAsync());
+        // Its TileJSON declares the layers of all three; GDAL reads the grid layers from the one tile.
+        var tilejson = JsonDocument.Parse(await api.Anonymous.GetStringAsync("/tiles/base.json")).RootElement;
+        Assert.Equal(["communities", "components", "districts", "grids", "roads", "subdistricts"],
+            tilejson.GetProperty("vector_layers").EnumerateArray().Select(l => l.GetProperty("id").GetString()).Order());
+        var (_, output, _) = Gdal.Run("ogrinfo", "-ro", "-so", "-al", $"MVT:{api.BaseAddress.ToString().TrimEnd('/')}/tiles/base/15/{x}/{y}.mvt");
+        Assert.Contains("Layer name: districts", output);
+        Assert.Contains("Layer name: grids", output);
+        // Its ETag revalidates it (304), like a single source's.
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/tiles/base/15/{x}/{y}.mvt");
+        again.Headers.IfNoneMatch.Add(composite.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await api.Anonymous.SendAsync(again)).StatusCode);
     }
 
     [Fact]

@@ -30,14 +30,22 @@ async function serviceGlyphs(): Promise<{ glyphs: string; font: string[] } | nul
   } catch { return null; }
 }
 
+// A cold load must not wait for one thing after another (#21): the glyph check and MapLibre's workers start with the
+// page, while the session is asked for, and the map is created as soon as they are there.
+const glyphsChecked = serviceGlyphs();
+maplibregl.prewarm();
+
 export async function createMap(onError: (e: Error) => void): Promise<MlMap> {
   hasKey = !!keyOf();
   const base = location.origin;
   map = new maplibregl.Map({
     container: 'map',
-    style: buildStyle(base, hasKey, await serviceGlyphs()),
+    style: buildStyle(base, hasKey, await glyphsChecked),
     center: [121.4737, 31.2304],
     zoom: 15.5,
+    // Labels appear at once: a fade repaints the whole map for 300 ms after every placement, which a software-rendered
+    // (or busy) desktop pays for while the first view's tiles are still being drawn (#21).
+    fadeDuration: 0,
     // Chinese labels are drawn from the local fonts, never fetched.
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
     // The key travels as a header, never in a tile URL.

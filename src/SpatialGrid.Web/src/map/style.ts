@@ -20,19 +20,21 @@ export const setHeatQuery = (q: string): void => { heatQuery = q; };
 export function buildStyle(base: string, keyed: boolean, labels: { glyphs: string; font: string[] } | null): StyleSpecification {
   const FONT = labels?.font ?? [];
   const src = (layer: string) => ({ type: 'vector' as const, url: `${base}/tiles/${layer}.json` });
-  const sources: StyleSpecification['sources'] = { roads: src('roads'), grids: src('grids'), components: src('components') };
+  // Roads, grids and components come in one tile a place (the service's composite source `base`): one request and one
+  // decode a tile instead of three, which a cold first view pays for (#21).
+  const sources: StyleSpecification['sources'] = { base: src('base') };
   if (keyed) for (const s of ['cases', 'patrols', 'risk']) sources[s] = src(s);
   // The planner's heat map and choropleth: PostGIS counts the cases of a period into bins and grids (the period and
   // class go on the TileJSON's URL, and from there on every tile's).
   if (keyed) for (const s of ['heat', 'density']) sources[s] = { type: 'vector', url: `${base}/tiles/${s}.json${heatQuery}` };
   const L: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
-    { id: 'roads', type: 'line', source: 'roads', 'source-layer': 'roads', paint: { 'line-color': '#c9c1b3', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.6, 17, 5] } },
-    { id: 'grids-fill', type: 'fill', source: 'grids', 'source-layer': 'grids', paint: { 'fill-color': ['match', ['get', 'kind'], 'dedicated', '#e9a23b', '#5b8def'], 'fill-opacity': 0.06 } },
+    { id: 'roads', type: 'line', source: 'base', 'source-layer': 'roads', paint: { 'line-color': '#c9c1b3', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.6, 17, 5] } },
+    { id: 'grids-fill', type: 'fill', source: 'base', 'source-layer': 'grids', paint: { 'fill-color': ['match', ['get', 'kind'], 'dedicated', '#e9a23b', '#5b8def'], 'fill-opacity': 0.06 } },
     // Components drawn as what they are: areas (parks, squares), lines (river courses, guardrails), points with an icon.
-    { id: 'components-area', type: 'fill', source: 'components', 'source-layer': 'components', filter: ['==', ['geometry-type'], 'Polygon'],
+    { id: 'components-area', type: 'fill', source: 'base', 'source-layer': 'components', filter: ['==', ['geometry-type'], 'Polygon'],
       paint: { 'fill-color': byMajor, 'fill-opacity': 0.18, 'fill-outline-color': byMajor } },
-    { id: 'components-line', type: 'line', source: 'components', 'source-layer': 'components', filter: ['==', ['geometry-type'], 'LineString'],
+    { id: 'components-line', type: 'line', source: 'base', 'source-layer': 'components', filter: ['==', ['geometry-type'], 'LineString'],
       paint: { 'line-color': byMajor, 'line-width': 1.5, 'line-opacity': 0.7 } },
   ];
   if (keyed) {
@@ -56,16 +58,18 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
     );
   }
   L.push(
-    { id: 'grids-line', type: 'line', source: 'grids', 'source-layer': 'grids', paint: { 'line-color': '#5b8def', 'line-width': 1 } },
-    { id: 'communities-line', type: 'line', source: 'grids', 'source-layer': 'communities', paint: { 'line-color': '#2f5fb3', 'line-width': 2 } },
-    { id: 'subdistricts-line', type: 'line', source: 'grids', 'source-layer': 'subdistricts', paint: { 'line-color': '#1d3f7a', 'line-width': 3 } },
-    { id: 'districts-line', type: 'line', source: 'grids', 'source-layer': 'districts', paint: { 'line-color': '#0b1f44', 'line-width': 3, 'line-dasharray': [3, 2] } },
-    { id: 'grid-selected', type: 'line', source: 'grids', 'source-layer': 'grids', filter: nothing, paint: { 'line-color': '#ff6f00', 'line-width': 4 } },
-    { id: 'components', type: 'symbol', source: 'components', 'source-layer': 'components', filter: ['==', ['geometry-type'], 'Point'],
+    { id: 'grids-line', type: 'line', source: 'base', 'source-layer': 'grids', paint: { 'line-color': '#5b8def', 'line-width': 1 } },
+    { id: 'communities-line', type: 'line', source: 'base', 'source-layer': 'communities', paint: { 'line-color': '#2f5fb3', 'line-width': 2 } },
+    { id: 'subdistricts-line', type: 'line', source: 'base', 'source-layer': 'subdistricts', paint: { 'line-color': '#1d3f7a', 'line-width': 3 } },
+    { id: 'districts-line', type: 'line', source: 'base', 'source-layer': 'districts', paint: { 'line-color': '#0b1f44', 'line-width': 3, 'line-dasharray': [3, 2] } },
+    { id: 'grid-selected', type: 'line', source: 'base', 'source-layer': 'grids', filter: nothing, paint: { 'line-color': '#ff6f00', 'line-width': 4 } },
+    // Point components (hydrants, bins, manholes: thousands in a city centre) from zoom 16, where one can tell them apart:
+    // at the first view (15.5) their icons would cover the cases, and placing them costs the cold load most (#21).
+    { id: 'components', type: 'symbol', source: 'base', 'source-layer': 'components', minzoom: 16, filter: ['==', ['geometry-type'], 'Point'],
       layout: { 'icon-image': ['concat', 'comp-', ['slice', ['get', 'class'], 0, 2]], 'icon-allow-overlap': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 15, 0.7, 18, 1] } },
-    { id: 'component-selected', type: 'circle', source: 'components', 'source-layer': 'components', filter: nothing,
+    { id: 'component-selected', type: 'circle', source: 'base', 'source-layer': 'components', filter: nothing,
       paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ff6f00', 'circle-stroke-width': 3 } },
-    { id: 'component-selected-line', type: 'line', source: 'components', 'source-layer': 'components', filter: nothing,
+    { id: 'component-selected-line', type: 'line', source: 'base', 'source-layer': 'components', filter: nothing,
       paint: { 'line-color': '#ff6f00', 'line-width': 5, 'line-opacity': 0.8 } },
   );
   if (keyed) {
@@ -93,14 +97,14 @@ export function buildStyle(base: string, keyed: boolean, labels: { glyphs: strin
   }
   if (labels) {
     L.push(
-      { id: 'road-names', type: 'symbol', source: 'roads', 'source-layer': 'roads', minzoom: 14, filter: ['has', 'name'],
+      { id: 'road-names', type: 'symbol', source: 'base', 'source-layer': 'roads', minzoom: 14, filter: ['has', 'name'],
         layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12, 'text-max-angle': 30, 'symbol-spacing': 300 },
         paint: { 'text-color': '#5a5246', 'text-halo-color': '#f4f1ea', 'text-halo-width': 1.5 } },
-      { id: 'grid-labels', type: 'symbol', source: 'grids', 'source-layer': 'grids', minzoom: 15.5,
+      { id: 'grid-labels', type: 'symbol', source: 'base', 'source-layer': 'grids', minzoom: 15.5,
         layout: { 'text-field': ['format', ['get', 'name'], {}, '\n', {}, ['get', 'code'], { 'font-scale': 0.8 }], 'text-font': FONT, 'text-size': 11,
           'text-padding': 4, 'text-optional': true },
         paint: { 'text-color': '#1d3f7a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
-      { id: 'subdistrict-labels', type: 'symbol', source: 'grids', 'source-layer': 'subdistricts', maxzoom: 15.5,
+      { id: 'subdistrict-labels', type: 'symbol', source: 'base', 'source-layer': 'subdistricts', maxzoom: 15.5,
         layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14 }, paint: { 'text-color': '#0b1f44', 'text-halo-color': '#fff', 'text-halo-width': 2 } },
     );
   }

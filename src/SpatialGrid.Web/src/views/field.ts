@@ -24,7 +24,11 @@ let watch = -1;
 /** Where I am: the phone's position when it gives one, else the middle of the map (a desk test). */
 export const myPosition = (): [number, number] => position ?? [theMap().getCenter().lng, theMap().getCenter().lat];
 
-export async function renderField(side: HTMLElement): Promise<void> {
+/**
+ * The field view. bound: the worker the key is bound to (/api/session), who is then the only one offered and is chosen
+ * already (the service refuses a bound key acting as anyone else); an unbound key (a team's shared phone) chooses.
+ */
+export async function renderField(side: HTMLElement, bound: string | null = null): Promise<void> {
   if (watch < 0 && 'geolocation' in navigator) {
     watch = navigator.geolocation.watchPosition((p) => { position = [p.coords.longitude, p.coords.latitude]; }, () => { position = null; }, { enableHighAccuracy: true });
   }
@@ -33,10 +37,15 @@ export async function renderField(side: HTMLElement): Promise<void> {
     const r = await api<Worker[] | Paged<Worker>>('/api/patrols/workers?pageSize=1000');
     workers = Array.isArray(r) ? r : r.items;
   } catch { /* no patrol organisation readable */ }
+  if (bound) {
+    sessionStorage.setItem(WORKER, bound);
+    workers = [workers.find((w) => w.id === bound) ?? { id: bound, name: bound, team: null, district: '' }];
+  }
   const me = sessionStorage.getItem(WORKER) ?? '';
   side.innerHTML = `<div class="field">
-    <label class="who">${t('field.me')} <select id="field-worker"><option value="">—</option>
+    <label class="who">${t('field.me')} <select id="field-worker" ${bound ? 'disabled aria-describedby="field-bound"' : ''}>${bound ? '' : '<option value="">—</option>'}
       ${workers.map((w) => `<option value="${esc(w.id)}" ${w.id === me ? 'selected' : ''}>${esc(w.name)} (${esc(w.id)})</option>`).join('')}</select></label>
+    ${bound ? `<p class="note" id="field-bound">${esc(t('field.bound', { worker: bound }))}</p>` : ''}
     <section id="field-shift"></section>
     <section id="field-tasks"></section>
     <h2>${t('field.toVerify')}</h2><ul id="field-cases" class="watch-list"></ul>

@@ -13,4 +13,5 @@ export interface CaseDetail {
 }
 export interface Paged<T> { items: T[]; page: number; pageSize: number; total: number }
 export interface Counts { total: number; states: Record<string, number>; colours: Record<string, number> }
-export interface Session { name: string; roles: string[]; scopes: string[]; cityWide: boolean; utcOffsetHours: number; workingHours: string }
+/** The caller as /api/session tells it; worker: the patrol worker a key is bound to (the key of that worker's phone). */
+export interface Session { name: string; roles: string[]; scopes: string[]; cityWide: boolean; utcOffsetHours: number; workingHours: string; worker?: string | null }
