@@ -117,7 +117,13 @@ public static class TilesApi
     private static (byte[] Tile, string ETag) Joined(List<(byte[] Tile, string ETag)> pieces)
     {
         if (pieces.Count == 1) return pieces[0];
-        var tile = pieces.SelectMany(p => p.Tile).ToArray();
+        var tile = new byte[pieces.Sum(p => p.Tile.Length)];
+        var at = 0;
+        foreach (var (piece, _) in pieces)
+        {
+            piece.CopyTo(tile, at);
+            at += piece.Length;
+        }
         var tag = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', pieces.Select(p => p.ETag))));
         return (tile, $"\"{Convert.ToHexString(tag)[..32].ToLowerInvariant()}\"");
     }
