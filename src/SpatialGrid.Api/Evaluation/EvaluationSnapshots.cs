@@ -73,7 +73,7 @@ public sealed class EvaluationSnapshots
     /// snapshot (the tasks and the roster read, the cases judged) is started meanwhile, on the other core, while the
     /// area tables are folded, unless snapshots are not kept.
     /// </summary>
-    public async Task<Snapshot<List<CaseFacts>>> CaseFactsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
+    public async Task<Snapshot<IReadOnlyList<CaseFacts>>> CaseFactsAsync(CallerScope scope, EvaluationPeriod period, CancellationToken ct)
     {
         var (cases, asOf) = await CasesAsync(scope, period, ct);
         if (_options.FactsMaxAgeSeconds > 0) _ = PrepareJudgementsAsync(scope, period);
@@ -101,7 +101,7 @@ public sealed class EvaluationSnapshots
         return new((PeopleJudged)value, asOf);
     }
 
-    private static async Task<List<PersonCaseFacts>> PeopleOf(Task<Snapshot<PeriodCases>> cases) => (await cases).Value.People;
+    private static async Task<IReadOnlyList<PersonCaseFacts>> PeopleOf(Task<Snapshot<PeriodCases>> cases) => (await cases).Value.People;
 
     private async Task<(object Value, DateTimeOffset AsOf)> GetAsync(Key key, Func<DateTimeOffset, Task<object>> load, CancellationToken ct)
     {

@@ -11,16 +11,14 @@ public static class PeriodParts
 {
     public const int Parts = 2;
 
-    public static async Task<List<T>> ReadAsync<T>(EvaluationPeriod period, Func<EvaluationPeriod, Task<List<T>>> read)
+    /// <summary>The parts as read, in time order.</summary>
+    public static Task<T[]> ReadAsync<T>(EvaluationPeriod period, Func<EvaluationPeriod, Task<T>> read)
     {
         var step = (period.To - period.From) / Parts;
-        var parts = await Task.WhenAll(Enumerable.Range(0, Parts).Select(i => read(period with
+        return Task.WhenAll(Enumerable.Range(0, Parts).Select(i => read(period with
         {
             From = period.From + step * i,
             To = i == Parts - 1 ? period.To : period.From + step * (i + 1),
         })));
-        var all = new List<T>(parts.Sum(p => p.Count));
-        foreach (var p in parts) all.AddRange(p);
-        return all;
     }
 }

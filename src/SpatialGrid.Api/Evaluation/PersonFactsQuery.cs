@@ -20,7 +20,7 @@ public static class PersonFactsQuery
     /// here: the totals at once, every judgement (the cases behind a figure) when first asked for.
     /// </summary>
     public static async Task<PeopleJudged> JudgeAsync(NpgsqlDataSource dataSource, CallerScope scope, EvaluationPeriod period, TimeSpan utcOffset,
-        DateTimeOffset asOf, Task<List<PersonCaseFacts>> cases, CancellationToken ct)
+        DateTimeOffset asOf, Task<IReadOnlyList<PersonCaseFacts>> cases, CancellationToken ct)
     {
         // The reads are independent: the tasks and the roster each on its own pooled connection, while the cases come.
         var tasks = TasksAsync(dataSource, scope, period, ct);

@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 
 namespace SpatialGrid.Api.Evaluation;
@@ -5,13 +6,14 @@ namespace SpatialGrid.Api.Evaluation;
 /// <summary>
 /// One string per distinct value of a text column across a read: a month's 200,000 cases name a few hundred grids,
 /// units and people, so reading each as a new string made 1.6 million strings for the collector to copy as the
-/// review's snapshot aged. Reads the characters into a buffer and looks them up by span; not thread-safe (one per read).
+/// review's snapshot aged. Reads the value's bytes into a buffer and looks its characters up by span; not thread-safe (one per read).
 /// </summary>
 public sealed class TextPool
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly char[] _buffer = new char[128];
+    private readonly byte[] _bytes = new byte[256];
+    private readonly char[] _chars = new char[256];
 
     public TextPool() => _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -19,10 +21,11 @@ public sealed class TextPool
     public string? Get(NpgsqlDataReader r, int ordinal)
     {
         if (r.IsDBNull(ordinal)) return null;
-        var n = (int)r.GetChars(ordinal, 0, _buffer, 0, _buffer.Length);
+        // The value's UTF-8 bytes as they came (a text column read as bytes: no text reader made per value).
+        var n = (int)r.GetBytes(ordinal, 0, _bytes, 0, _bytes.Length);
         // A value that fills the buffer may be longer: read it whole.
-        if (n == _buffer.Length) return Intern(r.GetString(ordinal));
-        var text = _buffer.AsSpan(0, n);
+        if (n == _bytes.Length) return Intern(r.GetString(ordinal));
+        var text = _chars.AsSpan(0, Encoding.UTF8.GetChars(_bytes.AsSpan(0, n), _chars));
         if (_lookup.TryGetValue(text, out var known)) return known;
         var value = new string(text);
         _values[value] = value;

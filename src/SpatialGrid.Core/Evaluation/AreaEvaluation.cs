@@ -34,10 +34,10 @@ public static class AreaEvaluation
     public static int PrefixLength(Grouping g) => g switch { Grouping.District => 6, Grouping.Street => 9, Grouping.Community => 12, _ => int.MaxValue };
 
     /// <summary>The row a case falls in. A case outside every grid has only its district: below the district tier its key is the district's code.</summary>
-    public static string KeyOf(CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place[..Math.Min(PrefixLength(g), c.Place.Length)];
+    public static string KeyOf(in CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place[..Math.Min(PrefixLength(g), c.Place.Length)];
 
     /// <summary><see cref="KeyOf"/> without making a string of the prefix (the fold looks rows up by span: no string per case and tier).</summary>
-    private static ReadOnlySpan<char> KeySpan(CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place.AsSpan(0, Math.Min(PrefixLength(g), c.Place.Length));
+    private static ReadOnlySpan<char> KeySpan(in CaseFacts c, Grouping g) => g == Grouping.Unit ? c.Unit : c.Place.AsSpan(0, Math.Min(PrefixLength(g), c.Place.Length));
 
     /// <summary>Rates with four decimals, as the case measures; null where nothing counts (no data is not 0 %).</summary>
     public static double? Rate(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);

@@ -44,7 +44,7 @@ public static class AreaIndicators
     public static bool LowerIsBetter(AreaIndicator i) => i is AreaIndicator.Rework or AreaIndicator.Extension;
 
     /// <summary>Whether the case counts in the indicator (denominator) and whether it meets it (numerator).</summary>
-    public static (bool Counted, bool Met) Judge(AreaIndicator i, CaseFacts c, DateTimeOffset asOf)
+    public static (bool Counted, bool Met) Judge(AreaIndicator i, in CaseFacts c, DateTimeOffset asOf)
     {
         var closed = c.State == CaseState.Closed;
         switch (i)

@@ -7,7 +7,7 @@ namespace SpatialGrid.Core.Evaluation;
 /// moments its stages ended and the deadlines they were judged by, how often it was sent back, and whether it was
 /// ever carried over (挂账, the service's extension: the case's clock stops until a review date).
 /// </summary>
-public sealed record CaseFacts(string Number, string DistrictCode, string? GridCode, string Unit, CaseState State, DateTimeOffset ReportedAt,
+public readonly record struct CaseFacts(string Number, string DistrictCode, string? GridCode, string Unit, CaseState State, DateTimeOffset ReportedAt,
     DateTimeOffset? AcceptedAt, DateTimeOffset? HandledAt, DateTimeOffset? FeedbackDue, DateTimeOffset? ClosedAt, DateTimeOffset CloseDue, int ReworkCount,
     bool Extended)
 {

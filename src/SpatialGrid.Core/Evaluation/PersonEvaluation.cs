@@ -4,7 +4,7 @@ using SpatialGrid.Core.Supervision;
 namespace SpatialGrid.Core.Evaluation;
 
 /// <summary>What the role indicators read of a case: who reported, recorded, opened, dispatched and closed it, and when.</summary>
-public sealed record PersonCaseFacts(string Number, string? GridCode, IntakeChannel Channel, bool ByDevice, CaseState State, DateTimeOffset ReportedAt,
+public readonly record struct PersonCaseFacts(string Number, string? GridCode, IntakeChannel Channel, bool ByDevice, CaseState State, DateTimeOffset ReportedAt,
     string? ReporterWorker, string ReportedBy, DateTimeOffset? AcceptedAt, string? AcceptedBy, DateTimeOffset DispatchDue, DateTimeOffset? FirstDispatchedAt,
     string? DispatchedBy, int DispatchCount, int ReturnCount, DateTimeOffset? ClosedAt, string? ClosedBy, DateTimeOffset CloseDue);
 
