@@ -3,36 +3,12 @@
 // filled; median of 5 runs in Debian's Chromium. Baseline in the same run: a bare MapLibre page showing the service's
 // own /styles/default.json (the same tiles, no application), so the ratio is what the command centre adds.
 // Usage: SG_WEB_URL=… SG_WEB_KEY=… node bench-cold-load.mjs [runs]
-import { launch, base, key } from './open-map.mjs';
+import { launch } from './open-map.mjs';
 import { anatomy } from './cold-load-anatomy.mjs';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { openCommandCentre, openBareMapLibre } from './cold-load-pages.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
-const maplibre = readFileSync(fileURLToPath(new URL('../../src/SpatialGrid.Web/node_modules/maplibre-gl/dist/maplibre-gl.js', import.meta.url)));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-
-// Each page, in a new context, from navigation until drawn (ms); the anatomy run opens them the same way.
-async function openCommandCentre(page) {
-  await page.addInitScript((k) => { sessionStorage.setItem('sg-key', k); localStorage.setItem('sg-lang', 'zh-CN'); }, key);
-  const started = Date.now();
-  await page.goto(`${base}/#/dispatch`);
-  await page.waitForFunction(() => window.sgMap?.getLayer('cases') && window.sgMap.loaded() && window.sgMap.areTilesLoaded()
-    && document.querySelector('.queue-total')?.textContent && document.querySelector('#state-tabs button'), null, { timeout: 60000, polling: 'raf' });
-  return Date.now() - started;
-}
-
-async function openBareMapLibre(page) {
-  await page.route(`${base}/bench/maplibre-gl.js`, (route) => route.fulfill({ body: maplibre, contentType: 'text/javascript' }));
-  await page.route(`${base}/bench/bare.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body style="margin:0">
-    <div id="map" style="position:absolute;inset:0 400px 0 0"></div><script src="/bench/maplibre-gl.js"></script>
-    <script>window.sgMap = new maplibregl.Map({ container: 'map', style: '/styles/default.json', center: [121.4737, 31.2304], zoom: 15.5,
-      transformRequest: (url) => ({ url, headers: { 'X-Api-Key': ${JSON.stringify(key)} } }) });</script></body></html>` }));
-  const started = Date.now();
-  await page.goto(`${base}/bench/bare.html`);
-  await page.waitForFunction(() => window.sgMap?.loaded() && window.sgMap.areTilesLoaded(), null, { timeout: 60000, polling: 'raf' });
-  return Date.now() - started;
-}
 
 async function timed(browser, open) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -48,6 +48,8 @@ test('a wrong key is told in the sign-in form, and the form signs in with a righ
   await page.waitForSelector('#sign-in[open]', { timeout: 20000 });
   assert.match(await page.textContent('#sign-in-error'), /refused|unknown|malformed/i);
   assert.equal(await page.getAttribute('#key', 'type'), 'password');
+  // The map is made while the key is checked (#21): once refused, it shows the public layers, not the keyed ones.
+  await page.waitForFunction(() => window.sgMap?.getLayer('grids-fill') && !window.sgMap.getLayer('cases'), null, { timeout: 20000 });
   await page.fill('#key', 'sgk_still_not_a_key_at_all');
   await page.click('#sign-in-go');
   await page.waitForFunction(() => /refused/i.test(document.getElementById('sign-in-error').textContent) && document.getElementById('sign-in').open);

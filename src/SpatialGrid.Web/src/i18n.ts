@@ -21,7 +21,7 @@ const S: Record<string, [string, string]> = {
   legend: ['图例', 'Legend'], 'legend.cases': ['案件：● 绿 正常 ▲ 黄 临期 ■ 红 超期', 'Cases: ● green on time, ▲ yellow nearly due, ■ red overdue'],
   'legend.nokey': ['登录后显示案件、巡查和风险图层。', 'Sign in to see the case, patrol and risk layers.'],
   'layer.roads': ['道路', 'Roads'], 'layer.districts': ['区', 'Districts'], 'layer.subdistricts': ['街道', 'Sub-districts'], 'layer.communities': ['社区', 'Communities'],
-  'layer.grids': ['网格（蓝 综合，橙 专属）', 'Grids (blue comprehensive, orange dedicated)'], 'layer.components': ['部件', 'Components'], 'layer.cases': ['未结案件', 'Open cases'],
+  'layer.grids': ['网格（蓝 综合，橙 专属）', 'Grids (blue comprehensive, orange dedicated)'], 'layer.components': ['部件（点状图标自 16 级起）', 'Components (point icons from zoom 16)'], 'layer.cases': ['未结案件', 'Open cases'],
   'layer.coverage': ['24 小时巡查覆盖', 'Patrol coverage, 24 h'], 'layer.unvisited': ['24 小时未巡查网格', 'Unvisited grids, 24 h'], 'layer.tracks': ['2 小时轨迹', 'Tracks, 2 h'],
   'layer.live': ['网格员位置', 'Workers now'], 'layer.risk': ['今日风险', 'Risk today'],
   'major.01': ['● 公用设施', '● utilities'], 'major.02': ['◆ 道路交通', '◆ roads'], 'major.03': ['■ 市容环境', '■ appearance'], 'major.04': ['▲ 园林绿化', '▲ greening'],

@@ -7,7 +7,7 @@ import { setUtcOffsetHours } from './clock';
 import { byId, esc } from './dom';
 import { initLang, lang, onLang, setLang, t } from './i18n';
 import { onLiveState, startLive } from './live';
-import { createMap, fitGeometry, onPick, theMap } from './map/mapview';
+import { createMap, fitGeometry, onPick, restyle, theMap } from './map/mapview';
 import { loadTaxonomy } from './taxonomy';
 import { showCase, shownCase } from './views/case-panel';
 import { dispatchKeys, dispatchLive, openCase, renderDispatch } from './views/dispatch';
@@ -104,7 +104,12 @@ function signIn(reason = ''): void {
 }
 
 async function boot(): Promise<void> {
-  if (keyOf()) {
+  // The map (it needs only to know whether there is a key), the class names and the session are asked for at once: a
+  // cold load does not wait for the session's round trip before it creates the map (#21).
+  const keyed = !!keyOf();
+  const made = theMap() ? null : createMap((e) => console.warn(e.message)).then((m) => { m.on('style.load', filterMap); });
+  const names = loadTaxonomy();
+  if (keyed) {
     try { session = await api<Session>('/api/session'); } catch (e) {
       session = null;
       if (e instanceof ApiError && e.status === 401) { setKey(''); signIn(t('signIn.refused', { reason: e.message })); }
@@ -113,13 +118,10 @@ async function boot(): Promise<void> {
   if (session) { setUtcOffsetHours(session.utcOffsetHours); setCallerRoles(session.roles); }
   // A first visit without a key opens the sign-in form (once a session: "continue without a key" is remembered).
   else if (!keyOf() && !sessionStorage.getItem('sg-no-key') && !byId<HTMLDialogElement>('sign-in').open) signIn();
-  // The class names (for the queue) are fetched while the map is created: neither waits for the other (#21).
-  const names = loadTaxonomy();
-  if (!theMap()) {
-    await createMap((e) => console.warn(e.message));
-    theMap().on('style.load', filterMap);
-  }
+  await made;
   await names;
+  // A refused key: the map was made with the keyed layers and the class names asked for with it; both anew without it.
+  if (keyed && !keyOf()) await Promise.all([restyle(), loadTaxonomy()]);
   route();
   if (session) { startLive(); }
 }

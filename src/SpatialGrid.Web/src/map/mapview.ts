@@ -64,6 +64,13 @@ export async function createMap(onError: (e: Error) => void): Promise<MlMap> {
   return map;
 }
 
+/** The style anew for the key there is now (a key refused at sign-in: the public layers only). */
+export async function restyle(): Promise<void> {
+  hasKey = !!keyOf();
+  map.setStyle(buildStyle(location.origin, hasKey, await glyphsChecked));
+  renderLegend();
+}
+
 async function click(point: maplibregl.Point): Promise<void> {
   const near: [maplibregl.PointLike, maplibregl.PointLike] = [[point.x - 5, point.y - 5], [point.x + 5, point.y + 5]];
   for (const p of pickers) {
