@@ -99,7 +99,7 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
             // The next cleaning starts from cleaning's own last point (it carries a teleport suspect), even when nothing new was walked.
             var next = step.State ?? state;
             if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
-            visits.Add(worker, district, step, next, state?.Open);
+            visits.Add(worker, district, step, next);
             visits.AddRoads(step.Segments, roadSamples, o.RoadBufferMetres, roads);
             if (walk.Count > 0 && next is not null) moved.Add(new(worker, district, next.Last, snapshot.Cells.Locate(next.Last.Lon, next.Last.Lat)));
         }
