@@ -447,7 +447,7 @@ public static class GpsLoad
         var visitRules = new VisitRules(TimeSpan.FromMinutes(5), 20, TimeSpan.FromSeconds(30), Offset);
         var states = new Dictionary<string, VisitState?>(StringComparer.Ordinal);
         // The road stretches near each segment walked (PatrolVisitBatch.AddRoads: Core's RoadSamples.Near, each stretch
-        // checked against those already stored that day under the cache's lock, the new ones kept for the write).
+        // checked against those already stored that day under the cache's lock, once a segment, the new ones kept for the write).
         var roads = new RoadSamples(DemoCity.Roads(), cells, 10);
         var (roadGate, storedRoads, near) = (new Lock(), new HashSet<(DateOnly, string, int)>(), new List<int>());
         TimeSpan clean = TimeSpan.Zero, walk = TimeSpan.Zero, marking = TimeSpan.Zero;
@@ -477,13 +477,10 @@ public static class GpsLoad
                     near.Clear();
                     roads.Near(seg.From.Lon, seg.From.Lat, seg.To.Lon, seg.To.Lat, 25, near);
                     var roadDay = DateOnly.FromDateTime(seg.To.T.ToOffset(Offset).DateTime);
+                    lock (roadGate) near.RemoveAll(i => storedRoads.Contains((roadDay, roads[i].Road, roads[i].Index)));
                     foreach (var i in near)
-                    {
-                        bool known;
-                        lock (roadGate) known = storedRoads.Contains((roadDay, roads[i].Road, roads[i].Index));
-                        if (!known && written.Add((roadDay, roads[i].Cell, roads[i].Road, roads[i].Index)))
+                        if (written.Add((roadDay, roads[i].Cell, roads[i].Road, roads[i].Index)))
                             lock (roadGate) storedRoads.Add((roadDay, roads[i].Road, roads[i].Index));
-                    }
                 }
                 marked += written.Count;
                 var t3 = Stopwatch.GetTimestamp();

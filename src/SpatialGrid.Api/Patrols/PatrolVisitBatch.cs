@@ -40,11 +40,8 @@ public sealed class PatrolVisitBatch(TimeSpan utcOffset)
             roads.Near(s.From.Lon, s.From.Lat, s.To.Lon, s.To.Lat, buffer, near);
             if (near.Count == 0) continue;
             var day = DateOnly.FromDateTime(s.To.T.ToOffset(utcOffset).DateTime);
-            foreach (var i in near)
-            {
-                var sample = roads[i];
-                if (!stored.IsStored(day, sample.Road, sample.Index)) _roads.Add((day, sample.Cell, sample.Road, sample.Index));
-            }
+            stored.DropStored(day, roads, near);
+            foreach (var i in near) _roads.Add((day, roads[i].Cell, roads[i].Road, roads[i].Index));
         }
     }
 
