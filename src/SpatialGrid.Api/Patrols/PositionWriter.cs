@@ -19,7 +19,8 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
 {
     private sealed record Worker(string Id, string District);
 
-    private sealed record Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
+    // A value, not an object: a write holds one per fix (10 M allocations fewer over the GPS benchmark's day).
+    private readonly record struct Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
 
     /// <summary>Writes the batches in one transaction; returns what became of each, and the patrol events it raised (sent at commit).</summary>
     public async Task<(PositionOutcome[] Outcomes, IReadOnlyList<CaseNotification> Notices)> WriteAsync(IReadOnlyList<PositionBatch> batches, CancellationToken ct)
