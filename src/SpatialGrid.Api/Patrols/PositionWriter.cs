@@ -10,8 +10,9 @@ namespace SpatialGrid.Api.Patrols;
 
 /// <summary>
 /// Writes batches of fixes in one transaction: workers checked, each worker's tracker locked, fixes cleaned (Core),
-/// copied in binary into a staging table and inserted once per (worker, t), the newly stored clean fixes walked into
-/// visits and the daily roll-up (Core), the tracker moved on, refusals dead-lettered. Incremental: history is never
+/// copied in binary (straight into gps_points when newer than the worker's newest stored fix, else through a staging
+/// table and one insert per (worker, t)), the newly stored clean fixes walked into visits and the daily roll-up (Core),
+/// the tracker moved on, refusals dead-lettered. Incremental: history is never
 /// read again, and a redelivered batch changes nothing.
 /// </summary>
 public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells, PatrolRoadsCache roads, ShiftWatch shiftWatch,
