@@ -19,6 +19,16 @@ public static class DemoCity
             f.Attributes.Exists("kind") ? GridKind.Dedicated : GridKind.Comprehensive, f.Geometry)).ToList();
     }
 
+    /// <summary>The demo city's roads (components of class 0201 that are lines), as the service reads them for coverage.</summary>
+    public static List<(string Code, Geometry Line)> Roads()
+    {
+        var options = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory(GeometryFactories.Wgs84) } };
+        using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "shanghai-components.geojson"));
+        var features = JsonSerializer.Deserialize<FeatureCollection>(stream, options)!;
+        return features.Where(f => f.Attributes["class"]?.ToString() == "0201" && f.Geometry.Dimension == Dimension.Curve)
+            .Select((f, i) => ($"road-{i}", f.Geometry)).ToList();
+    }
+
     /// <summary>Random points over the extent of the generated grids (the roads' extent), seeded so every run uses the same ones.</summary>
     public static (double[] Lon, double[] Lat) Points(int n, int seed = 42)
     {

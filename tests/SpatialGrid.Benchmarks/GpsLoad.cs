@@ -446,7 +446,12 @@ public static class GpsLoad
         var rules = new CleaningRules();
         var visitRules = new VisitRules(TimeSpan.FromMinutes(5), 20, TimeSpan.FromSeconds(30), Offset);
         var states = new Dictionary<string, VisitState?>(StringComparer.Ordinal);
-        TimeSpan clean = TimeSpan.Zero, walk = TimeSpan.Zero;
+        // The road stretches near each segment walked (PatrolVisitBatch.AddRoads: Core's RoadSamples.Near, each stretch
+        // checked against those already stored that day under the cache's lock, once a segment, the new ones kept for the write).
+        var roads = new RoadSamples(DemoCity.Roads(), cells, 10);
+        var (roadGate, storedRoads, near) = (new Lock(), new HashSet<(DateOnly, string, int)>(), new List<int>());
+        TimeSpan clean = TimeSpan.Zero, walk = TimeSpan.Zero, marking = TimeSpan.Zero;
+        long marked = 0;
         long flagged = 0, closed = 0, pieces = 0, sameEntry = 0;
         for (var start = 0; start < parsed.Count; start += group)
         {
@@ -466,8 +471,22 @@ public static class GpsLoad
                 var t1 = Stopwatch.GetTimestamp();
                 var step = VisitTracker.Advance(cells, state, track, visitRules);
                 var t2 = Stopwatch.GetTimestamp();
+                var written = new HashSet<(DateOnly, string, string, int)>();
+                foreach (var seg in step.Segments)
+                {
+                    near.Clear();
+                    roads.Near(seg.From.Lon, seg.From.Lat, seg.To.Lon, seg.To.Lat, 25, near);
+                    var roadDay = DateOnly.FromDateTime(seg.To.T.ToOffset(Offset).DateTime);
+                    lock (roadGate) near.RemoveAll(i => storedRoads.Contains((roadDay, roads[i].Road, roads[i].Index)));
+                    foreach (var i in near)
+                        if (written.Add((roadDay, roads[i].Cell, roads[i].Road, roads[i].Index)))
+                            lock (roadGate) storedRoads.Add((roadDay, roads[i].Road, roads[i].Index));
+                }
+                marked += written.Count;
+                var t3 = Stopwatch.GetTimestamp();
                 clean += Stopwatch.GetElapsedTime(t0, t1);
                 walk += Stopwatch.GetElapsedTime(t1, t2);
+                marking += Stopwatch.GetElapsedTime(t2, t3);
                 flagged += result.Flags.Count(f => f != FixFlags.None);
                 closed += step.Closed.Count;
                 pieces += step.Pieces.Count;
@@ -481,6 +500,6 @@ public static class GpsLoad
             }
         }
         Console.WriteLine(string.Create(Inv,
-            $"C# work of the writer per fix, one core, {n:N0} fixes ({payloads.Count:N0} batches of {batch}, written {group} batches at a time): parse {parse.TotalMilliseconds * 1000 / n:0.00} µs, clean {clean.TotalMilliseconds * 1000 / n:0.00} µs, walk into visits {walk.TotalMilliseconds * 1000 / n:0.00} µs; {flagged:N0} flagged, {closed:N0} visits closed, {pieces:N0} roll-up pieces; {sameEntry:N0} visits sharing a worker and entry time with another of the same write"));
+            $"C# work of the writer per fix, one core, {n:N0} fixes ({payloads.Count:N0} batches of {batch}, written {group} batches at a time): parse {parse.TotalMilliseconds * 1000 / n:0.00} µs, clean {clean.TotalMilliseconds * 1000 / n:0.00} µs, walk into visits {walk.TotalMilliseconds * 1000 / n:0.00} µs, road stretches walked {marking.TotalMilliseconds * 1000 / n:0.00} µs ({roads.Count:N0} stretches of 10 m, {marked:N0} marked); {flagged:N0} flagged, {closed:N0} visits closed, {pieces:N0} roll-up pieces; {sameEntry:N0} visits sharing a worker and entry time with another of the same write"));
     }
 }

@@ -45,10 +45,20 @@ public sealed class PatrolRoadsCache(NpgsqlDataSource db, IOptions<PatrolsOption
         finally { _gate.Release(); }
     }
 
-    /// <summary>Whether a stretch is known to be stored as walked on the day (by this instance, after commit).</summary>
-    public bool IsStored(DateOnly day, string road, int index)
+    /// <summary>
+    /// Removes from <paramref name="near"/> the stretches known to be stored as walked on the day (by this instance,
+    /// after commit), under one lock for the segment's stretches rather than one each.
+    /// </summary>
+    public void DropStored(DateOnly day, RoadSamples roads, List<int> near)
     {
-        lock (_storedGate) return _stored.TryGetValue(day, out var set) && set.Contains((road, index));
+        lock (_storedGate)
+        {
+            if (!_stored.TryGetValue(day, out var set)) return;
+            var kept = 0;
+            for (var k = 0; k < near.Count; k++)
+                if (!set.Contains((roads[near[k]].Road, roads[near[k]].Index))) near[kept++] = near[k];
+            near.RemoveRange(kept, near.Count - kept);
+        }
     }
 
     /// <summary>After the transaction that stored them commits: remembers the stretches, and forgets days before yesterday.</summary>

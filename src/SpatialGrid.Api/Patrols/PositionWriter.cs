@@ -10,8 +10,9 @@ namespace SpatialGrid.Api.Patrols;
 
 /// <summary>
 /// Writes batches of fixes in one transaction: workers checked, each worker's tracker locked, fixes cleaned (Core),
-/// copied in binary into a staging table and inserted once per (worker, t), the newly stored clean fixes walked into
-/// visits and the daily roll-up (Core), the tracker moved on, refusals dead-lettered. Incremental: history is never
+/// copied in binary (straight into gps_points when newer than the worker's newest stored fix, else through a staging
+/// table and one insert per (worker, t)), the newly stored clean fixes walked into visits and the daily roll-up (Core),
+/// the tracker moved on, refusals dead-lettered. Incremental: history is never
 /// read again, and a redelivered batch changes nothing.
 /// </summary>
 public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions partitions, PatrolCellsCache cells, PatrolRoadsCache roads, ShiftWatch shiftWatch,
@@ -19,7 +20,8 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
 {
     private sealed record Worker(string Id, string District);
 
-    private sealed record Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
+    // A value, not an object: a write holds one per fix (10 M allocations fewer over the GPS benchmark's day).
+    private readonly record struct Row(int Batch, GpsFix Fix, string District, FixFlags Flags);
 
     /// <summary>Writes the batches in one transaction; returns what became of each, and the patrol events it raised (sent at commit).</summary>
     public async Task<(PositionOutcome[] Outcomes, IReadOnlyList<CaseNotification> Notices)> WriteAsync(IReadOnlyList<PositionBatch> batches, CancellationToken ct)
@@ -79,30 +81,59 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
             walks[worker] = (result.Track(fixes), result.Last);
         }
 
-        // Raw fixes: those newer than the worker's newest stored fix by binary COPY straight into gps_points, the rest
-        // through the staging table and one insert that absorbs repeats.
-        var stored = await StoreAsync(conn, tx, rows, locked.StoredUntil, batches, ct);
-
         // Visits and the daily roll-up from the clean fixes that were stored now (a repeat was walked when it first came).
         var visitRules = new VisitRules(TimeSpan.FromMinutes(o.GapLimitMinutes), o.MinVisitMetres, TimeSpan.FromSeconds(o.MinDwellSeconds),
             TimeSpan.FromHours(cases.Value.UtcOffsetHours));
-        var visits = new PatrolVisitBatch(visitRules.UtcOffset);
-        foreach (var (worker, t) in stored) visits.Stored(worker, t);
         var roadSamples = await roads.GetAsync(snapshot.Cells, ct);
-        var moved = new List<ShiftWatch.Moved>();
-        foreach (var (worker, (track, last)) in walks)
+        (PatrolVisitBatch Visits, List<ShiftWatch.Moved> Moved) Walk(HashSet<(string, DateTimeOffset)> stored)
         {
-            var district = workers[worker].District;
-            trackers.TryGetValue(worker, out var state);
-            var walk = track.Where(p => stored.Contains((worker, p.T))).ToList();
-            var step = VisitTracker.Advance(snapshot.Cells, state, walk, visitRules);
-            // The next cleaning starts from cleaning's own last point (it carries a teleport suspect), even when nothing new was walked.
-            var next = step.State ?? state;
-            if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
-            visits.Add(worker, district, step, next, state?.Open);
-            visits.AddRoads(step.Segments, roadSamples, o.RoadBufferMetres, roads);
-            if (walk.Count > 0 && next is not null) moved.Add(new(worker, district, next.Last, snapshot.Cells.Locate(next.Last.Lon, next.Last.Lat)));
+            var visits = new PatrolVisitBatch(visitRules.UtcOffset);
+            foreach (var (worker, t) in stored) visits.Stored(worker, t);
+            var moved = new List<ShiftWatch.Moved>();
+            foreach (var (worker, (track, last)) in walks)
+            {
+                var district = workers[worker].District;
+                trackers.TryGetValue(worker, out var state);
+                var walk = track.Where(p => stored.Contains((worker, p.T))).ToList();
+                var step = VisitTracker.Advance(snapshot.Cells, state, walk, visitRules);
+                // The next cleaning starts from cleaning's own last point (it carries a teleport suspect), even when nothing new was walked.
+                var next = step.State ?? state;
+                if (last is not null) next = next is null ? new VisitState(last, null) : next with { Last = last };
+                visits.Add(worker, district, step, next);
+                visits.AddRoads(step.Segments, roadSamples, o.RoadBufferMetres, roads);
+                if (walk.Count > 0 && next is not null) moved.Add(new(worker, district, next.Last, snapshot.Cells.Locate(next.Last.Lon, next.Last.Lat)));
+            }
+            return (visits, moved);
         }
+
+        // Raw fixes: those newer than the worker's newest stored fix by binary COPY straight into gps_points, the rest
+        // through the staging table and one insert that absorbs repeats. When every row takes the copy, they are walked
+        // while PostgreSQL takes the copy in (what it was waiting for before: the walk needs only to know what is stored).
+        var stored = new HashSet<(string, DateTimeOffset)>();
+        var (fresh, rest) = Split(rows, locked.StoredUntil);
+        (PatrolVisitBatch Visits, List<ShiftWatch.Moved> Moved)? walked = null;
+        if (fresh.Count > 0)
+        {
+            await tx.SaveAsync("fresh_fixes", ct);
+            var copied = fresh.Select(r => (r.Fix.Worker, r.Fix.T)).ToHashSet();
+            var copy = CopyAsync(conn, "gps_points", fresh, batches, ct);
+            if (rest.Count == 0) walked = WalkBeside(copy, () => Walk(copied));
+            try
+            {
+                await copy;
+                await tx.ReleaseAsync("fresh_fixes", ct);
+                stored = copied;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // A fix stored before its tracker knew the time: the copy is undone and every row takes the staging path.
+                await tx.RollbackAsync("fresh_fixes", ct);
+                rest = rows;
+                walked = null;
+            }
+        }
+        if (rest.Count > 0) stored.UnionWith(await StageAsync(conn, rest, batches, ct));
+        var (visits, moved) = walked ?? Walk(stored);
         await visits.WriteAsync(conn, snapshot.Cells, ct);
         var notices = await shiftWatch.StepAsync(conn, moved, ct);
 
@@ -160,39 +191,43 @@ public sealed class PositionWriter(NpgsqlDataSource dataSource, GpsPartitions pa
     private const string Columns = "district_code, worker_id, t, lon, lat, accuracy, speed, heading, battery, flags, gateway_id, received_at";
 
     /// <summary>
-    /// Stores the rows; returns the (worker, t) stored now. A row newer than its worker's newest stored fix (read with
-    /// the tracker, under its lock) cannot be a repeat: those are copied straight into gps_points, which costs what a
-    /// plain COPY costs. Should one still collide (a fix stored before its tracker knew the time), the copy is undone
-    /// to its savepoint and every row takes the staging path, whose insert absorbs repeats.
+    /// The rows newer than their worker's newest stored fix (read with the tracker, under its lock), which cannot be
+    /// repeats and are copied straight into gps_points at what a plain COPY costs, and the rest. Should a fresh one still
+    /// collide (a fix stored before its tracker knew the time), the copy is undone to its savepoint and every row takes
+    /// the staging path, whose insert absorbs repeats.
     /// </summary>
-    private static async Task<HashSet<(string, DateTimeOffset)>> StoreAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Row> rows,
-        Dictionary<string, DateTimeOffset> storedUntil, IReadOnlyList<PositionBatch> batches, CancellationToken ct)
+    private static (List<Row> Fresh, List<Row> Others) Split(List<Row> rows, Dictionary<string, DateTimeOffset> storedUntil)
     {
-        var stored = new HashSet<(string, DateTimeOffset)>();
-        if (rows.Count == 0) return stored;
         var fresh = new List<Row>(rows.Count);
         var rest = new List<Row>();
         foreach (var r in rows)
             (storedUntil.TryGetValue(r.Fix.Worker, out var until) && r.Fix.T > until ? fresh : rest).Add(r);
-        if (fresh.Count > 0)
+        return (fresh, rest);
+    }
+
+    /// <summary>Runs <paramref name="walk"/> while the copy is under way; a walk that fails waits for the copy before failing the write.</summary>
+    private static T WalkBeside<T>(Task copy, Func<T> walk)
+    {
+        try
         {
-            await tx.SaveAsync("fresh_fixes", ct);
-            try
-            {
-                await CopyAsync(conn, "gps_points", fresh, batches, ct);
-                await tx.ReleaseAsync("fresh_fixes", ct);
-                foreach (var r in fresh) stored.Add((r.Fix.Worker, r.Fix.T));
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                await tx.RollbackAsync("fresh_fixes", ct);
-                rest = rows;
-            }
+            return walk();
         }
-        if (rest.Count == 0) return stored;
+        catch
+        {
+            // The connection is still busy with the copy: let it finish (or fail) before the transaction is disposed.
+            try { copy.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+    }
+
+    /// <summary>The rows through the staging table and one insert that absorbs repeats; returns the (worker, t) stored now.</summary>
+    private static async Task<HashSet<(string, DateTimeOffset)>> StageAsync(NpgsqlConnection conn, List<Row> rows, IReadOnlyList<PositionBatch> batches,
+        CancellationToken ct)
+    {
+        var stored = new HashSet<(string, DateTimeOffset)>();
         await using (var create = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_staging.sql"), conn))
             await create.ExecuteNonQueryAsync(ct);
-        await CopyAsync(conn, "gps_in", rest, batches, ct);
+        await CopyAsync(conn, "gps_in", rows, batches, ct);
         await using var insert = new NpgsqlCommand(SqlFiles.Get("Patrols/Sql/gps_insert.sql"), conn);
         await using var reader = await insert.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));

@@ -64,7 +64,7 @@ public sealed class PatrolFixture : ApiFixture
         var created = await Admin.PostAsJsonAsync("/api/keys", new { name = "dispatch desk", roles = new[] { "dispatcher" } });
         Dispatcher = WithKey(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!);
         Ok(await Dispatcher.PostAsJsonAsync("/api/patrols/teams", new { id = "t-street", name = "街面一队", district = District, subDistrict = "310101002" }));
-        var workers = Enumerable.Range(1, 14).Select(i => new { id = $"w-{i}", name = $"网格员{i}", team = "t-street", role = "grid-worker", district = District });
+        var workers = Enumerable.Range(1, 15).Select(i => new { id = $"w-{i}", name = $"网格员{i}", team = "t-street", role = "grid-worker", district = District });
         Ok(await Dispatcher.PostAsJsonAsync("/api/patrols/workers", workers));
 
         var gateway = await Admin.PostAsJsonAsync("/api/gateways", new { id = "gw-p", name = "Patrol phones", districts = new[] { District } });

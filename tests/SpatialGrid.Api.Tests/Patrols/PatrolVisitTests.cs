@@ -81,6 +81,25 @@ public sealed class PatrolVisitTests(PatrolFixture api) : IClassFixture<PatrolFi
     }
 
     [Fact]
+    public async Task A_visit_still_open_lives_in_its_tracker_and_becomes_a_row_when_it_closes()
+    {
+        await api.Post(Fix("w-15", 9, 0, CentreOf(East)), Fix("w-15", 9, 2, CentreOf(East) + 0.001));
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM patrol_visits WHERE worker_id = 'w-15'"));
+        // Where the patrols tile layer (Maps/Sql/patrols.sql) reads each worker's open visit.
+        Assert.Equal(1, await api.ScalarAsync($$"""
+            SELECT count(*) FROM patrol_trackers WHERE worker_id = 'w-15' AND state #>> '{open,gridCode}' = '{{East}}'
+               AND (state #>> '{open,seconds}')::float8 BETWEEN 119.9 AND 120.1 AND (state #>> '{open,lastAt}')::timestamptz = '2026-11-24 09:02+08'
+            """));
+
+        await api.Post(Fix("w-15", 9, 5, CentreOf(Middle)), Fix("w-15", 9, 8, CentreOf(Middle) + 0.001));
+        Assert.Equal(1, await api.ScalarAsync($"""
+            SELECT count(*) FROM patrol_visits WHERE worker_id = 'w-15' AND grid_code = '{East}' AND left_at IS NOT NULL
+               AND entered_at = '2026-11-24 09:00+08'
+            """));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM patrol_visits WHERE worker_id = 'w-15'"));
+    }
+
+    [Fact]
     public async Task Beyond_the_gap_limit_the_stretch_between_two_fixes_is_not_walked()
     {
         await api.Post(Fix("w-3", 8, 0, CentreOf(West)), Fix("w-3", 8, 40, CentreOf(East)));

@@ -30,8 +30,17 @@ tracks AS (
 ),
 walked AS (
   SELECT grid_code, sum(seconds) AS seconds, count(DISTINCT worker_id) AS workers
-  FROM patrol_visits WHERE last_at > @now - interval '24 hours'
-    AND (cardinality(@districts::text[]) = 0 OR district_code = ANY(@districts::text[]))
+  FROM (
+    -- Closed visits are rows of patrol_visits; each worker's open visit is in its tracker's state (left_at null rows
+    -- are open visits written by an older version: the tracker has them).
+    SELECT grid_code, worker_id, seconds FROM patrol_visits
+    WHERE left_at IS NOT NULL AND last_at > @now - interval '24 hours'
+      AND (cardinality(@districts::text[]) = 0 OR district_code = ANY(@districts::text[]))
+    UNION ALL
+    SELECT k.state #>> '{open,gridCode}', k.worker_id, (k.state #>> '{open,seconds}')::float8 FROM patrol_trackers k
+    WHERE k.state #>> '{open,gridCode}' IS NOT NULL AND (k.state #>> '{open,lastAt}')::timestamptz > @now - interval '24 hours'
+      AND (cardinality(@districts::text[]) = 0 OR k.district_code = ANY(@districts::text[]))
+  ) v
   GROUP BY grid_code
 ),
 cells AS (
