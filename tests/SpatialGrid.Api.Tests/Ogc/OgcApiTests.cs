@@ -86,11 +86,13 @@ public class OgcApiTests(OgcApiTests.DemoCityApi api) : IClassFixture<OgcApiTest
                 });
                 await Created(await Admin.PostAsync("/api/patrols/positions",
                     new StringContent(new JsonObject { ["fixes"] = new JsonArray([.. fixes]) }.ToJsonString(), System.Text.Encoding.UTF8, "application/json")));
-                await ScalarAsync("""
+                // Scored days are the city's days (UTC+8, as the tests read them), not the database's UTC date.
+                var today = $"DATE '{now.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}'";
+                await ScalarAsync($$"""
                     WITH m AS (INSERT INTO risk_models (trained_at, trained_by, scored_day, history_from, history_to, cells, events, settings, model)
-                               VALUES (now(), 'ogc', current_date - 1, current_date - 71, current_date - 1, 1, 1, '{}', '\x00'),
-                                      (now(), 'ogc', current_date, current_date - 70, current_date, 1, 1, '{}', '\x00'),
-                                      (now(), 'ogc', current_date, current_date - 70, current_date, 1, 1, '{}', '\x00') RETURNING version, scored_day)
+                               VALUES (now(), 'ogc', {{today}} - 1, {{today}} - 71, {{today}} - 1, 1, 1, '{}', '\x00'),
+                                      (now(), 'ogc', {{today}}, {{today}} - 70, {{today}}, 1, 1, '{}', '\x00'),
+                                      (now(), 'ogc', {{today}}, {{today}} - 70, {{today}}, 1, 1, '{}', '\x00') RETURNING version, scored_day)
                     INSERT INTO risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation)
                     SELECT m.version, m.scored_day, g.code, left(g.code, 6), 0.5 + m.version * 0.01, 1.5, row_number() OVER (PARTITION BY m.version ORDER BY g.code), '["ogc"]'
                     FROM m, grids g WHERE g.level = 4 AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
