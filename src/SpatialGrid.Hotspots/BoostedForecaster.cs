@@ -12,11 +12,22 @@ public sealed record TrainerSetting(string Name, string Family, int Leaves, int 
     public override string ToString() => $"{Family} {Leaves} leaves × {Trees} trees, rate {LearningRate}, ≥{MinLeaf} per leaf";
 }
 
+/// <summary>How the weight w of the trees in w × trees + (1 − w) × best baseline is chosen on the validation days.</summary>
+public enum BlendRule
+{
+    /// <summary>The weight with the lowest mean Poisson deviance.</summary>
+    LowestDeviance,
+    /// <summary>The smallest weight whose deviance is within one standard error (paired, per day) of the lowest.</summary>
+    DevianceOneStandardError,
+    /// <summary>The weight with the highest pooled PAI at 5 % of area; among weights within 0.1 % of it, the lowest deviance.</summary>
+    HighestPai,
+}
+
 public sealed record BoostedOptions
 {
     /// <summary>Days just before each origin on which the trainer and settings are chosen (never the days judged).</summary>
     public int ValidationDays { get; init; } = 28;
-    /// <summary>Choose among the settings again every this many refits (1 = every origin); the shrinkage weight is chosen at every refit.</summary>
+    /// <summary>Choose among the settings again every this many refits (1 = every origin); the blend weight and its baseline are chosen at every refit.</summary>
     public int SelectEvery { get; init; } = 4;
     /// <summary>Days of rows trained on, the most recent before the origin.</summary>
     public int MaxTrainDays { get; init; } = 365;
@@ -31,6 +42,8 @@ public sealed record BoostedOptions
     /// features that merely restate past counts cost the model); one training more per choice.
     /// </summary>
     public bool ChoosePatrolEffort { get; init; } = true;
+    /// <summary>How the blend weight of the trees against the best baseline is chosen on the validation days.</summary>
+    public BlendRule Blend { get; init; } = BlendRule.HighestPai;
     public int Seed { get; init; } = 2019;
     public IReadOnlyList<TrainerSetting> Settings { get; init; } = DefaultSettings;
 
@@ -45,9 +58,12 @@ public sealed record BoostedOptions
 
 /// <summary>
 /// The model: gradient-boosted trees (ML.NET) on the expected count per cell over the horizon, refitted at each origin on
-/// the rows before it, with the trainer, its settings and a shrinkage weight toward the cell's long-run rate chosen on the
-/// validation days before the origin by Poisson deviance (the long-run rate is a strong forecast of a cell's intensity;
-/// the trees add what the recent days, the neighbours and the calendar tell beyond it). Rows are cell-days whose outcome window ends before the origin: nothing judged is trained on.
+/// the rows before it, with the trainer, its settings and a blend weight with the best baseline chosen on the validation
+/// days before the origin (forecast combination: the forecast is w × trees + (1 − w) × the baseline with the lowest
+/// deviance on those days, w of 0, ¼, ½, ¾ or 1 chosen by <see cref="BoostedOptions.Blend"/>; the trainer by Poisson
+/// deviance; a baseline such as the long-run rate is a strong forecast of a cell's intensity, the trees add what the
+/// recent days, the neighbours and the calendar tell beyond it). Rows are cell-days whose outcome window ends before the origin:
+/// nothing judged is trained on.
 /// </summary>
 public sealed class BoostedForecaster : IForecaster
 {
@@ -87,8 +103,8 @@ public sealed class BoostedForecaster : IForecaster
         features ??= withPatrol;
         if (origin < MinimumOrigin(horizon))
             throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on)");
-        // Trainer and settings (and whether the patrol features help) every few refits; the weight of the long-run rate at
-        // every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
+        // Trainer and settings (and whether the patrol features help) every few refits; the baseline blended with and its
+        // weight at every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
         // rows before those days.
         var selecting = fits++ % Math.Max(1, options.SelectEvery) == 0;
         var candidates = selecting ? options.Settings : [Chosen];
@@ -96,45 +112,94 @@ public sealed class BoostedForecaster : IForecaster
         var validationFirst = origin - horizon - options.ValidationDays + 1;
         var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
         var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
-        var longRun = days.Select(d => { var r = new double[data.Cells.Count]; LongRun(data, d, horizon, r); return r; }).ToArray();
+        // The baseline to blend with: the one with the lowest deviance on these validation days, on its own.
+        var (baseline, baselineForecast, _) = BlendBaselines.Select(b => (Method: b, Forecast: Forecasts(b, data, days, horizon)))
+            .Select(p => (p.Method, p.Forecast, Deviance: MeanDeviance(outcome, p.Forecast))).MinBy(p => p.Deviance);
         var train = Rows(data, validationFirst - horizon + 1, horizon);
         var devs = new double[candidates.Count];
-        var best = (Setting: 0, Alpha: 1.0, Deviance: double.PositiveInfinity);
+        var best = (Setting: 0, Blend: default(BlendChoice));
         for (var s = 0; s < candidates.Count; s++)
         {
-            var (alpha, dev) = Validate(Train(train, candidates[s]), data, days, outcome, longRun);
-            devs[s] = dev;
-            if (dev < best.Deviance - 1e-12) best = (s, alpha, dev);
+            var blend = Validate(Train(train, candidates[s]), data, days, horizon, outcome, baselineForecast);
+            devs[s] = blend.BestDeviance;
+            if (s == 0 || blend.BestDeviance < best.Blend.BestDeviance - 1e-12) best = (s, blend);
         }
         Chosen = candidates[best.Setting];
-        Alpha = best.Alpha;
+        var chosenBlend = best.Blend;
         var patrolNote = "";
         if (selecting && withoutPatrol is not null)
         {
             features = withoutPatrol;
-            var (alpha, dev) = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, outcome, longRun);
-            if (dev < best.Deviance - 1e-12) { Alpha = alpha; patrolNote = $", without patrol features ({dev:0.0000} < {best.Deviance:0.0000})"; }
-            else { features = withPatrol; patrolNote = $", with patrol features ({best.Deviance:0.0000} ≤ {dev:0.0000} without)"; }
+            var blend = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, horizon, outcome, baselineForecast);
+            if (blend.BestDeviance < chosenBlend.BestDeviance - 1e-12) { patrolNote = $", without patrol features ({blend.BestDeviance:0.0000} < {chosenBlend.BestDeviance:0.0000})"; chosenBlend = blend; }
+            else { features = withPatrol; patrolNote = $", with patrol features ({chosenBlend.BestDeviance:0.0000} ≤ {blend.BestDeviance:0.0000} without)"; }
         }
-        Choices.Add((origin, $"{Chosen.Name} α={Alpha:0.0}{patrolNote}", devs));
+        Alpha = chosenBlend.Weight;
+        Baseline = baseline;
+        Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{patrolNote}", devs));
         model = Train(Rows(data, origin - horizon + 1, horizon), Chosen);
     }
 
-    /// <summary>The weight of a candidate's forecast against the long-run rate that gives the lowest mean deviance on the validation days, and that deviance.</summary>
-    private (double Alpha, double Deviance) Validate(ITransformer candidate, HotspotData data, int[] days, double[][] outcome, double[][] longRun)
+    /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
+    private readonly record struct BlendChoice(double Weight, double Deviance, double BestDeviance);
+
+    private static double[][] Forecasts(IForecaster f, HotspotData data, int[] days, int horizon) =>
+        days.Select(d => { var e = new double[data.Cells.Count]; f.Predict(data, d, horizon, e); return e; }).ToArray();
+
+    private static double MeanDeviance(double[][] outcome, double[][] expected)
+    {
+        double dev = 0; var n = 0;
+        for (var i = 0; i < outcome.Length; i++)
+            for (var c = 0; c < outcome[i].Length; c++, n++) dev += Metrics.PoissonDeviance(outcome[i][c], expected[i][c]);
+        return dev / Math.Max(1, n);
+    }
+
+    /// <summary>
+    /// The weight of a candidate's forecast against the baseline's on the validation days, by <see cref="BoostedOptions.Blend"/>:
+    /// the highest pooled PAI@5% (the ranking of the top cells, which is what the hotspot map and the patrol allocation
+    /// use; weights that rank the top cells alike are told apart by deviance), the lowest mean Poisson deviance, or the
+    /// smallest weight (the most baseline) whose deviance is within one standard error (per-day differences, paired) of
+    /// the lowest. The lowest deviance of any weight is returned too: it is what the trainers are compared by.
+    /// </summary>
+    private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline)
     {
         var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
-        var best = (Alpha: 1.0, Deviance: double.PositiveInfinity);
-        foreach (var alpha in Alphas)
+        var perDay = new double[Weights.Length][];
+        for (var k = 0; k < Weights.Length; k++)
         {
-            double dev = 0; var n = 0;
+            var w = Weights[k];
+            perDay[k] = new double[days.Length];
             for (var i = 0; i < days.Length; i++)
-                for (var c = 0; c < data.Cells.Count; c++, n++)
-                    dev += Metrics.PoissonDeviance(outcome[i][c], alpha * predicted[i][c] + (1 - alpha) * longRun[i][c]);
-            dev /= Math.Max(1, n);
-            if (dev < best.Deviance - 1e-12) best = (alpha, dev);
+            {
+                double dev = 0;
+                for (var c = 0; c < data.Cells.Count; c++) dev += Metrics.PoissonDeviance(outcome[i][c], w * predicted[i][c] + (1 - w) * baseline[i][c]);
+                perDay[k][i] = dev / Math.Max(1, data.Cells.Count);
+            }
         }
-        return best;
+        var mean = perDay.Select(d => d.Average()).ToArray();
+        var bestK = 0;
+        for (var k = 1; k < Weights.Length; k++) if (mean[k] < mean[bestK] - 1e-12) bestK = k;
+        var takeK = bestK;
+        if (options.Blend == BlendRule.HighestPai)
+        {
+            var pai = Weights.Select(w => Metrics.PooledPai(data, days, horizon, 0.05, d =>
+            {
+                var i = d - days[0];
+                return predicted[i].Select((m, c) => w * m + (1 - w) * baseline[i][c]).ToArray();
+            })).ToArray();
+            // Weights whose rankings catch as much (within 0.1 %) rank the top cells alike: the deviance decides among them.
+            var top = pai.Max();
+            takeK = Enumerable.Range(0, Weights.Length).Where(k => pai[k] >= top * 0.999).MinBy(k => mean[k]);
+        }
+        else if (options.Blend == BlendRule.DevianceOneStandardError && days.Length > 1)
+            for (var k = 0; k < bestK; k++)
+            {
+                var diff = perDay[k].Select((v, i) => v - perDay[bestK][i]).ToArray();
+                var m = diff.Average();
+                var se = Math.Sqrt(diff.Sum(x => (x - m) * (x - m)) / (diff.Length - 1) / diff.Length);
+                if (m <= se) { takeK = k; break; }
+            }
+        return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK]);
     }
 
     public void Predict(HotspotData data, int day, int horizon, double[] expected)
@@ -142,21 +207,32 @@ public sealed class BoostedForecaster : IForecaster
         if (model is null) throw new InvalidOperationException("the model is predicted before it is fitted");
         Predict(model, data, day, expected);
         if (Alpha >= 1) return;
-        var longRun = new double[expected.Length];
-        LongRun(data, day, horizon, longRun);
-        for (var c = 0; c < expected.Length; c++) expected[c] = Alpha * expected[c] + (1 - Alpha) * longRun[c];
+        var baseline = new double[expected.Length];
+        PredictBaseline(data, day, horizon, baseline);
+        for (var c = 0; c < expected.Length; c++) expected[c] = Alpha * expected[c] + (1 - Alpha) * baseline[c];
     }
 
-    /// <summary>Weights of the trees' forecast against the cell's long-run rate tried on validation days (1 = trees alone).</summary>
-    public static readonly double[] Alphas = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0];
+    /// <summary>The blended baseline's own forecast (the part of the forecast with weight 1 − <see cref="Alpha"/>).</summary>
+    public void PredictBaseline(HotspotData data, int day, int horizon, double[] into) => Baseline.Predict(data, day, horizon, into);
 
-    /// <summary>The weight of the trees in the forecast; the rest is the cell's long-run rate (shrinkage toward it).</summary>
+    /// <summary>Weights of the trees' forecast against the best baseline tried on validation days (1 = trees alone, 0 = the baseline alone).</summary>
+    public static readonly double[] Weights = [0, 0.25, 0.5, 0.75, 1];
+
+    /// <summary>The weight of the trees in the forecast; the rest is <see cref="Baseline"/>'s forecast (forecast combination).</summary>
     public double Alpha { get; private set; } = 1;
 
-    /// <summary>The cell's mean daily count over the year before the day (or the history there is) × horizon.</summary>
-    private static void LongRun(HotspotData data, int day, int horizon, double[] into) => YearMean.Predict(data, day, horizon, into);
+    /// <summary>The baseline the forecast is blended with: of <see cref="BlendBaselines"/>, the best by deviance on the last validation days.</summary>
+    public IForecaster Baseline { get; private set; } = BlendBaselines[3];
 
-    private static readonly WindowMean YearMean = new(365, "d_counts_365d");
+    /// <summary>The baselines the model may be blended with: those that need no fitting (the back-test's a–d and f).</summary>
+    public static readonly IReadOnlyList<IForecaster> BlendBaselines =
+    [
+        new YesterdayCounts(),
+        new WindowMean(28, "b_mean_28d"),
+        new KernelDensity(FeatureBuilder.KernelBandwidthM, 28, "c_kde_28d"),
+        new WindowMean(365, "d_counts_365d"),
+        new ProspectiveHotspots(),
+    ];
 
     /// <summary>
     /// Why each cell's forecast is what it is: the features that raise it most (tree-path contributions, ML.NET's

@@ -17,14 +17,7 @@ public class PatrolEffortTests
     private static HotspotData City(Func<int, int, double> rate, Func<int, int, double> minutes, out CellSet cells, double sideM = 3000)
     {
         cells = Lattice.Over(SyntheticCity.Square(sideM), 250);
-        var events = SyntheticCity.FromRates(cells, Days, rate, first: First);
-        var daily = new double[Days * cells.Count];
-        for (var d = 0; d < Days; d++)
-            for (var c = 0; c < cells.Count; c++) daily[d * cells.Count + c] = minutes(d, c);
-        return new HotspotData(cells, EventTable.Locate(cells, events, first: First, last: First.AddDays(Days - 1)))
-        {
-            PatrolMinutes = DailySeries.FromDaily(Days, cells.Count, daily),
-        };
+        return SyntheticCity.WithPatrolMinutes(cells, Days, First, rate, minutes);
     }
 
     /// <summary>A weekly roster: each cell gets 0 to 240 patrol minutes a day for a whole week, drawn afresh every week.</summary>

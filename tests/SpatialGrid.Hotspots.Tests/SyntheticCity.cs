@@ -68,6 +68,19 @@ public static class SyntheticCity
         return list;
     }
 
+    /// <summary>A city's data from a known rate and known patrol minutes per day and cell, over the days from <paramref name="first"/>.</summary>
+    public static HotspotData WithPatrolMinutes(CellSet cells, int days, DateOnly first, Func<int, int, double> rate, Func<int, int, double> minutes)
+    {
+        var events = FromRates(cells, days, rate, first: first);
+        var daily = new double[days * cells.Count];
+        for (var d = 0; d < days; d++)
+            for (var c = 0; c < cells.Count; c++) daily[d * cells.Count + c] = minutes(d, c);
+        return new HotspotData(cells, EventTable.Locate(cells, events, first: first, last: first.AddDays(days - 1)))
+        {
+            PatrolMinutes = DailySeries.FromDaily(days, cells.Count, daily),
+        };
+    }
+
     public static int Poisson(Random rng, double mean)
     {
         var l = Math.Exp(-mean); var k = 0; var p = 1.0;

@@ -83,6 +83,7 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
             trainer = model.Chosen.Name,
             description = model.Chosen.ToString(),
             alpha = model.Alpha,
+            blend = $"{model.Alpha:0.00} × model + {1 - model.Alpha:0.00} × {model.Baseline.Name} ({model.Baseline.Description})",
             choices = model.Choices.Select(c => new { origin = data.Events.DateOf(c.Origin), setting = c.Setting, validationDeviance = c.ValidationDeviance }),
             classes = data.Events.Classes,
             features = model.Features.Select(f => new { f.Name, f.Group, f.Sentence }),
@@ -113,15 +114,15 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
         var order = Metrics.Rank(data.Cells, data.Days, expected);
         var rank = new int[order.Length];
         for (var i = 0; i < order.Length; i++) rank[order[i]] = i + 1;
-        var longRun = new double[expected.Length];
-        new WindowMean(365, "long-run").Predict(data, data.Days, 1, longRun);
+        var baseline = new double[expected.Length];
+        model.PredictBaseline(data, data.Days, 1, baseline);
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation) FROM STDIN (FORMAT BINARY)", ct))
         {
             for (var c = 0; c < expected.Length; c++)
             {
                 var why = explanations[c].Select(x => x.Describe(medians[x.Feature.Name])).ToList();
-                if (model.Alpha < 1) why.Add($"long-run rate {longRun[c]:0.###} a day (weight {1 - model.Alpha:0.0} in the forecast)");
+                if (model.Alpha < 1) why.Add($"{model.Baseline.Description}: {baseline[c]:0.###} a day (weight {1 - model.Alpha:0.00} in the forecast, the model's {model.Alpha:0.00})");
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
                 await writer.WriteAsync(day, NpgsqlDbType.Date, ct);
