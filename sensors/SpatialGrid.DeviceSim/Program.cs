@@ -5,7 +5,7 @@ using SpatialGrid.DeviceSim;
 //   devicesim setup     --api URL --key ADMIN_KEY [--gateways 100] [--devices 10] [--state fleet.json]
 //   devicesim run       --api URL --key KEY [--state fleet.json] [--broker 127.0.0.1:1883] [--count 50000] [--rate 20000]
 //                       [--inflight 32] [--bad 0.01] [--repeat 0.02] [--storm] [--mqtt 3|5] [--no-reconcile] [--settle SECONDS]
-//                       [--minutes M [--chunk-seconds 30]]
+//                       [--minutes M [--chunk-seconds 30] [--reconcile-db CONNECTION]]
 var command = args.FirstOrDefault();
 var options = Options.Parse(args.Skip(1).ToArray());
 if (command is null or "-h" or "--help" || options is null)
@@ -18,7 +18,9 @@ if (command is null or "-h" or "--help" || options is null)
             publishes the alerts, prints throughput and latency, then reconciles with the service
             (--settle: behind an external broker, wait up to SECONDS for the service to store what the broker acknowledged)
             --minutes M: keep sending for M minutes in chunks of --chunk-seconds (30) at the rate, each chunk reconciled while
-            the next one is sent (a soak: the rate holds over the wall time); exits 1 if any chunk lost or duplicated
+            the next one is sent (a soak: the rate holds over the wall time); exits 1 if any chunk lost or duplicated;
+            --reconcile-db CONNECTION: read nothing back while sending, reconcile every chunk at the end from the
+            database (an Npgsql connection string) in one read
         """);
     return 2;
 }
@@ -49,9 +51,14 @@ switch (command)
             Bad = options.Double("bad", 0.01), Repeat = options.Double("repeat", 0.02), Storm = options.Has("storm"),
             Protocol = options.Get("mqtt", "5") == "3" ? MQTTnet.Formatter.MqttProtocolVersion.V311 : MQTTnet.Formatter.MqttProtocolVersion.V500,
         };
+        if (options.Has("reconcile-db") && options.Get("reconcile-db", "").Length == 0)
+        {
+            Console.Error.WriteLine("--reconcile-db needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=postgres;Database=spatialgrid\"");
+            return 2;
+        }
         if (options.Has("minutes"))
             return await Soak.RunAsync(api, fleet, run, TimeSpan.FromMinutes(options.Double("minutes", 30)), TimeSpan.FromSeconds(options.Double("chunk-seconds", 30)),
-                Console.Out, cts.Token);
+                Console.Out, cts.Token, options.Has("reconcile-db") ? options.Get("reconcile-db", "") : null);
         var result = await Publisher.RunAsync(fleet, run, Console.Out, cts.Token, acked =>
         {
             if (acked % 5000 != 0) return;
