@@ -58,7 +58,7 @@ public static class Open311Reports
             http.HttpContext.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.KeyChallenge;
             return Open311Answer.Fail(401, "api_key is required to report a problem");
         }
-        var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(db, key);
+        var (user, failure) = await ApiKeyAuthenticationHandler.PrincipalAsync(http.HttpContext.RequestServices, key);
         if (user is null) return Open311Answer.Fail(403, failure!);
         // The opener's policy, asked before the form is read further: a planner's or GIS editor's key reads, it does not open cases.
         var caller = CaseCaller.Of(user);

@@ -16,6 +16,12 @@ public sealed class SecurityOptions
 
     /// <summary>Where the first admin key is written when none exists (the demo start prints it once). Empty: no bootstrap.</summary>
     public string? BootstrapAdminKeyFile { get; set; }
+
+    /// <summary>
+    /// Seconds an accepted key's caller is remembered without asking the database again (<see cref="ApiKeyCache"/>);
+    /// a revocation in this process takes effect at once. 0 asks the database on every request.
+    /// </summary>
+    public int KeyCacheSeconds { get; set; } = 5;
 }
 
 /// <summary>
@@ -45,7 +51,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("the Basic credentials are not Base64 of user:key");
         }
         if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
-        var (principal, failure) = await PrincipalAsync(Context.RequestServices.GetRequiredService<SpatialGridDb>(), key);
+        var (principal, failure) = await PrincipalAsync(Context.RequestServices, key);
         return principal is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
     }
 
@@ -63,17 +69,26 @@ public sealed class ApiKeyAuthenticationHandler(
         return colon < 0 ? null : text[(colon + 1)..];
     }
 
-    /// <summary>The caller a key stands for, or why it stands for none (also used where a protocol carries the key in the body, as Open311 does).</summary>
-    public static async Task<(ClaimsPrincipal? Principal, string? Failure)> PrincipalAsync(SpatialGridDb db, string key)
+    /// <summary>
+    /// The caller a key stands for, or why it stands for none (also used where a protocol carries the key in the body, as
+    /// Open311 does): from <see cref="ApiKeyCache"/> when the key was accepted moments ago, else from the database (the
+    /// context taken only then).
+    /// </summary>
+    public static async Task<(ClaimsPrincipal? Principal, string? Failure)> PrincipalAsync(IServiceProvider services, string key)
     {
         if (!ApiKeys.TryPrefix(key, out var prefix)) return (null, "the API key is malformed");
+        var cache = services.GetRequiredService<ApiKeyCache>();
+        if (cache.Find(key) is { } known) return (known, null);
+        var db = services.GetRequiredService<SpatialGridDb>();
         var client = await db.ApiClients.AsNoTracking().FirstOrDefaultAsync(c => c.KeyPrefix == prefix && c.RevokedAt == null);
         if (client is null || !ApiKeys.Matches(key, client.KeyHash)) return (null, "the API key is unknown or revoked");
         var claims = new List<Claim> { new(ClaimTypes.Name, client.Name), new("client_id", client.Id.ToString()) };
         claims.AddRange(client.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(client.Scopes.Select(c => new Claim(CallerScope.ClaimType, c)));
         if (client.WorkerId is { } worker) claims.Add(new Claim(WorkerBinding.ClaimType, worker));
-        return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), null);
+        var held = claims.ToArray();
+        cache.Remember(key, held);
+        return (ApiKeyCache.Principal(held), null);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -120,7 +135,9 @@ public static class SecuritySetup
 
     public static IServiceCollection AddSpatialGridSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection("Security")).ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection("Security"))
+            .Validate(o => o.KeyCacheSeconds is >= 0 and <= 3600, "Security:KeyCacheSeconds must be between 0 and 3600").ValidateOnStart();
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
         services.AddAuthorizationBuilder()

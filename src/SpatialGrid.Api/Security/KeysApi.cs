@@ -81,12 +81,13 @@ public static class KeysApi
         return TypedResults.Ok(all.Where(k => scope.Covers(k.Scopes)).ToList());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, SpatialGridDb db, ClaimsPrincipal user)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, SpatialGridDb db, ClaimsPrincipal user, ApiKeyCache cache)
     {
         var client = await db.ApiClients.FirstOrDefaultAsync(c => c.Id == id && c.RevokedAt == null);
         if (client is null || !CallerScope.Of(user).Covers(client.Scopes)) return Problems.NotFound("key-not-found", $"no active API client with id {id}");
         client.RevokedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync();
+        cache.Clear();
         return TypedResults.NoContent();
     }
 }

@@ -68,6 +68,19 @@ public class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_key_revoked_right_after_use_stops_at_once()
+    {
+        // Accepted keys are remembered for a few seconds (ApiKeyCache): a revocation must not wait for them.
+        var created = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "used then revoked", roles = new[] { "dispatcher" } });
+        var body = (await created.Content.ReadFromJsonAsync<Created>())!;
+        var caller = api.WithKey(body.Key);
+        Assert.Equal(HttpStatusCode.OK, (await caller.GetAsync("/api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await caller.GetAsync("/api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync($"/api/keys/{body.Id}")).StatusCode);
+        await Problem.ExpectAsync(await caller.GetAsync("/api/session"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
     public async Task Keys_are_stored_hashed_never_in_clear()
     {
         var created = await api.Admin.PostAsJsonAsync("/api/keys", new { name = "hash check", roles = new[] { "planner" } });
