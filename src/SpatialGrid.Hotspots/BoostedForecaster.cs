@@ -91,6 +91,8 @@ public sealed class BoostedForecaster : IForecaster
     /// <summary>Whether the fitted model uses the patrol-effort features (false without patrol data or when the validation days dropped them).</summary>
     public bool UsesPatrolEffort => features is { } f && f.Features.Any(x => x.Group == "patrol");
     public ITransformer? Model => model;
+    /// <summary>Where the last <see cref="Fit"/> spent its time, phase by phase (the training benchmark prints it).</summary>
+    public List<(string Phase, TimeSpan Time)> FitTimings { get; } = [];
 
     /// <summary>The first origin the model can be fitted at: warm-up, a week of rows at least, validation and the horizon.</summary>
     public int MinimumOrigin(int horizon) => options.WarmUpDays + 7 + options.ValidationDays + 2 * horizon;
@@ -106,6 +108,9 @@ public sealed class BoostedForecaster : IForecaster
         // Trainer and settings (and whether the patrol features help) every few refits; the baseline blended with and its
         // weight at every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
         // rows before those days.
+        FitTimings.Clear();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Lap(string phase) { FitTimings.Add((phase, clock.Elapsed)); clock.Restart(); }
         var selecting = fits++ % Math.Max(1, options.SelectEvery) == 0;
         var candidates = selecting ? options.Settings : [Chosen];
         if (selecting) features = withPatrol;
@@ -115,12 +120,16 @@ public sealed class BoostedForecaster : IForecaster
         // The baseline to blend with: the one with the lowest deviance on these validation days, on its own.
         var (baseline, baselineForecast, _) = BlendBaselines.Select(b => (Method: b, Forecast: Forecasts(b, data, days, horizon)))
             .Select(p => (p.Method, p.Forecast, Deviance: MeanDeviance(outcome, p.Forecast))).MinBy(p => p.Deviance);
+        Lap("validation outcomes and baselines");
         var train = Rows(data, validationFirst - horizon + 1, horizon);
+        Lap("validation rows");
         var devs = new double[candidates.Count];
         var best = (Setting: 0, Blend: default(BlendChoice));
         for (var s = 0; s < candidates.Count; s++)
         {
-            var blend = Validate(Train(train, candidates[s]), data, days, horizon, outcome, baselineForecast);
+            var trained = Train(train, candidates[s]);
+            Lap($"train {candidates[s].Name}");
+            var blend = Validate(trained, data, days, horizon, outcome, baselineForecast, Lap);
             devs[s] = blend.BestDeviance;
             if (s == 0 || blend.BestDeviance < best.Blend.BestDeviance - 1e-12) best = (s, blend);
         }
@@ -131,13 +140,17 @@ public sealed class BoostedForecaster : IForecaster
         {
             features = withoutPatrol;
             var blend = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, horizon, outcome, baselineForecast);
+            Lap("without patrol features");
             if (blend.BestDeviance < chosenBlend.BestDeviance - 1e-12) { patrolNote = $", without patrol features ({blend.BestDeviance:0.0000} < {chosenBlend.BestDeviance:0.0000})"; chosenBlend = blend; }
             else { features = withPatrol; patrolNote = $", with patrol features ({chosenBlend.BestDeviance:0.0000} ≤ {blend.BestDeviance:0.0000} without)"; }
         }
         Alpha = chosenBlend.Weight;
         Baseline = baseline;
         Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{patrolNote}", devs));
-        model = Train(Rows(data, origin - horizon + 1, horizon), Chosen);
+        var rows = Rows(data, origin - horizon + 1, horizon);
+        Lap("final rows");
+        model = Train(rows, Chosen);
+        Lap($"final train {Chosen.Name}");
     }
 
     /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
@@ -161,9 +174,10 @@ public sealed class BoostedForecaster : IForecaster
     /// smallest weight (the most baseline) whose deviance is within one standard error (per-day differences, paired) of
     /// the lowest. The lowest deviance of any weight is returned too: it is what the trainers are compared by.
     /// </summary>
-    private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline)
+    private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline, Action<string>? lap = null)
     {
         var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
+        lap?.Invoke("validation scoring");
         var perDay = new double[Weights.Length][];
         for (var k = 0; k < Weights.Length; k++)
         {
@@ -199,6 +213,7 @@ public sealed class BoostedForecaster : IForecaster
                 var se = Math.Sqrt(diff.Sum(x => (x - m) * (x - m)) / (diff.Length - 1) / diff.Length);
                 if (m <= se) { takeK = k; break; }
             }
+        lap?.Invoke("blend weight");
         return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK]);
     }
 
