@@ -117,11 +117,17 @@ public sealed class BoostedForecaster : IForecaster
         var validationFirst = origin - horizon - options.ValidationDays + 1;
         var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
         var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
-        // The baseline to blend with: the one with the lowest deviance on these validation days, on its own.
-        var (baseline, baselineForecast, _) = BlendBaselines.Select(b => (Method: b, Forecast: Forecasts(b, data, days, horizon)))
-            .Select(p => (p.Method, p.Forecast, Deviance: MeanDeviance(outcome, p.Forecast))).MinBy(p => p.Deviance);
+        // The baseline to blend with: the one with the lowest deviance on these validation days, on its own (the first of
+        // equals, in the list's order). The baselines need no fitting and read only the data: computed side by side.
+        var tried = new (IForecaster Method, double[][] Forecast, double Deviance)[BlendBaselines.Count];
+        Parallel.For(0, tried.Length, b =>
+        {
+            var forecast = Forecasts(BlendBaselines[b], data, days, horizon);
+            tried[b] = (BlendBaselines[b], forecast, MeanDeviance(outcome, forecast));
+        });
+        var (baseline, baselineForecast, _) = tried.MinBy(p => p.Deviance);
         Lap("validation outcomes and baselines");
-        var train = Rows(data, validationFirst - horizon + 1, horizon);
+        List<Row>? train = Rows(data, validationFirst - horizon + 1, horizon);
         Lap("validation rows");
         var devs = new double[candidates.Count];
         var best = (Setting: 0, Blend: default(BlendChoice));
@@ -133,6 +139,7 @@ public sealed class BoostedForecaster : IForecaster
             devs[s] = blend.BestDeviance;
             if (s == 0 || blend.BestDeviance < best.Blend.BestDeviance - 1e-12) best = (s, blend);
         }
+        train = null; // the validation rows are done with: let them go before the final rows are made (peak memory)
         Chosen = candidates[best.Setting];
         var chosenBlend = best.Blend;
         var patrolNote = "";
@@ -179,7 +186,7 @@ public sealed class BoostedForecaster : IForecaster
         var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
         lap?.Invoke("validation scoring");
         var perDay = new double[Weights.Length][];
-        for (var k = 0; k < Weights.Length; k++)
+        Parallel.For(0, Weights.Length, k =>
         {
             var w = Weights[k];
             perDay[k] = new double[days.Length];
@@ -189,18 +196,19 @@ public sealed class BoostedForecaster : IForecaster
                 for (var c = 0; c < data.Cells.Count; c++) dev += Metrics.PoissonDeviance(outcome[i][c], w * predicted[i][c] + (1 - w) * baseline[i][c]);
                 perDay[k][i] = dev / Math.Max(1, data.Cells.Count);
             }
-        }
+        });
         var mean = perDay.Select(d => d.Average()).ToArray();
         var bestK = 0;
         for (var k = 1; k < Weights.Length; k++) if (mean[k] < mean[bestK] - 1e-12) bestK = k;
         var takeK = bestK;
         if (options.Blend == BlendRule.HighestPai)
         {
-            var pai = Weights.Select(w => Metrics.PooledPai(data, days, horizon, 0.05, d =>
+            var pai = new double[Weights.Length];
+            Parallel.For(0, Weights.Length, k => pai[k] = Metrics.PooledPai(data, days, horizon, 0.05, d =>
             {
                 var i = d - days[0];
-                return predicted[i].Select((m, c) => w * m + (1 - w) * baseline[i][c]).ToArray();
-            })).ToArray();
+                return predicted[i].Select((m, c) => Weights[k] * m + (1 - Weights[k]) * baseline[i][c]).ToArray();
+            }));
             // Weights whose rankings catch as much (within 0.1 %) rank the top cells alike: the deviance decides among them.
             var top = pai.Max();
             takeK = Enumerable.Range(0, Weights.Length).Where(k => pai[k] >= top * 0.999).MinBy(k => mean[k]);
@@ -299,8 +307,11 @@ public sealed class BoostedForecaster : IForecaster
             for (var c = 0; c < cells; c++)
                 if (data.Counts.Outcome(d, horizon, c) > 0) positives++; else zeros++;
         var keep = zeros == 0 ? 1 : Math.Clamp(options.ZerosPerEvent * positives / zeros, 0.01, 1);
-        var rows = new List<Row>();
-        for (var d = first; d < end; d++)
+        // Each day's rows on their own (the features read the data only), then put together in day order: the same list as one loop.
+        var byDay = new List<Row>[Math.Max(0, end - first)];
+        Parallel.For(first, Math.Max(first, end), d =>
+        {
+            var dayRows = new List<Row>();
             for (var c = 0; c < cells; c++)
             {
                 var y = data.Counts.Outcome(d, horizon, c);
@@ -312,8 +323,12 @@ public sealed class BoostedForecaster : IForecaster
                 }
                 var row = new Row { Features = new float[fb.Count], Label = (float)y, Weight = weight };
                 fb.Fill(d, c, row.Features);
-                rows.Add(row);
+                dayRows.Add(row);
             }
+            byDay[d - first] = dayRows;
+        });
+        var rows = new List<Row>(byDay.Sum(r => r.Count));
+        foreach (var dayRows in byDay) rows.AddRange(dayRows);
         return rows;
     }
 
