@@ -133,13 +133,17 @@ public sealed class BoostedForecaster : IForecaster
         var best = (Setting: 0, Blend: default(BlendChoice));
         for (var s = 0; s < candidates.Count; s++)
         {
-            var trained = Train(train, candidates[s]);
+            ITransformer? trained = Train(train, candidates[s]);
             Lap($"train {candidates[s].Name}");
             var blend = Validate(trained, data, days, horizon, outcome, baselineForecast, Lap);
             devs[s] = blend.BestDeviance;
             if (s == 0 || blend.BestDeviance < best.Blend.BestDeviance - 1e-12) best = (s, blend);
+            trained = null;
+            if (s < candidates.Count - 1 && ReleaseBetweenTrainings(train.Count)) Lap("collecting garbage");
         }
+        var trainRows = train.Count;
         train = null; // the validation rows are done with: let them go before the final rows are made (peak memory)
+        if (ReleaseBetweenTrainings(trainRows)) Lap("collecting garbage");
         Chosen = candidates[best.Setting];
         var chosenBlend = best.Blend;
         var patrolNote = "";
@@ -148,6 +152,7 @@ public sealed class BoostedForecaster : IForecaster
             features = withoutPatrol;
             var blend = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, horizon, outcome, baselineForecast);
             Lap("without patrol features");
+            if (ReleaseBetweenTrainings(trainRows)) Lap("collecting garbage");
             if (blend.BestDeviance < chosenBlend.BestDeviance - 1e-12) { patrolNote = $", without patrol features ({blend.BestDeviance:0.0000} < {chosenBlend.BestDeviance:0.0000})"; chosenBlend = blend; }
             else { features = withPatrol; patrolNote = $", with patrol features ({chosenBlend.BestDeviance:0.0000} ≤ {blend.BestDeviance:0.0000} without)"; }
         }
@@ -158,6 +163,24 @@ public sealed class BoostedForecaster : IForecaster
         Lap("final rows");
         model = Train(rows, Chosen);
         Lap($"final train {Chosen.Name}");
+    }
+
+    /// <summary>Rows from which a fit collects its garbage between trainings (<see cref="ReleaseBetweenTrainings"/>).</summary>
+    private const int LargeFit = 100_000;
+
+    /// <summary>
+    /// A training at a city's size leaves hundreds of MB of the trainer's large arrays (and LightGBM's native data, which
+    /// finalizers free) that the collector lets pile up over the four or five trainings of one fit: collected between them,
+    /// so that a fit's peak memory is nearer one training's than all of them together. A blocking full collection, once per
+    /// training and only for large fits (the nightly job and the back-tests of big lattices); nothing it does changes a result.
+    /// </summary>
+    private static bool ReleaseBetweenTrainings(int rows)
+    {
+        if (rows < LargeFit) return false;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return true;
     }
 
     /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
