@@ -9,6 +9,8 @@
 #  b. training at city scale: a 100 m lattice of 10,000 cells with a year of synthetic events, one training as the nightly
 #     job does it (seconds, peak memory), scoring every cell for a day (against the 28-day KDE's scoring, same run).
 # No database: the engine is pure code. Release build. Called by bench.sh (SG_BENCH_ONLY=hotspots runs it alone).
+# SG_BENCH_HOTSPOTS_ONLY=backtest|train runs one part; SG_BENCH_HOTSPOTS_RUNS="lattice250 beats-weekly" runs only the
+# back-tests named (names as in the run lines below; the demo city's history is generated only when a demo-city run is named).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need_dotnet
@@ -21,8 +23,11 @@ dotnet build "$SG_ROOT/tests/SpatialGrid.Benchmarks" -c Release -v q -nologo -cl
 sgrid="$SG_ROOT/src/SpatialGrid.Cli/bin/Release/net10.0/sgrid.dll"
 bench="$SG_ROOT/tests/SpatialGrid.Benchmarks/bin/Release/net10.0/SpatialGrid.Benchmarks.dll"
 
+runs=${SG_BENCH_HOTSPOTS_RUNS:-}
+wanted() { [ -z "$runs" ] || [[ " $runs " == *" $1 "* ]]; }
 run() { # name, then the backtest's arguments
   local name=$1; shift
+  wanted "$name" || return 0
   log "back-test: $name"
   local start; start=$(date +%s)
   local events=(--events "$G/chicago-crimes-2019.csv")
@@ -39,7 +44,9 @@ if [ -z "$only" ] || [ "$only" = backtest ]; then
   run beats-weekly --cells "$G/chicago_beat_bounds.geojson" --cell-id beat_num --horizon 7
   run lattice250-weekly --lattice 250 --boundary "$G/chicago_community_bounds.geojson" --horizon 7
   # The demo city's own history: a year of generated cases (sgrid demo cases, documented rule) on its 121 grids.
-  dotnet "$sgrid" demo cases --days 365 --per-day 15 --csv "$OUT/demo-history.csv" --grids "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" >/dev/null
+  if wanted demo-city || wanted demo-city-shifts || wanted demo-city-patrols; then
+    dotnet "$sgrid" demo cases --days 365 --per-day 15 --csv "$OUT/demo-history.csv" --grids "$SG_ROOT/gis-data/demo/shanghai-grids.geojson" >/dev/null
+  fi
   run demo-city --events "$OUT/demo-history.csv" --cells "$OUT/demo-history.csv.cells.geojson" --cell-id code
   # Per shift (cell × 8-hour shift, issue 20): the demo city's cases carry their times; Chicago's sample has dates only,
   # which the per-shift back-test refuses (shown once, it takes a second).

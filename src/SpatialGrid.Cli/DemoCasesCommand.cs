@@ -24,7 +24,8 @@ public static class DemoCasesCommand
         var train = new Option<bool>("--train") { Description = "Train and score hotspot risk for today afterwards", DefaultValueFactory = _ => true };
         var csv = new Option<FileInfo?>("--csv") { Description = "Write the generated history to this CSV (date,time,lon,lat,class,grid) instead of loading it, and beside it FILE.patrols.csv (grid,date,minutes: patrols planned from the past 28 days' cases): for sgrid hotspots backtest" };
         var gridFile = new Option<FileInfo?>("--grids") { Description = "With --csv: take the responsibility grids from this GeoJSON (e.g. gis-data/demo/shanghai-grids.geojson) instead of the API, and write them beside the CSV as FILE.cells.geojson" };
-        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile };
+        var seed = new Option<int>("--seed") { Description = "The generator's seed: another seed is another city's history (other hot grids, other days), for judging the hotspot model where it was never tuned", DefaultValueFactory = _ => 2026 };
+        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile, seed };
         cmd.Options.Add(ApiConnection.Api);
         cmd.Options.Add(ApiConnection.Key);
         cmd.SetAction(async (parse, ct) =>
@@ -56,7 +57,7 @@ public static class DemoCasesCommand
 
             var offset = TimeSpan.FromHours(8);
             var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);
-            var history = DemoCaseHistory.Build(grids, parse.GetValue(days), parse.GetValue(perDay), today, offset);
+            var history = DemoCaseHistory.Build(grids, parse.GetValue(days), parse.GetValue(perDay), today, offset, parse.GetValue(seed));
             if (parse.GetValue(csv) is { } file)
             {
                 var inv = System.Globalization.CultureInfo.InvariantCulture;

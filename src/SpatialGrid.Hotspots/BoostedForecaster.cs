@@ -91,6 +91,8 @@ public sealed class BoostedForecaster : IForecaster
     /// <summary>Whether the fitted model uses the patrol-effort features (false without patrol data or when the validation days dropped them).</summary>
     public bool UsesPatrolEffort => features is { } f && f.Features.Any(x => x.Group == "patrol");
     public ITransformer? Model => model;
+    /// <summary>Where the last <see cref="Fit"/> spent its time, phase by phase (the training benchmark prints it).</summary>
+    public List<(string Phase, TimeSpan Time)> FitTimings { get; } = [];
 
     /// <summary>The first origin the model can be fitted at: warm-up, a week of rows at least, validation and the horizon.</summary>
     public int MinimumOrigin(int horizon) => options.WarmUpDays + 7 + options.ValidationDays + 2 * horizon;
@@ -106,24 +108,42 @@ public sealed class BoostedForecaster : IForecaster
         // Trainer and settings (and whether the patrol features help) every few refits; the baseline blended with and its
         // weight at every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
         // rows before those days.
+        FitTimings.Clear();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Lap(string phase) { FitTimings.Add((phase, clock.Elapsed)); clock.Restart(); }
         var selecting = fits++ % Math.Max(1, options.SelectEvery) == 0;
         var candidates = selecting ? options.Settings : [Chosen];
         if (selecting) features = withPatrol;
         var validationFirst = origin - horizon - options.ValidationDays + 1;
         var days = Enumerable.Range(validationFirst, options.ValidationDays).ToArray();
         var outcome = days.Select(d => Enumerable.Range(0, data.Cells.Count).Select(c => data.Counts.Outcome(d, horizon, c)).ToArray()).ToArray();
-        // The baseline to blend with: the one with the lowest deviance on these validation days, on its own.
-        var (baseline, baselineForecast, _) = BlendBaselines.Select(b => (Method: b, Forecast: Forecasts(b, data, days, horizon)))
-            .Select(p => (p.Method, p.Forecast, Deviance: MeanDeviance(outcome, p.Forecast))).MinBy(p => p.Deviance);
-        var train = Rows(data, validationFirst - horizon + 1, horizon);
+        // The baseline to blend with: the one with the lowest deviance on these validation days, on its own (the first of
+        // equals, in the list's order). The baselines need no fitting and read only the data: computed side by side.
+        var tried = new (IForecaster Method, double[][] Forecast, double Deviance)[BlendBaselines.Count];
+        Parallel.For(0, tried.Length, b =>
+        {
+            var forecast = Forecasts(BlendBaselines[b], data, days, horizon);
+            tried[b] = (BlendBaselines[b], forecast, MeanDeviance(outcome, forecast));
+        });
+        var (baseline, baselineForecast, _) = tried.MinBy(p => p.Deviance);
+        Lap("validation outcomes and baselines");
+        List<Row>? train = Rows(data, validationFirst - horizon + 1, horizon);
+        Lap("validation rows");
         var devs = new double[candidates.Count];
         var best = (Setting: 0, Blend: default(BlendChoice));
         for (var s = 0; s < candidates.Count; s++)
         {
-            var blend = Validate(Train(train, candidates[s]), data, days, horizon, outcome, baselineForecast);
+            ITransformer? trained = Train(train, candidates[s]);
+            Lap($"train {candidates[s].Name}");
+            var blend = Validate(trained, data, days, horizon, outcome, baselineForecast, Lap);
             devs[s] = blend.BestDeviance;
             if (s == 0 || blend.BestDeviance < best.Blend.BestDeviance - 1e-12) best = (s, blend);
+            trained = null;
+            if (s < candidates.Count - 1 && ReleaseBetweenTrainings(train.Count)) Lap("collecting garbage");
         }
+        var trainRows = train.Count;
+        train = null; // the validation rows are done with: let them go before the final rows are made (peak memory)
+        if (ReleaseBetweenTrainings(trainRows)) Lap("collecting garbage");
         Chosen = candidates[best.Setting];
         var chosenBlend = best.Blend;
         var patrolNote = "";
@@ -131,13 +151,36 @@ public sealed class BoostedForecaster : IForecaster
         {
             features = withoutPatrol;
             var blend = Validate(Train(Rows(data, validationFirst - horizon + 1, horizon), Chosen), data, days, horizon, outcome, baselineForecast);
+            Lap("without patrol features");
+            if (ReleaseBetweenTrainings(trainRows)) Lap("collecting garbage");
             if (blend.BestDeviance < chosenBlend.BestDeviance - 1e-12) { patrolNote = $", without patrol features ({blend.BestDeviance:0.0000} < {chosenBlend.BestDeviance:0.0000})"; chosenBlend = blend; }
             else { features = withPatrol; patrolNote = $", with patrol features ({chosenBlend.BestDeviance:0.0000} ≤ {blend.BestDeviance:0.0000} without)"; }
         }
         Alpha = chosenBlend.Weight;
         Baseline = baseline;
         Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{patrolNote}", devs));
-        model = Train(Rows(data, origin - horizon + 1, horizon), Chosen);
+        var rows = Rows(data, origin - horizon + 1, horizon);
+        Lap("final rows");
+        model = Train(rows, Chosen);
+        Lap($"final train {Chosen.Name}");
+    }
+
+    /// <summary>Rows from which a fit collects its garbage between trainings (<see cref="ReleaseBetweenTrainings"/>).</summary>
+    private const int LargeFit = 100_000;
+
+    /// <summary>
+    /// A training at a city's size leaves hundreds of MB of the trainer's large arrays (and LightGBM's native data, which
+    /// finalizers free) that the collector lets pile up over the four or five trainings of one fit: collected between them,
+    /// so that a fit's peak memory is nearer one training's than all of them together. A blocking full collection, once per
+    /// training and only for large fits (the nightly job and the back-tests of big lattices); nothing it does changes a result.
+    /// </summary>
+    private static bool ReleaseBetweenTrainings(int rows)
+    {
+        if (rows < LargeFit) return false;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return true;
     }
 
     /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
@@ -161,11 +204,12 @@ public sealed class BoostedForecaster : IForecaster
     /// smallest weight (the most baseline) whose deviance is within one standard error (per-day differences, paired) of
     /// the lowest. The lowest deviance of any weight is returned too: it is what the trainers are compared by.
     /// </summary>
-    private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline)
+    private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline, Action<string>? lap = null)
     {
         var predicted = days.Select(d => { var e = new double[data.Cells.Count]; Predict(candidate, data, d, e); return e; }).ToArray();
+        lap?.Invoke("validation scoring");
         var perDay = new double[Weights.Length][];
-        for (var k = 0; k < Weights.Length; k++)
+        Parallel.For(0, Weights.Length, k =>
         {
             var w = Weights[k];
             perDay[k] = new double[days.Length];
@@ -175,18 +219,19 @@ public sealed class BoostedForecaster : IForecaster
                 for (var c = 0; c < data.Cells.Count; c++) dev += Metrics.PoissonDeviance(outcome[i][c], w * predicted[i][c] + (1 - w) * baseline[i][c]);
                 perDay[k][i] = dev / Math.Max(1, data.Cells.Count);
             }
-        }
+        });
         var mean = perDay.Select(d => d.Average()).ToArray();
         var bestK = 0;
         for (var k = 1; k < Weights.Length; k++) if (mean[k] < mean[bestK] - 1e-12) bestK = k;
         var takeK = bestK;
         if (options.Blend == BlendRule.HighestPai)
         {
-            var pai = Weights.Select(w => Metrics.PooledPai(data, days, horizon, 0.05, d =>
+            var pai = new double[Weights.Length];
+            Parallel.For(0, Weights.Length, k => pai[k] = Metrics.PooledPai(data, days, horizon, 0.05, d =>
             {
                 var i = d - days[0];
-                return predicted[i].Select((m, c) => w * m + (1 - w) * baseline[i][c]).ToArray();
-            })).ToArray();
+                return predicted[i].Select((m, c) => Weights[k] * m + (1 - Weights[k]) * baseline[i][c]).ToArray();
+            }));
             // Weights whose rankings catch as much (within 0.1 %) rank the top cells alike: the deviance decides among them.
             var top = pai.Max();
             takeK = Enumerable.Range(0, Weights.Length).Where(k => pai[k] >= top * 0.999).MinBy(k => mean[k]);
@@ -199,6 +244,7 @@ public sealed class BoostedForecaster : IForecaster
                 var se = Math.Sqrt(diff.Sum(x => (x - m) * (x - m)) / (diff.Length - 1) / diff.Length);
                 if (m <= se) { takeK = k; break; }
             }
+        lap?.Invoke("blend weight");
         return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK]);
     }
 
@@ -284,8 +330,11 @@ public sealed class BoostedForecaster : IForecaster
             for (var c = 0; c < cells; c++)
                 if (data.Counts.Outcome(d, horizon, c) > 0) positives++; else zeros++;
         var keep = zeros == 0 ? 1 : Math.Clamp(options.ZerosPerEvent * positives / zeros, 0.01, 1);
-        var rows = new List<Row>();
-        for (var d = first; d < end; d++)
+        // Each day's rows on their own (the features read the data only), then put together in day order: the same list as one loop.
+        var byDay = new List<Row>[Math.Max(0, end - first)];
+        Parallel.For(first, Math.Max(first, end), d =>
+        {
+            var dayRows = new List<Row>();
             for (var c = 0; c < cells; c++)
             {
                 var y = data.Counts.Outcome(d, horizon, c);
@@ -297,8 +346,12 @@ public sealed class BoostedForecaster : IForecaster
                 }
                 var row = new Row { Features = new float[fb.Count], Label = (float)y, Weight = weight };
                 fb.Fill(d, c, row.Features);
-                rows.Add(row);
+                dayRows.Add(row);
             }
+            byDay[d - first] = dayRows;
+        });
+        var rows = new List<Row>(byDay.Sum(r => r.Count));
+        foreach (var dayRows in byDay) rows.AddRange(dayRows);
         return rows;
     }
 

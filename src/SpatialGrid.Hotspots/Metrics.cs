@@ -48,11 +48,13 @@ public static class Metrics
         var rng = new Random(unchecked(day * 7919 + 17));
         var tie = new double[values.Length];
         for (var i = 0; i < tie.Length; i++) tie[i] = rng.NextDouble();
+        // Each cell's value per unit area divided once, not at every comparison (the same quotients, so the same order).
+        var density = new double[values.Length];
+        for (var i = 0; i < density.Length; i++) density[i] = values[i] / cells.AreaM2[i];
         var order = Enumerable.Range(0, values.Length).ToArray();
         Array.Sort(order, (a, b) =>
         {
-            var va = values[a] / cells.AreaM2[a]; var vb = values[b] / cells.AreaM2[b];
-            var byValue = vb.CompareTo(va);
+            var byValue = density[b].CompareTo(density[a]);
             return byValue != 0 ? byValue : tie[a].CompareTo(tie[b]);
         });
         return order;
@@ -107,14 +109,16 @@ public static class Metrics
     {
         var k = Array.IndexOf(Coverages, coverage);
         if (k < 0) throw new ArgumentException($"coverage {coverage} is not one of {string.Join(", ", Coverages)}");
+        // As Pooled(days' Score, k).Pai, without what PAI does not use (perfect foresight's ranking, the deviance, the other coverages).
         var outcome = new double[data.Cells.Count];
-        var scores = new List<DayScore>(days.Count);
+        double events = 0, hits = 0, share = 0;
         foreach (var d in days)
         {
             for (var c = 0; c < outcome.Length; c++) outcome[c] = data.Counts.Outcome(d, horizon, c);
-            scores.Add(Score(data, d, horizon, forecast(d), outcome));
+            var (h, a) = Take(data.Cells, Rank(data.Cells, d, forecast(d)), outcome, coverage);
+            events += outcome.Sum(); hits += h; share += a;
         }
-        return Pooled(scores, k).Pai;
+        return days.Count == 0 || events == 0 ? 0 : hits / events / (share / days.Count);
     }
 
     /// <summary>

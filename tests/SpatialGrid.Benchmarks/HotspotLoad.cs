@@ -90,6 +90,8 @@ public static class HotspotLoad
         }
         double Median(List<double> v) { var s = v.Skip(1).Order().ToList(); return s[s.Count / 2]; }
         Console.WriteLine($"model chosen: {model.Choices.Last().Setting}; features: {model.Features.Count}");
+        Console.WriteLine("where the training's time went: " + string.Join("; ", model.FitTimings.GroupBy(t => t.Phase)
+            .Select(g => $"{g.Key} {g.Sum(t => t.Time.TotalSeconds):0.0} s" + (g.Count() > 1 ? $" ({g.Count()}×)" : ""))));
         Console.WriteLine($"hotspot train {lattice.Count:N0} cells × {days} days s: {trainSeconds:0.0}");
         Console.WriteLine($"hotspot train peak MiB: {peak:0}");
         Console.WriteLine($"hotspot training rows alone (baseline) s: {rowsSeconds:0.0} ({rows:N0} rows)");

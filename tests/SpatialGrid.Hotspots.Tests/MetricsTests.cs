@@ -62,4 +62,23 @@ public class MetricsTests
         Assert.Equal(1, low, 9);
         Assert.Equal(1, high, 9);
     }
+
+    [Fact]
+    public void Pooled_pai_for_tuning_is_exactly_the_pooled_pai_of_the_days_scores()
+    {
+        // Cells of unequal area (the lattice cut by the square's edge), forecasts with many ties and zeros: the shortcut
+        // the validation days use (no perfect-foresight ranking) must give the very same number as scoring each day.
+        var cells = Lattice.Over(SyntheticCity.Square(1100), 250);
+        Assert.True(cells.AreaM2.Distinct().Count() > 1);
+        var data = new HotspotData(cells, EventTable.Locate(cells, SyntheticCity.Events(cells, 40, 30)));
+        var rng = new Random(9);
+        var forecasts = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, cells.Count).Select(_ => (double)rng.Next(4)).ToArray()).ToArray();
+        var days = Enumerable.Range(10, 28).ToArray();
+        for (var k = 0; k < Metrics.Coverages.Length; k++)
+        {
+            var scores = days.Select(d => Metrics.Score(data, d, 1, forecasts[d],
+                Enumerable.Range(0, cells.Count).Select(c => data.Counts.Outcome(d, 1, c)).ToArray())).ToList();
+            Assert.Equal(Metrics.Pooled(scores, k).Pai, Metrics.PooledPai(data, days, 1, Metrics.Coverages[k], d => forecasts[d]));
+        }
+    }
 }
