@@ -56,6 +56,12 @@ switch (command)
             Console.Error.WriteLine("--reconcile-db needs a connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=postgres;Database=spatialgrid\"");
             return 2;
         }
+        // A soak reconciles from the database only at its end: a connection string that cannot connect is told now, not after it.
+        if (options.Has("reconcile-db") && await Reconciler.CannotReachAsync(options.Get("reconcile-db", ""), cts.Token) is { } unreachable)
+        {
+            Console.Error.WriteLine($"--reconcile-db: {unreachable}");
+            return 2;
+        }
         if (options.Has("minutes"))
             return await Soak.RunAsync(api, fleet, run, TimeSpan.FromMinutes(options.Double("minutes", 30)), TimeSpan.FromSeconds(options.Double("chunk-seconds", 30)),
                 Console.Out, cts.Token, options.Has("reconcile-db") ? options.Get("reconcile-db", "") : null);

@@ -76,6 +76,23 @@ public static class Reconciler
         return Compare(runs, stored, dead);
     }
 
+    /// <summary>Why the database to reconcile from cannot be read (a bad connection string, no server, no alerts table), or null.</summary>
+    public static async Task<string?> CannotReachAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = new NpgsqlConnection(connectionString);
+            await db.OpenAsync(ct);
+            await using var probe = new NpgsqlCommand("SELECT 1 FROM alerts LIMIT 1", db);
+            await probe.ExecuteScalarAsync(ct);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return e.Message;
+        }
+    }
+
     private static void Count(Dictionary<(string, string), int> stored, string gateway, string msgId) =>
         stored[(gateway, msgId)] = stored.GetValueOrDefault((gateway, msgId)) + 1;
 
