@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using SpatialGrid.Api.Tests.Grids;
@@ -25,23 +24,8 @@ public sealed class MonthlyReportCliTests(MonthlyReportCliTests.RealApi api) : I
         }
     }
 
-    private (int Code, string Out) Run(params string[] args)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SpatialGrid.sln"))) dir = dir.Parent;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(dir!.FullName, "src", "SpatialGrid.Cli", "bin", configuration, "net10.0", "sgrid.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["SGRID_API"] = api.BaseAddress.ToString();
-        psi.Environment["SGRID_KEY"] = api.Admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
-        psi.Environment["COLUMNS"] = "250";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(180_000), "sgrid did not finish");
-        return (p.ExitCode, output.Result + error.Result);
-    }
+    private (int Code, string Out) Run(params string[] args) =>
+        SgridProcess.Run(api.BaseAddress, api.Admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single(), args, columns: 250, timeoutSeconds: 180);
 
     [Fact]
     public void The_report_is_written_as_html_and_printed_to_pdf_by_chromium()

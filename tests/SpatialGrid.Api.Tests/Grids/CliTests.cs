@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpatialGrid.Api.Tests.Infrastructure;
 
 namespace SpatialGrid.Api.Tests.Grids;
@@ -11,29 +10,10 @@ public class CliTests(CliTests.RealApi api) : IClassFixture<CliTests.RealApi>
         protected override bool RealServer => true;
     }
 
-    private static string Sgrid()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SpatialGrid.sln"))) dir = dir.Parent;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        var path = Path.Combine(dir!.FullName, "src", "SpatialGrid.Cli", "bin", configuration, "net10.0", "sgrid.dll");
-        Assert.True(File.Exists(path), $"{path} is missing: build the solution (deploy/test.sh does)");
-        return path;
-    }
-
     private (int Code, string Out) Run(string key, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Sgrid());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["SGRID_API"] = api.BaseAddress.ToString();
-        psi.Environment["SGRID_KEY"] = key;
-        psi.Environment["COLUMNS"] = "200";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "sgrid did not finish");
-        return (p.ExitCode, System.Text.RegularExpressions.Regex.Replace(output.Result + error.Result, @"\s+", " "));
+        var (code, output) = SgridProcess.Run(api.BaseAddress, key, args);
+        return (code, SgridProcess.OneLine(output));
     }
 
     private async Task<string> EditorKey()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,21 +31,8 @@ public sealed class PatrolCliTests(PatrolCliTests.RealApi api) : IClassFixture<P
 
     private (int Code, string Out) Run(params string[] args)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SpatialGrid.sln"))) dir = dir.Parent;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        var sgrid = Path.Combine(dir!.FullName, "src", "SpatialGrid.Cli", "bin", configuration, "net10.0", "sgrid.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(sgrid);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["SGRID_API"] = api.BaseAddress.ToString();
-        psi.Environment["SGRID_KEY"] = AdminKey;
-        psi.Environment["COLUMNS"] = "250";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "sgrid did not finish");
-        return (p.ExitCode, System.Text.RegularExpressions.Regex.Replace(output.Result + error.Result, @"\s+", " "));
+        var (code, output) = SgridProcess.Run(api.BaseAddress, AdminKey, args, columns: 250);
+        return (code, SgridProcess.OneLine(output));
     }
 
     private static string WriteFile(string extension, string text)
