@@ -6,11 +6,19 @@ public sealed record FeatureInfo(string Name, string Sentence, string Group);
 /// <summary>A feature that raises a cell's forecast: its value in the cell and its weight in the trees' score.</summary>
 public sealed record Contribution(FeatureInfo Feature, double Value, double Weight)
 {
-    /// <summary>"28-day count of litter is high (0.43 a day; 0.05 in the median cell)".</summary>
-    public string Describe(double median) =>
-        Feature.Group is "history" or "neighbours" or "alerts" or "patrol"
-            ? $"{Feature.Sentence} is {(Value > median ? "high" : "low")} ({Value:0.###} a day; {median:0.###} in the median cell)"
-            : $"{Feature.Sentence}: {Value:0.###}";
+    /// <summary>
+    /// "28-day count of litter is high (0.43 a day; 0.05 in the median cell)". A rate at or below the median cell's that
+    /// still raises the forecast (the trees read it beside the other inputs: a quiet surrounding with a busy cell) says so,
+    /// so that a planner does not read "is low" as a reason for high risk by itself.
+    /// </summary>
+    public string Describe(double median)
+    {
+        if (Feature.Group is not ("history" or "neighbours" or "alerts" or "patrol")) return $"{Feature.Sentence}: {Value:0.###}";
+        var rate = $"{Value:0.###} a day; {median:0.###} in the median cell";
+        return Value > median ? $"{Feature.Sentence} is high ({rate})"
+            : Value < median ? $"{Feature.Sentence} is low ({rate}), and with the rest still raises the forecast"
+            : $"{Feature.Sentence} is the median cell's ({rate}), and with the rest raises the forecast";
+    }
 }
 
 /// <summary>
