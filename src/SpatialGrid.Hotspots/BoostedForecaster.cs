@@ -157,9 +157,8 @@ public sealed class BoostedForecaster : IForecaster
             else { features = withPatrol; patrolNote = $", with patrol features ({chosenBlend.BestDeviance:0.0000} ≤ {blend.BestDeviance:0.0000} without)"; }
         }
         Alpha = chosenBlend.Weight;
-        Scale = chosenBlend.Scale;
         Baseline = baseline;
-        Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name} ×{Scale:0.000}{patrolNote}", devs));
+        Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{patrolNote}", devs));
         var rows = Rows(data, origin - horizon + 1, horizon);
         Lap("final rows");
         model = Train(rows, Chosen);
@@ -184,14 +183,8 @@ public sealed class BoostedForecaster : IForecaster
         return true;
     }
 
-    /// <summary>
-    /// A blend weight chosen on the validation days: the weight, the deviance there, the lowest deviance of any weight, and
-    /// the scale of the chosen blend (<see cref="Scale"/>).
-    /// </summary>
-    private readonly record struct BlendChoice(double Weight, double Deviance, double BestDeviance, double Scale);
-
-    /// <summary>How far <see cref="Scale"/> may move the forecast: a validation month unlike the next day (a holiday month, a quiet spell) shifts it less.</summary>
-    public const double MaxScale = 1.25;
+    /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
+    private readonly record struct BlendChoice(double Weight, double Deviance, double BestDeviance);
 
     private static double[][] Forecasts(IForecaster f, HotspotData data, int[] days, int horizon) =>
         days.Select(d => { var e = new double[data.Cells.Count]; f.Predict(data, d, horizon, e); return e; }).ToArray();
@@ -251,41 +244,19 @@ public sealed class BoostedForecaster : IForecaster
                 var se = Math.Sqrt(diff.Sum(x => (x - m) * (x - m)) / (diff.Length - 1) / diff.Length);
                 if (m <= se) { takeK = k; break; }
             }
-        // The chosen blend's level: the Poisson deviance over the validation cell-days is lowest at the scale Σ observed / Σ
-        // forecast. One factor for every cell and day ranks the cells exactly as before (PAI unchanged) and can only lower
-        // that deviance; clamped to [1 / MaxScale, MaxScale], still between 1 and the optimum, still no higher.
-        double observed = 0, forecast = 0;
-        for (var i = 0; i < days.Length; i++)
-            for (var c = 0; c < data.Cells.Count; c++)
-            {
-                observed += outcome[i][c];
-                forecast += Weights[takeK] * predicted[i][c] + (1 - Weights[takeK]) * baseline[i][c];
-            }
-        var scale = forecast > 0 && observed > 0 ? Math.Clamp(observed / forecast, 1 / MaxScale, MaxScale) : 1;
         lap?.Invoke("blend weight");
-        return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK], scale);
+        return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK]);
     }
 
     public void Predict(HotspotData data, int day, int horizon, double[] expected)
     {
         if (model is null) throw new InvalidOperationException("the model is predicted before it is fitted");
         Predict(model, data, day, expected);
-        if (Alpha < 1)
-        {
-            var baseline = new double[expected.Length];
-            PredictBaseline(data, day, horizon, baseline);
-            for (var c = 0; c < expected.Length; c++) expected[c] = Alpha * expected[c] + (1 - Alpha) * baseline[c];
-        }
-        if (Scale != 1) for (var c = 0; c < expected.Length; c++) expected[c] *= Scale;
+        if (Alpha >= 1) return;
+        var baseline = new double[expected.Length];
+        PredictBaseline(data, day, horizon, baseline);
+        for (var c = 0; c < expected.Length; c++) expected[c] = Alpha * expected[c] + (1 - Alpha) * baseline[c];
     }
-
-    /// <summary>
-    /// The factor the blend is multiplied by: the one that gives the lowest Poisson deviance over the validation days, where
-    /// the blend's weight was chosen (Σ observed / Σ forecast there, within [1 / <see cref="MaxScale"/>, <see cref="MaxScale"/>]).
-    /// Patrol allocation spends minutes on expected counts: a weight chosen for the ranking (<see cref="BlendRule.HighestPai"/>)
-    /// can leave the level too high or too low, which this mends without changing the ranking.
-    /// </summary>
-    public double Scale { get; private set; } = 1;
 
     /// <summary>The blended baseline's own forecast (the part of the forecast with weight 1 − <see cref="Alpha"/>).</summary>
     public void PredictBaseline(HotspotData data, int day, int horizon, double[] into) => Baseline.Predict(data, day, horizon, into);
