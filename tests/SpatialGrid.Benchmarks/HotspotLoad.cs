@@ -80,6 +80,7 @@ public static class HotspotLoad
             model.Predict(data, days, 1, expected);
             scoring.Add(t.Elapsed.TotalMilliseconds);
         }
+        var forecastSum = expected.Sum();
         var kde = new KernelDensity(400, 28, "kde");
         var kdeTimes = new List<double>();
         for (var i = 0; i < 11; i++)
@@ -90,6 +91,9 @@ public static class HotspotLoad
         }
         double Median(List<double> v) { var s = v.Skip(1).Order().ToList(); return s[s.Count / 2]; }
         Console.WriteLine($"model chosen: {model.Choices.Last().Setting}; features: {model.Features.Count}");
+        // To the last bit: a change meant to make the training cheaper without changing what it learns is checked against these.
+        Console.WriteLine("validation deviances: " + string.Join(" ", model.Choices.Last().ValidationDeviance.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+            + $"; forecast sum {forecastSum.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
         Console.WriteLine("where the training's time went: " + string.Join("; ", model.FitTimings.GroupBy(t => t.Phase)
             .Select(g => $"{g.Key} {g.Sum(t => t.Time.TotalSeconds):0.0} s" + (g.Count() > 1 ? $" ({g.Count()}×)" : ""))));
         Console.WriteLine($"hotspot train {lattice.Count:N0} cells × {days} days s: {trainSeconds:0.0}");
