@@ -16,6 +16,7 @@ using SpatialGrid.Api.ServiceDefaults;
 using SpatialGrid.Api.Taxonomy;
 using SpatialGrid.Core.Geo;
 
+SpatialGrid.Hotspots.OpenMpWaits.PreferPassive(); // before any thread reads the environment: LightGBM's threads share the cores
 GeometryFactories.UseEverywhere();
 var builder = WebApplication.CreateBuilder(args);
 

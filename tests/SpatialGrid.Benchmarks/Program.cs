@@ -13,6 +13,7 @@ using SpatialGrid.Benchmarks;
 //   the case list's filters and the heat map (#21, deploy/bench-maps.sh)
 // dotnet run … -- soak-http API KEY CONNECTION GPS_STATE MINUTES TILES_PER_S CASES_PER_S   the soak's HTTP traffic (#23, deploy/soak.sh)
 // deploy/bench.sh runs them all and writes the figures quoted in RESULTS.md.
+SpatialGrid.Hotspots.OpenMpWaits.PreferPassive(); // as the service and sgrid do: the training is measured as it runs there
 switch (args)
 {
     case ["synthetic-grids", var n, var path]:
