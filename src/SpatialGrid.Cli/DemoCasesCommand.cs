@@ -25,7 +25,8 @@ public static class DemoCasesCommand
         var csv = new Option<FileInfo?>("--csv") { Description = "Write the generated history to this CSV (date,time,lon,lat,class,grid) instead of loading it, and beside it FILE.patrols.csv (grid,date,minutes: patrols planned from the past 28 days' cases): for sgrid hotspots backtest" };
         var gridFile = new Option<FileInfo?>("--grids") { Description = "With --csv: take the responsibility grids from this GeoJSON (e.g. gis-data/demo/shanghai-grids.geojson) instead of the API, and write them beside the CSV as FILE.cells.geojson" };
         var seed = new Option<int>("--seed") { Description = "The generator's seed: another seed is another city's history (other hot grids, other days), for judging the hotspot model where it was never tuned", DefaultValueFactory = _ => 2026 };
-        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile, seed };
+        var until = new Option<DateOnly?>("--until") { Description = "The history's last day (the city's date, yyyy-MM-dd; default yesterday): with the same seed, the same history whatever day it is made (the days' weekdays shape it), so a back-test's table can be made again" };
+        var cmd = new Command("cases", "Load a generated history of closed cases on the demo city (marked as generated) and train hotspot risk on it") { days, perDay, district, train, csv, gridFile, seed, until };
         cmd.Options.Add(ApiConnection.Api);
         cmd.Options.Add(ApiConnection.Key);
         cmd.SetAction(async (parse, ct) =>
@@ -56,7 +57,13 @@ public static class DemoCasesCommand
             if (grids.Count == 0) { AnsiConsole.MarkupLineInterpolated($"[red]no responsibility grids under {parse.GetValue(district)}[/]: load the demo city first"); return 1; }
 
             var offset = TimeSpan.FromHours(8);
-            var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);
+            var cityToday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);
+            if (parse.GetValue(until) is { } last && last >= cityToday)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--until {last:yyyy-MM-dd} is not a past day[/] (the city's today is {cityToday:yyyy-MM-dd}): a history of closed cases cannot reach into today or beyond");
+                return 2;
+            }
+            var today = parse.GetValue(until)?.AddDays(1) ?? cityToday;
             var history = DemoCaseHistory.Build(grids, parse.GetValue(days), parse.GetValue(perDay), today, offset, parse.GetValue(seed));
             if (parse.GetValue(csv) is { } file)
             {

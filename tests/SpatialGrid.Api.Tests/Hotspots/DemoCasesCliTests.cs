@@ -15,7 +15,8 @@ public class DemoCasesCliTests
         var csv = Path.Combine(Path.GetTempPath(), $"sg-demo-{Guid.NewGuid():N}.csv");
         try
         {
-            var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--days", "30", "--csv", csv, "--grids", Grids, .. extra]);
+            // A fixed last day: a history made as of today would change at the city's midnight, between two runs of a test.
+            var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--days", "30", "--until", "2026-11-29", "--csv", csv, "--grids", Grids, .. extra]);
             Assert.True(code == 0, output);
             Assert.Contains("generated cases over 30 days in 121 grids", SgridProcess.OneLine(output));
             return File.ReadAllLines(csv);
@@ -48,10 +49,35 @@ public class DemoCasesCliTests
         Assert.Equal(History("--seed", "2026"), History());
     }
 
+    [Fact]
+    public void The_history_ends_on_the_day_asked_and_a_history_made_as_of_today_ends_yesterday()
+    {
+        var rows = History();
+        Assert.Equal("2026-11-29", rows[^1][..10]);
+        Assert.True(string.CompareOrdinal(rows[1][..10], "2026-10-31") >= 0, rows[1]);
+
+        var csv = Path.Combine(Path.GetTempPath(), $"sg-demo-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--days", "3", "--csv", csv, "--grids", Grids]);
+            Assert.True(code == 0, output);
+            var yesterday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime).AddDays(-1);
+            var last = File.ReadAllLines(csv)[^1][..10];
+            // Made just before the city's midnight, the history may end the day before (the test's clock read after it).
+            Assert.Contains(last, new[] { yesterday.ToString("yyyy-MM-dd"), yesterday.AddDays(-1).ToString("yyyy-MM-dd") });
+        }
+        finally
+        {
+            foreach (var f in new[] { csv, csv + ".cells.geojson", csv + ".patrols.csv" }) File.Delete(f);
+        }
+    }
+
     [Theory]
     [InlineData("--seed", "seven")]
     [InlineData("--seed", "99999999999")]
-    public void A_seed_that_is_not_a_whole_number_is_refused_and_writes_nothing(string option, string value)
+    [InlineData("--until", "2026-13-40")]
+    [InlineData("--until", "2999-01-01")]
+    public void A_seed_that_is_not_a_whole_number_or_a_last_day_that_is_not_past_is_refused_and_writes_nothing(string option, string value)
     {
         var csv = Path.Combine(Path.GetTempPath(), $"sg-demo-{Guid.NewGuid():N}.csv");
         var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--csv", csv, "--grids", Grids, option, value]);
