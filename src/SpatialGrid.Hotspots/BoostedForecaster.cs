@@ -1,60 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace SpatialGrid.Hotspots;
-
-/// <summary>One trainer with its settings, as tried on validation days.</summary>
-public sealed record TrainerSetting(string Name, string Family, int Leaves, int Trees, double LearningRate, int MinLeaf)
-{
-    public override string ToString() => $"{Family} {Leaves} leaves × {Trees} trees, rate {LearningRate}, ≥{MinLeaf} per leaf";
-}
-
-/// <summary>How the weight w of the trees in w × trees + (1 − w) × best baseline is chosen on the validation days.</summary>
-public enum BlendRule
-{
-    /// <summary>The weight with the lowest mean Poisson deviance.</summary>
-    LowestDeviance,
-    /// <summary>The smallest weight whose deviance is within one standard error (paired, per day) of the lowest.</summary>
-    DevianceOneStandardError,
-    /// <summary>The weight with the highest pooled PAI at 5 % of area; among weights within 0.1 % of it, the lowest deviance.</summary>
-    HighestPai,
-}
-
-public sealed record BoostedOptions
-{
-    /// <summary>Days just before each origin on which the trainer and settings are chosen (never the days judged).</summary>
-    public int ValidationDays { get; init; } = 28;
-    /// <summary>Choose among the settings again every this many refits (1 = every origin); the blend weight and its baseline are chosen at every refit.</summary>
-    public int SelectEvery { get; init; } = 4;
-    /// <summary>Days of rows trained on, the most recent before the origin.</summary>
-    public int MaxTrainDays { get; init; } = 365;
-    /// <summary>Days of history a row needs before it is trained on: earlier rows have nearly empty windows.</summary>
-    public int WarmUpDays { get; init; } = 28;
-    /// <summary>Cell-days without events kept per cell-day with events (the rest dropped, the kept ones weighted up): sparse lattices stay trainable.</summary>
-    public double ZerosPerEvent { get; init; } = 6;
-    public bool PatrolEffort { get; init; } = true;
-    /// <summary>
-    /// With patrol minutes: whenever the trainer is chosen, also try the chosen trainer without the patrol-effort features
-    /// on the same validation days and keep them only if they lower the deviance (recorded problems follow patrols, and
-    /// features that merely restate past counts cost the model); one training more per choice.
-    /// </summary>
-    public bool ChoosePatrolEffort { get; init; } = true;
-    /// <summary>How the blend weight of the trees against the best baseline is chosen on the validation days.</summary>
-    public BlendRule Blend { get; init; } = BlendRule.HighestPai;
-    public int Seed { get; init; } = 2019;
-    public IReadOnlyList<TrainerSetting> Settings { get; init; } = DefaultSettings;
-
-    /// <summary>Poisson boosting (FastTree's Tweedie objective at index 1 is the Poisson log-likelihood) and LightGBM (squared error).</summary>
-    public static readonly TrainerSetting[] DefaultSettings =
-    [
-        new("poisson-small", "FastTreeTweedie", 8, 150, 0.05, 100),
-        new("poisson-large", "FastTreeTweedie", 24, 300, 0.03, 200),
-        new("lightgbm", "LightGbm", 16, 200, 0.05, 100),
-    ];
-}
 
 /// <summary>
 /// The model: gradient-boosted trees (ML.NET) on the expected count per cell over the horizon, refitted at each origin on
@@ -68,6 +16,7 @@ public sealed record BoostedOptions
 public sealed class BoostedForecaster : IForecaster
 {
     private readonly BoostedOptions options;
+    /// <summary>For scoring, explaining and saving; each training has a context of its own (<see cref="TreeRows.Train"/>).</summary>
     private readonly MLContext ml;
     /// <summary>The inputs in use: with the patrol-effort features, or without them when the validation days chose so.</summary>
     private FeatureBuilder? features;
@@ -127,7 +76,7 @@ public sealed class BoostedForecaster : IForecaster
         });
         var (baseline, baselineForecast, _) = tried.MinBy(p => p.Deviance);
         Lap("validation outcomes and baselines");
-        List<Row>? train = Rows(data, validationFirst - horizon + 1, horizon);
+        List<TreeRows.Row>? train = Rows(data, validationFirst - horizon + 1, horizon);
         Lap("validation rows");
         var devs = new double[candidates.Count];
         var best = (Setting: 0, Blend: default(BlendChoice));
@@ -290,8 +239,8 @@ public sealed class BoostedForecaster : IForecaster
         for (var c = 0; c < result.Length; c++) result[c] = [];
         if (model is not ISingleFeaturePredictionTransformer<ICalculateFeatureContribution> trees) return result;
         var fb = features!;
-        var rows = Enumerable.Range(0, data.Cells.Count).Select(c => { var r = new Row { Features = new float[fb.Count] }; fb.Fill(day, c, r.Features); return r; }).ToArray();
-        var view = ml.Data.LoadFromEnumerable(rows, Schema());
+        var rows = TreeRows.Day(fb, data, day);
+        var view = ml.Data.LoadFromEnumerable(rows, TreeRows.Schema(fb.Count));
         var calculator = ml.Transforms.CalculateFeatureContribution(trees, numberOfPositiveContributions: top, numberOfNegativeContributions: 0, normalize: false).Fit(view);
         var i = 0;
         foreach (var contributions in calculator.Transform(view).GetColumn<float[]>("FeatureContributions"))
@@ -312,100 +261,13 @@ public sealed class BoostedForecaster : IForecaster
         return stream.ToArray();
     }
 
-    private sealed class Row
+    private List<TreeRows.Row> Rows(HotspotData data, int end, int horizon) => TreeRows.Training(features!, data, end, horizon, options);
+
+    private ITransformer Train(List<TreeRows.Row> rows, TrainerSetting s)
     {
-        public float[] Features = [];
-        public float Label;
-        public float Weight;
+        (var trained, schema) = TreeRows.Train(rows, s, features!.Count, options.Seed);
+        return trained;
     }
 
-    /// <summary>Rows for the days whose outcome window ends before <paramref name="end"/> + horizon − 1, i.e. days &lt; end.</summary>
-    private List<Row> Rows(HotspotData data, int end, int horizon)
-    {
-        var fb = features!;
-        var first = Math.Max(options.WarmUpDays, end - options.MaxTrainDays);
-        var cells = data.Cells.Count;
-        double positives = 0, zeros = 0;
-        for (var d = first; d < end; d++)
-            for (var c = 0; c < cells; c++)
-                if (data.Counts.Outcome(d, horizon, c) > 0) positives++; else zeros++;
-        var keep = zeros == 0 ? 1 : Math.Clamp(options.ZerosPerEvent * positives / zeros, 0.01, 1);
-        // Each day's rows on their own (the features read the data only), then put together in day order: the same list as one loop.
-        var byDay = new List<Row>[Math.Max(0, end - first)];
-        Parallel.For(first, Math.Max(first, end), d =>
-        {
-            var dayRows = new List<Row>();
-            for (var c = 0; c < cells; c++)
-            {
-                var y = data.Counts.Outcome(d, horizon, c);
-                var weight = 1f;
-                if (y == 0 && keep < 1)
-                {
-                    if (Hash01(d, c) >= keep) continue;
-                    weight = (float)(1 / keep);
-                }
-                var row = new Row { Features = new float[fb.Count], Label = (float)y, Weight = weight };
-                fb.Fill(d, c, row.Features);
-                dayRows.Add(row);
-            }
-            byDay[d - first] = dayRows;
-        });
-        var rows = new List<Row>(byDay.Sum(r => r.Count));
-        foreach (var dayRows in byDay) rows.AddRange(dayRows);
-        return rows;
-    }
-
-    private static double Hash01(int d, int c)
-    {
-        var h = (uint)(d * 73856093) ^ (uint)(c * 19349663);
-        h ^= h >> 13; h *= 0x5bd1e995; h ^= h >> 15;
-        return h / (double)uint.MaxValue;
-    }
-
-    private SchemaDefinition Schema()
-    {
-        var def = SchemaDefinition.Create(typeof(Row));
-        def[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features!.Count);
-        return def;
-    }
-
-    private ITransformer Train(List<Row> rows, TrainerSetting s)
-    {
-        if (rows.Count == 0) throw new HotspotInputException("there are no rows to train on: the history before the first forecast is too short");
-        if (rows.All(r => r.Label == 0)) throw new HotspotInputException("no event at all in the training period: there is nothing to learn risk from");
-        var view = ml.Data.LoadFromEnumerable(rows, Schema());
-        schema = view.Schema;
-        IEstimator<ITransformer> trainer = s.Family switch
-        {
-            "FastTreeTweedie" => ml.Regression.Trainers.FastTreeTweedie(new FastTreeTweedieTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features), ExampleWeightColumnName = nameof(Row.Weight),
-                Index = 1.0, NumberOfLeaves = s.Leaves, NumberOfTrees = s.Trees, LearningRate = s.LearningRate,
-                MinimumExampleCountPerLeaf = s.MinLeaf, Shrinkage = 1, FeatureFraction = 0.8, Seed = options.Seed,
-            }),
-            "LightGbm" => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label), FeatureColumnName = nameof(Row.Features), ExampleWeightColumnName = nameof(Row.Weight),
-                NumberOfLeaves = s.Leaves, NumberOfIterations = s.Trees, LearningRate = s.LearningRate,
-                MinimumExampleCountPerLeaf = s.MinLeaf, Seed = options.Seed, Verbose = false, Silent = true,
-            }),
-            _ => throw new ArgumentException($"unknown trainer family '{s.Family}'"),
-        };
-        return trainer.Fit(view);
-    }
-
-    private void Predict(ITransformer m, HotspotData data, int day, double[] expected)
-    {
-        var fb = features!;
-        var rows = new Row[data.Cells.Count];
-        for (var c = 0; c < rows.Length; c++)
-        {
-            rows[c] = new Row { Features = new float[fb.Count] };
-            fb.Fill(day, c, rows[c].Features);
-        }
-        var scored = m.Transform(ml.Data.LoadFromEnumerable(rows, Schema()));
-        var i = 0;
-        foreach (var v in scored.GetColumn<float>("Score"))
-            expected[i++] = float.IsFinite(v) ? Math.Max(v, 0) : 0;
-    }
+    private void Predict(ITransformer m, HotspotData data, int day, double[] expected) => TreeRows.Predict(ml, m, features!, data, day, expected);
 }
