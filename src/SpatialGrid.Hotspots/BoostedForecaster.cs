@@ -107,7 +107,8 @@ public sealed class BoostedForecaster : IForecaster
         }
         Alpha = chosenBlend.Weight;
         Baseline = baseline;
-        Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{patrolNote}", devs));
+        var passedOver = chosenBlend.PassedOver is { } p ? $" (w={p:0.00} ranked better, but forecast worse than {baseline.Name} alone)" : "";
+        Choices.Add((origin, $"{Chosen.Name} w={Alpha:0.00} with {baseline.Name}{passedOver}{patrolNote}", devs));
         var rows = Rows(data, origin - horizon + 1, horizon);
         Lap("final rows");
         model = Train(rows, Chosen);
@@ -133,7 +134,11 @@ public sealed class BoostedForecaster : IForecaster
     }
 
     /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
-    private readonly record struct BlendChoice(double Weight, double Deviance, double BestDeviance);
+    /// <summary>
+    /// A blend weight chosen on the validation days: the weight, the deviance there, the lowest deviance of any weight, and a
+    /// weight that ranked the top cells better but was passed over because its deviance was above the baseline's alone.
+    /// </summary>
+    private readonly record struct BlendChoice(double Weight, double Deviance, double BestDeviance, double? PassedOver);
 
     private static double[][] Forecasts(IForecaster f, HotspotData data, int[] days, int horizon) =>
         days.Select(d => { var e = new double[data.Cells.Count]; f.Predict(data, d, horizon, e); return e; }).ToArray();
@@ -147,11 +152,10 @@ public sealed class BoostedForecaster : IForecaster
     }
 
     /// <summary>
-    /// The weight of a candidate's forecast against the baseline's on the validation days, by <see cref="BoostedOptions.Blend"/>:
-    /// the highest pooled PAI@5% (the ranking of the top cells, which is what the hotspot map and the patrol allocation
-    /// use; weights that rank the top cells alike are told apart by deviance), the lowest mean Poisson deviance, or the
-    /// smallest weight (the most baseline) whose deviance is within one standard error (per-day differences, paired) of
-    /// the lowest. The lowest deviance of any weight is returned too: it is what the trainers are compared by.
+    /// The weight of a candidate's forecast against the baseline's on the validation days, by <see cref="BoostedOptions.Blend"/>
+    /// (<see cref="BlendWeight.Choose"/>): by default the highest pooled PAI@5% (the ranking of the top cells, which is what
+    /// the hotspot map and the patrol allocation use) among the weights that forecast no worse than the baseline alone. The
+    /// lowest deviance of any weight is returned too: it is what the trainers are compared by.
     /// </summary>
     private BlendChoice Validate(ITransformer candidate, HotspotData data, int[] days, int horizon, double[][] outcome, double[][] baseline, Action<string>? lap = null)
     {
@@ -169,32 +173,20 @@ public sealed class BoostedForecaster : IForecaster
                 perDay[k][i] = dev / Math.Max(1, data.Cells.Count);
             }
         });
-        var mean = perDay.Select(d => d.Average()).ToArray();
-        var bestK = 0;
-        for (var k = 1; k < Weights.Length; k++) if (mean[k] < mean[bestK] - 1e-12) bestK = k;
-        var takeK = bestK;
+        double[]? pai = null;
         if (options.Blend == BlendRule.HighestPai)
         {
-            var pai = new double[Weights.Length];
+            pai = new double[Weights.Length];
             Parallel.For(0, Weights.Length, k => pai[k] = Metrics.PooledPai(data, days, horizon, 0.05, d =>
             {
                 var i = d - days[0];
                 return predicted[i].Select((m, c) => Weights[k] * m + (1 - Weights[k]) * baseline[i][c]).ToArray();
             }));
-            // Weights whose rankings catch as much (within 0.1 %) rank the top cells alike: the deviance decides among them.
-            var top = pai.Max();
-            takeK = Enumerable.Range(0, Weights.Length).Where(k => pai[k] >= top * 0.999).MinBy(k => mean[k]);
         }
-        else if (options.Blend == BlendRule.DevianceOneStandardError && days.Length > 1)
-            for (var k = 0; k < bestK; k++)
-            {
-                var diff = perDay[k].Select((v, i) => v - perDay[bestK][i]).ToArray();
-                var m = diff.Average();
-                var se = Math.Sqrt(diff.Sum(x => (x - m) * (x - m)) / (diff.Length - 1) / diff.Length);
-                if (m <= se) { takeK = k; break; }
-            }
+        var choice = BlendWeight.Choose(options.Blend, Weights, perDay, pai);
+        var mean = perDay.Select(d => d.Average()).ToArray();
         lap?.Invoke("blend weight");
-        return new BlendChoice(Weights[takeK], mean[takeK], mean[bestK]);
+        return new BlendChoice(Weights[choice.Chosen], mean[choice.Chosen], mean[choice.LowestDeviance], choice.PassedOver < 0 ? null : Weights[choice.PassedOver]);
     }
 
     public void Predict(HotspotData data, int day, int horizon, double[] expected)

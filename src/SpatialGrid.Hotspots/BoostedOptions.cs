@@ -13,7 +13,10 @@ public enum BlendRule
     LowestDeviance,
     /// <summary>The smallest weight whose deviance is within one standard error (paired, per day) of the lowest.</summary>
     DevianceOneStandardError,
-    /// <summary>The weight with the highest pooled PAI at 5 % of area; among weights within 0.1 % of it, the lowest deviance.</summary>
+    /// <summary>
+    /// The weight with the highest pooled PAI at 5 % of area among those whose deviance is no higher than the baseline's
+    /// alone; among weights within 0.1 % of that PAI, the lowest deviance (<see cref="BlendWeight.Choose"/>).
+    /// </summary>
     HighestPai,
 }
 
