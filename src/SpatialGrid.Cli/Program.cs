@@ -16,4 +16,5 @@ var root = new RootCommand("sgrid — import, export and check SpatialGrid's gri
     EvaluationCommands.Create(),
     DemoCommands.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+return ParseErrors.Report(parsed, Console.Error) ?? await parsed.InvokeAsync();

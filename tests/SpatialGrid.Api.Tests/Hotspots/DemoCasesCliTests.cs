@@ -73,16 +73,21 @@ public class DemoCasesCliTests
     }
 
     [Theory]
-    [InlineData("--seed", "seven")]
-    [InlineData("--seed", "99999999999")]
-    [InlineData("--until", "2026-13-40")]
-    [InlineData("--until", "2999-01-01")]
-    public void A_seed_that_is_not_a_whole_number_or_a_last_day_that_is_not_past_is_refused_and_writes_nothing(string option, string value)
+    [InlineData("--seed", "seven", "expected a whole number")]
+    [InlineData("--seed", "99999999999", "expected a whole number")]
+    [InlineData("--until", "2026-13-40", "expected a day as yyyy-MM-dd")]
+    [InlineData("--until", "yesterday", "expected a day as yyyy-MM-dd")]
+    [InlineData("--until", "2999-01-01", "is not a past day")]
+    public void A_seed_that_is_not_a_whole_number_or_a_last_day_that_is_not_past_is_refused_and_writes_nothing(string option, string value, string says)
     {
         var csv = Path.Combine(Path.GetTempPath(), $"sg-demo-{Guid.NewGuid():N}.csv");
         var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--csv", csv, "--grids", Grids, option, value]);
         Assert.NotEqual(0, code);
         Assert.Contains(value, output);
+        // In words a user reads: what the option takes, not the .NET type it is parsed as, and where the help is.
+        Assert.Contains(says, SgridProcess.OneLine(output));
+        Assert.DoesNotContain("System.", output);
+        if (says.StartsWith("expected")) Assert.Contains("'sgrid demo cases --help' lists the options", output);
         Assert.False(File.Exists(csv));
     }
 }
