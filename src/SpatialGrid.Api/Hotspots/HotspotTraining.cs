@@ -116,13 +116,14 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
         for (var i = 0; i < order.Length; i++) rank[order[i]] = i + 1;
         var baseline = new double[expected.Length];
         model.PredictBaseline(data, data.Days, 1, baseline);
+        var baselineMedian = Explanation.Median(baseline);
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation) FROM STDIN (FORMAT BINARY)", ct))
         {
             for (var c = 0; c < expected.Length; c++)
             {
-                var why = explanations[c].Select(x => x.Describe(medians[x.Feature.Name])).ToList();
-                if (model.Alpha < 1) why.Add($"{model.Baseline.Description}: {baseline[c]:0.###} a day (weight {1 - model.Alpha:0.00} in the forecast, the model's {model.Alpha:0.00})");
+                var why = Explanation.Compose(explanations[c].Select(x => x.Describe(medians[x.Feature.Name])).ToList(), model.Alpha,
+                    model.Baseline.Description, baseline[c], baselineMedian);
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
                 await writer.WriteAsync(day, NpgsqlDbType.Date, ct);
