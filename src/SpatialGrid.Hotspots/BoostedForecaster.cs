@@ -133,7 +133,6 @@ public sealed class BoostedForecaster : IForecaster
         return true;
     }
 
-    /// <summary>A blend weight chosen on the validation days: the weight, the deviance there, and the lowest deviance of any weight.</summary>
     /// <summary>
     /// A blend weight chosen on the validation days: the weight, the deviance there, the lowest deviance of any weight, and a
     /// weight that ranked the top cells better but was passed over because its deviance was above the baseline's alone.
