@@ -53,7 +53,7 @@ public sealed class BoostedForecaster : IForecaster
             withoutPatrol = new FeatureBuilder(data, patrolEffort: false);
         features ??= withPatrol;
         if (origin < MinimumOrigin(horizon))
-            throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on)");
+            throw new HotspotInputException($"too little history to train on: {origin} days before the first forecast, the model needs at least {MinimumOrigin(horizon)} ({options.WarmUpDays} of warm-up, 7 to learn from, {options.ValidationDays} to validate on, {2 * horizon} for the outcomes of the last rows and the validation days)");
         // Trainer and settings (and whether the patrol features help) every few refits; the baseline blended with and its
         // weight at every refit (one extra training). All chosen on the validation days before the origin, with models trained on the
         // rows before those days.

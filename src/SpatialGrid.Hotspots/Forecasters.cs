@@ -33,6 +33,9 @@ public sealed class WindowMean(int windowDays, string name) : IForecaster
     public string Name => name;
     public string Description => $"mean daily count per cell over the last {windowDays} days";
 
+    /// <summary>What the forecast for <paramref name="day"/> reads: the window, or all the history before the day when that is shorter.</summary>
+    public string DescribeAt(int day) => day >= windowDays ? Description : $"mean daily count per cell over the {day} days of history (of the {windowDays} this baseline reads)";
+
     public void Predict(HotspotData data, int day, int horizon, double[] expected)
     {
         var n = Math.Min(windowDays, day);

@@ -28,6 +28,21 @@ public class ApiDefinitionTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Theory]
+    [InlineData("/api/hotspots/train", "post", "400 401 403 409 422 429")]
+    [InlineData("/api/hotspots/scores", "get", "400 401 403 404 429")]
+    [InlineData("/api/hotspots/recommendations", "get", "400 401 403 404 429")]
+    public async Task An_endpoint_s_own_errors_are_listed_beside_those_every_endpoint_of_its_kind_answers(string path, string method, string statuses)
+    {
+        var responses = (await PathsAsync()).GetProperty(path).GetProperty(method).GetProperty("responses");
+        foreach (var status in statuses.Split(' '))
+        {
+            Assert.True(responses.TryGetProperty(status, out var answer), $"{method} {path} does not list {status}");
+            Assert.True(answer.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{status} is not problem+json");
+            Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("description").GetString()));
+        }
+    }
+
+    [Theory]
     [InlineData("/api/grids/imports", "multipart/form-data", "file")]
     [InlineData("/api/components/imports", "multipart/form-data", "file")]
     [InlineData("/open311/v2/requests.json", "application/x-www-form-urlencoded", "service_code")]

@@ -56,4 +56,12 @@ public class ExplanationTests
         Assert.Equal(0.5, Explanation.Median([0.9, 0.1, 0.3, 0.5]));
         Assert.Equal(0, Explanation.Median([]));
     }
+
+    [Fact]
+    public void The_long_run_mean_says_how_much_history_it_read()
+    {
+        var counts = new WindowMean(365, "d_counts_365d");
+        Assert.Equal("mean daily count per cell over the last 365 days", counts.DescribeAt(400));
+        Assert.Equal("mean daily count per cell over the 90 days of history (of the 365 this baseline reads)", counts.DescribeAt(90));
+    }
 }

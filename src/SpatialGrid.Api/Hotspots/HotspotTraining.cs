@@ -117,13 +117,14 @@ public sealed class HotspotTraining(NpgsqlDataSource db, HotspotSource source, C
         var baseline = new double[expected.Length];
         model.PredictBaseline(data, data.Days, 1, baseline);
         var baselineMedian = Explanation.Median(baseline);
+        var baselineSays = model.Baseline is WindowMean window ? window.DescribeAt(data.Days) : model.Baseline.Description;
         await using (var writer = await conn.BeginBinaryImportAsync(
             "COPY risk_scores (model_version, day, grid_code, district_code, expected, per_km2, rank, explanation) FROM STDIN (FORMAT BINARY)", ct))
         {
             for (var c = 0; c < expected.Length; c++)
             {
                 var why = Explanation.Compose(explanations[c].Select(x => x.Describe(medians[x.Feature.Name])).ToList(), model.Alpha,
-                    model.Baseline.Description, baseline[c], baselineMedian);
+                    baselineSays, baseline[c], baselineMedian);
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
                 await writer.WriteAsync(day, NpgsqlDbType.Date, ct);

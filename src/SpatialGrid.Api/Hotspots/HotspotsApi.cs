@@ -37,15 +37,19 @@ public static class HotspotsApi
     {
         var train = app.MapGroup("/api/hotspots").WithTags("Hotspots").RequireAuthorization(p => p.RequireRole(Roles.Planner, Roles.Admin));
         train.MapPost("/train", Train)
-            .WithSummary("Train a model on the cases before a day (date=YYYY-MM-DD, default today in the city), back-test it (backtest=false to skip) and score every grid for that day");
+            .WithSummary("Train a model on the cases before a day (date=YYYY-MM-DD, default today in the city), back-test it (backtest=false to skip) and score every grid for that day")
+            .Answers(409, "A training is running already (the nightly one or another planner's): try again when it ends.")
+            .Answers(422, "The cases before the day cannot make a model (too little history, no event at all): the answer says what is needed.");
 
         var read = app.MapGroup("/api/hotspots").WithTags("Hotspots").RequireAuthorization(SecuritySetup.CaseReaderPolicy);
         read.MapGet("/models", Models).WithSummary("Trained models, newest first (paged: page, pageSize), with their headline back-test ratios");
         read.MapGet("/models/{version}", Model).WithSummary("One model: trainer, settings chosen on validation days, features and its back-test table with test days");
         read.MapGet("/scores", GetScores)
-            .WithSummary("Expected cases per responsibility grid for a day (date, default today) and shift (shift=code: the day's forecast times the grid's share of cases in the shift's hours), with reasons; the caller's districts only (district=, grid= a code or its prefix); paged (page, pageSize), by rank");
+            .WithSummary("Expected cases per responsibility grid for a day (date, default today) and shift (shift=code: the day's forecast times the grid's share of cases in the shift's hours), with reasons; the caller's districts only (district=, grid= a code or its prefix); paged (page, pageSize), by rank")
+            .Answers(404, "No grid was scored for the day, or no such shift in the caller's districts.");
         read.MapGet("/recommendations", Recommendations.Get)
-            .WithSummary("For a team (team=id): the grids of its sub-district where predicted risk per patrol minute is highest and those patrolled with little risk, with a suggested move of minutes (greedy by marginal risk covered) and one sentence per grid");
+            .WithSummary("For a team (team=id): the grids of its sub-district where predicted risk per patrol minute is highest and those patrolled with little risk, with a suggested move of minutes (greedy by marginal risk covered) and one sentence per grid")
+            .Answers(404, "No grid was scored for the day, or no such team or shift in the caller's districts.");
         read.MapGet("/recommendations/evaluation", Recommendations.Evaluate)
             .WithSummary("How the grids recommended for more patrol fared from..to (cases reported there against the others, hit rate per area share) for a team or the caller's districts");
         return app;
@@ -143,40 +147,73 @@ public static class HotspotsApi
         var (l, o) = (size, (p - 1) * size);
         var model = await LatestModelAsync(db, day, ct);
         if (model is null)
-            return Problems.NotFound("no-scores", $"no grid has been scored for {day:yyyy-MM-dd}; a planner can train and score it with POST /api/hotspots/train?date={day:yyyy-MM-dd}");
+            return NoScores(day, training.Today());
         var (shares, share, problemShift) = await ShiftShares.ForAsync(db, user, shift, day, calendar.Calendar.UtcOffset, ct);
         if (problemShift is not null) return problemShift;
 
+        // With a shift, each grid's forecast is the day's times its share of cases in the shift's hours, so the order and
+        // the ranks are the shift's own (over every scored grid, as the day's are), not the day's.
         await using var cmd = db.CreateCommand("""
-            SELECT s.grid_code, coalesce(g.name, ''), s.district_code, s.expected, s.per_km2, s.rank, s.explanation::text, count(*) OVER ()
-            FROM risk_scores s
-            LEFT JOIN grids g ON g.code = s.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
-            WHERE s.day = @day AND s.model_version = @model
-              AND s.grid_code LIKE ANY (@scope::text[])
-              AND (@district::text IS NULL OR s.district_code = @district)
-              AND (@grid::text IS NULL OR starts_with(s.grid_code, @grid))
-            ORDER BY s.rank LIMIT @l OFFSET @o
+            WITH k AS (SELECT unnest(@codes::text[]) AS code, unnest(@shares::float8[]) AS k),
+            ranked AS (
+                SELECT s.grid_code, s.district_code, s.expected * coalesce(k.k, @city) AS expected, s.per_km2 * coalesce(k.k, @city) AS per_km2,
+                       CASE WHEN @shifted THEN row_number() OVER (ORDER BY s.per_km2 * coalesce(k.k, @city) DESC, s.rank)::int ELSE s.rank END AS rank,
+                       s.explanation
+                FROM risk_scores s LEFT JOIN k ON k.code = s.grid_code
+                WHERE s.day = @day AND s.model_version = @model)
+            SELECT r.grid_code, coalesce(g.name, ''), r.district_code, r.expected, r.per_km2, r.rank, r.explanation::text, count(*) OVER ()
+            FROM ranked r
+            LEFT JOIN grids g ON g.code = r.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
+            WHERE r.grid_code LIKE ANY (@scope::text[])
+              AND (@district::text IS NULL OR r.district_code = @district)
+              AND (@grid::text IS NULL OR starts_with(r.grid_code, @grid))
+            ORDER BY r.rank LIMIT @l OFFSET @o
             """);
         cmd.Parameters.AddWithValue("day", day);
         cmd.Parameters.AddWithValue("model", model.Value);
+        cmd.Parameters.AddWithValue("shifted", shares is not null);
+        cmd.Parameters.AddWithValue("codes", shares?.Keys.ToArray() ?? []);
+        cmd.Parameters.AddWithValue("shares", shares?.Values.ToArray() ?? []);
+        cmd.Parameters.AddWithValue("city", share);
         cmd.Parameters.AddWithValue("scope", CallerScope.Of(user).Patterns);
         cmd.Parameters.AddWithValue("district", (object?)district ?? DBNull.Value);
         cmd.Parameters.AddWithValue("grid", (object?)grid ?? DBNull.Value);
         cmd.Parameters.AddWithValue("l", l);
         cmd.Parameters.AddWithValue("o", o);
         var items = new List<GridScore>();
-        var total = 0;
+        var total = -1;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
             {
-                var code = r.GetString(0);
-                var k = shares is null ? 1 : shares.TryGetValue(code, out var gs) ? gs : share;
-                items.Add(new GridScore(code, r.GetString(1), r.GetString(2), Math.Round(r.GetDouble(3) * k, 4), Math.Round(r.GetDouble(4) * k, 4), r.GetInt32(5),
+                items.Add(new GridScore(r.GetString(0), r.GetString(1), r.GetString(2), Math.Round(r.GetDouble(3), 4), Math.Round(r.GetDouble(4), 4), r.GetInt32(5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6))!));
                 total = (int)r.GetInt64(7);
             }
+        // A page past the last one has no rows to carry the count: counted on its own, so that total stays what it is.
+        if (total < 0) total = o == 0 ? 0 : await CountScoresAsync(db, day, model.Value, CallerScope.Of(user).Patterns, district, grid, ct);
         return TypedResults.Ok(new Scores(day, model.Value, shift, Math.Round(share, 4), items, p, size, total));
     }
+
+    private static async Task<int> CountScoresAsync(NpgsqlDataSource db, DateOnly day, long model, string[] scope, string? district, string? grid, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT count(*) FROM risk_scores s
+            WHERE s.day = @day AND s.model_version = @model AND s.grid_code LIKE ANY (@scope::text[])
+              AND (@district::text IS NULL OR s.district_code = @district) AND (@grid::text IS NULL OR starts_with(s.grid_code, @grid))
+            """);
+        cmd.Parameters.AddWithValue("day", day);
+        cmd.Parameters.AddWithValue("model", model);
+        cmd.Parameters.AddWithValue("scope", scope);
+        cmd.Parameters.AddWithValue("district", (object?)district ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("grid", (object?)grid ?? DBNull.Value);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>No scores for the day: what a planner can do about it, if anything (a day after today cannot be trained for yet, nor one over 20 years ago).</summary>
+    internal static ProblemHttpResult NoScores(DateOnly day, DateOnly today) => Problems.NotFound("no-scores",
+        day > today ? $"no grid has been scored for {day:yyyy-MM-dd}: it is after today ({today:yyyy-MM-dd}) in the city, and a day is scored on its own morning"
+        : day < today.AddYears(-20) ? $"no grid has been scored for {day:yyyy-MM-dd}, and a day more than 20 years ago cannot be trained for"
+        : $"no grid has been scored for {day:yyyy-MM-dd}; a planner can train and score it with POST /api/hotspots/train?date={day:yyyy-MM-dd}");
 
     /// <summary>The newest model that scored the day.</summary>
     internal static async Task<long?> LatestModelAsync(NpgsqlDataSource db, DateOnly day, CancellationToken ct)

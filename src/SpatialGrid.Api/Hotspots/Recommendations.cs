@@ -34,17 +34,17 @@ public static class Recommendations
         }
         if (minutes is { } m && (!double.IsFinite(m) || m < 0 || m > 100_000))
             return Problems.BadRequest("bad-request", "minutes (the team's patrol minutes a day to hand out) must be 0 to 100000");
-        var (plan, problem) = await ComputeAsync(db, user, day, shift, team, minutes, calendar.Calendar.UtcOffset, ct);
+        var (plan, problem) = await ComputeAsync(db, user, day, training.Today(), shift, team, minutes, calendar.Calendar.UtcOffset, ct);
         return problem ?? (Results<Ok<Plan>, ProblemHttpResult>)TypedResults.Ok(plan!);
     }
 
-    private static async Task<(Plan? Plan, ProblemHttpResult? Problem)> ComputeAsync(NpgsqlDataSource db, ClaimsPrincipal user, DateOnly day, string? shift, string? team,
+    private static async Task<(Plan? Plan, ProblemHttpResult? Problem)> ComputeAsync(NpgsqlDataSource db, ClaimsPrincipal user, DateOnly day, DateOnly today, string? shift, string? team,
         double? minutes, TimeSpan offset, CancellationToken ct)
     {
         if (team is { Length: > 64 }) return (null, Problems.BadRequest("bad-request", "team must be a team id of at most 64 characters"));
         var model = await HotspotsApi.LatestModelAsync(db, day, ct);
         if (model is null)
-            return (null, Problems.NotFound("no-scores", $"no grid has been scored for {day:yyyy-MM-dd}; a planner can train and score it with POST /api/hotspots/train?date={day:yyyy-MM-dd}"));
+            return (null, HotspotsApi.NoScores(day, today));
         var (shares, cityShare, shiftProblem) = await ShiftShares.ForAsync(db, user, shift, day, offset, ct);
         if (shiftProblem is not null) return (null, shiftProblem);
 
@@ -112,19 +112,21 @@ public static class Recommendations
     }
 
     public static async Task<Results<Ok<Evaluation>, ProblemHttpResult>> Evaluate(NpgsqlDataSource db, ClaimsPrincipal user, CalendarProvider calendar,
-        string? from, string? to, string? team, CancellationToken ct)
+        HotspotTraining training, string? from, string? to, string? team, CancellationToken ct)
     {
         if (HotspotsApi.ParseDay(from) is not { } start) return Problems.BadRequest("bad-request", $"from must be a date YYYY-MM-DD, not '{HotspotsApi.Clip(from)}'");
         if (HotspotsApi.ParseDay(to) is not { } end) return Problems.BadRequest("bad-request", $"to must be a date YYYY-MM-DD, not '{HotspotsApi.Clip(to)}'");
         if (end < start) return Problems.BadRequest("bad-request", $"to ({end:yyyy-MM-dd}) is before from ({start:yyyy-MM-dd})");
+        if (end > training.Today()) return Problems.BadRequest("bad-request", $"to ({end:yyyy-MM-dd}) is after today ({training.Today():yyyy-MM-dd}) in the city: its cases are not known yet");
         if (end.DayNumber - start.DayNumber > 92) return Problems.BadRequest("bad-request", "at most 93 days at a time");
         var offset = calendar.Calendar.UtcOffset;
         var perDay = new List<DayResult>();
         double areaShareSum = 0;
-        for (var day = start; day <= end; day = day.AddDays(1))
+        for (var n = start.DayNumber; n <= end.DayNumber; n++)
         {
+            var day = DateOnly.FromDayNumber(n);
             if (await HotspotsApi.LatestModelAsync(db, day, ct) is null) continue;
-            var (plan, problem) = await ComputeAsync(db, user, day, null, team, null, offset, ct);
+            var (plan, problem) = await ComputeAsync(db, user, day, training.Today(), null, team, null, offset, ct);
             if (problem is not null) return problem;
             var all = plan!.Teams.SelectMany(t => t.Grids).Select(g => g.Grid).Distinct().ToArray();
             var recommended = plan.Teams.SelectMany(t => t.Grids).Where(g => g.Action == "more").Select(g => g.Grid).Distinct().ToArray();

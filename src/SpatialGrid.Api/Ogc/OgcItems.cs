@@ -188,13 +188,19 @@ public static class OgcItems
             if (!TryBound(parts[0], out var start, out var end) || start is null)
                 return $"datetime '{text}' is not an RFC 3339 instant, date or interval (a/b, with .. for open ends)";
             (from, to) = (start, end);
-            return null;
+            return OutOfRange(text, from, to);
         }
         if (!TryBound(parts[0], out from, out _) || !TryBound(parts[1], out _, out to))
             return $"datetime '{text}' is not an RFC 3339 instant, date or interval (a/b, with .. for open ends)";
         if (from > to) return $"datetime '{text}' ends before it starts: give the earlier time first";
-        return null;
+        return OutOfRange(text, from, to);
     }
+
+    /// <summary>Times are read in the city's local day too (a day's offset either side): the first and last day of the calendar are left out.</summary>
+    private static string? OutOfRange(string text, DateTimeOffset? from, DateTimeOffset? to) =>
+        from is { Year: 1, DayOfYear: 1 } || to is { Year: 1, DayOfYear: 1 } || from is { Year: 9999, Month: 12, Day: 31 } || to is { Year: 9999, Month: 12, Day: 31 }
+            ? $"datetime '{text}' is out of range: give times from 0001-01-02 to 9999-12-30 (or .. for an open end)"
+            : null;
 
     /// <summary>One end of an interval: its first and last instant (equal for an instant; a date's day in UTC); null for an open end.</summary>
     private static bool TryBound(string text, out DateTimeOffset? first, out DateTimeOffset? last)
@@ -204,8 +210,8 @@ public static class OgcItems
         if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             first = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            // PostgreSQL keeps microseconds: the day's last instant it can hold.
-            last = first.Value.AddDays(1).AddTicks(-10);
+            // PostgreSQL keeps microseconds: the day's last instant it can hold (without stepping past the calendar's last day).
+            last = new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero).AddTicks(-9);
             return true;
         }
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;

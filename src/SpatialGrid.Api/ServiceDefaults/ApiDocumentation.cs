@@ -119,6 +119,8 @@ public static partial class ApiDocumentation
 
         operation.Responses ??= [];
         if (operation.Responses.Keys.Any(k => k.StartsWith('4'))) return;   // the endpoint declared its own errors
+        // Errors of the endpoint's own besides the ones every endpoint of its kind can answer (a 409, a 422): named by it.
+        foreach (var answer in metadata.OfType<ProblemAnswer>()) AddError(operation, answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), answer.Description, path);
         var open311 = path.StartsWith("/open311/", StringComparison.Ordinal);
         var takesInput = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null || path.Contains('{');
         if (takesInput) AddError(operation, "400", BadRequest, path);
@@ -143,6 +145,7 @@ public static partial class ApiDocumentation
     /// <summary>An error answer: problem+json, or for Open311 its error array as JSON or XML by the path's extension.</summary>
     private static void AddError(OpenApiOperation operation, string status, string text, string path)
     {
+        if (operation.Responses!.ContainsKey(status)) return;   // the endpoint's own words for it come first
         var open311 = path.StartsWith("/open311/", StringComparison.Ordinal);
         var media = !open311 ? "application/problem+json" : path.EndsWith(".xml", StringComparison.Ordinal) ? "text/xml" : "application/json";
         operation.Responses![status] = new OpenApiResponse
@@ -273,4 +276,14 @@ public static partial class ApiDocumentation
         foreach (var server in document.Servers ?? [])
             if (server.Url is { Length: > 1 } url && url.EndsWith('/')) server.Url = url.TrimEnd('/');
     }
+}
+
+/// <summary>An error an endpoint can answer besides those of every endpoint of its kind, in its own words (the OpenAPI document lists it).</summary>
+public sealed record ProblemAnswer(int Status, string Description);
+
+public static class ProblemAnswers
+{
+    /// <summary>Documents a problem+json answer of this endpoint's own: <c>.Answers(422, "Too little history to train on; the answer says how much is needed.")</c>.</summary>
+    public static TBuilder Answers<TBuilder>(this TBuilder builder, int status, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProblemAnswer(status, description));
 }

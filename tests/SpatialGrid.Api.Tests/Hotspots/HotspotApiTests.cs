@@ -86,6 +86,25 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         // The hot grid's cases all come between 08:00 and 12:00: nearly all its day is in the day shift.
         Assert.InRange(Hot(shift) / Hot(day), 0.85, 1.0);
         Assert.InRange(shift.GetProperty("shiftShare").GetDouble(), 0.5, 1.0);
+        // The shift's own order and ranks: by the shift's expected cases per km², not the day's.
+        var items = shift.GetProperty("items").EnumerateArray().ToList();
+        var ranks = items.Select(i => i.GetProperty("rank").GetInt32()).ToList();
+        Assert.Equal(ranks.Order(), ranks);
+        Assert.Equal(ranks.Distinct().Count(), ranks.Count);
+        var density = items.Select(i => i.GetProperty("perKm2").GetDouble()).ToList();
+        Assert.Equal(density.OrderDescending(), density);
+    }
+
+    [Fact]
+    public async Task A_page_past_the_last_is_empty_and_still_says_how_many_there_are()
+    {
+        await api.TrainedAsync();
+        foreach (var query in new[] { "page=99&pageSize=1", "page=99&pageSize=1&shift=s-day" })
+        {
+            var past = await Json(await api.DeskA.GetAsync($"/api/hotspots/scores?{query}"));
+            Assert.Empty(past.GetProperty("items").EnumerateArray());
+            Assert.Equal(HotspotFixture.AGrids.Length, past.GetProperty("total").GetInt32());
+        }
     }
 
     [Fact]
@@ -136,6 +155,12 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Contains("after today", p.Detail);
         p = await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?date=2020-01-01"), HttpStatusCode.NotFound, "no-scores");
         Assert.Contains("POST /api/hotspots/train?date=2020-01-01", p.Detail);
+        // A day that cannot be trained for is not offered as one: after today, or over 20 years ago.
+        p = await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?date=9999-12-31"), HttpStatusCode.NotFound, "no-scores");
+        Assert.DoesNotContain("POST", p.Detail);
+        Assert.Contains("after today", p.Detail);
+        p = await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations?date=0001-01-01"), HttpStatusCode.NotFound, "no-scores");
+        Assert.DoesNotContain("POST", p.Detail);
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?pageSize=0"), HttpStatusCode.BadRequest, "bad-paging");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/scores?district=31"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models/abc"), HttpStatusCode.BadRequest, "bad-request");
@@ -145,6 +170,9 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-11-24&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-01-01&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=x&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
+        // The calendar's last day (a day further would not exist) and any day after today: refused, not a 500.
+        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=9999-12-31&to=9999-12-31"), HttpStatusCode.BadRequest, "bad-request");
+        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=9999-10-01&to=9999-12-31"), HttpStatusCode.BadRequest, "bad-request");
     }
 
     [Fact]
