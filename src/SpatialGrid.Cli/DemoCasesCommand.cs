@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using Spectre.Console;
 using SpatialGrid.Core.Geo;
@@ -42,7 +43,16 @@ public static class DemoCasesCommand
                 if (parse.GetValue(csv) is null) { AnsiConsole.MarkupLine("[red]--grids goes with --csv[/] (loading through the API takes the API's grids)"); return 2; }
                 if (!source.Exists) { AnsiConsole.MarkupLineInterpolated($"[red]no such file:[/] {source.FullName}"); return 2; }
                 await using var stream = source.OpenRead();
-                collection = (await JsonSerializer.DeserializeAsync<FeatureCollection>(stream, options, ct))!;
+                try
+                {
+                    collection = await JsonSerializer.DeserializeAsync<FeatureCollection>(stream, options, ct)
+                        ?? throw new JsonException("the file holds null");
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]{source.Name} is not a GeoJSON FeatureCollection of grids:[/] {e.Message}");
+                    return 2;
+                }
             }
             else
             {
@@ -51,10 +61,21 @@ public static class DemoCasesCommand
                 collection = (await JsonSerializer.DeserializeAsync<FeatureCollection>(await export.Content.ReadAsStreamAsync(ct), options, ct))!;
             }
             var prefix = parse.GetValue(district)!;
-            var kept = collection.Where(f => f.Attributes["code"]?.ToString() is { Length: 15 } code && code.StartsWith(prefix, StringComparison.Ordinal)
-                && f.Attributes.GetOptionalValue("kind")?.ToString() is null or "comprehensive").ToList();
+            var kept = collection.Where(f => f.Attributes?.GetOptionalValue("code")?.ToString() is { Length: 15 } code && code.StartsWith(prefix, StringComparison.Ordinal)
+                && f.Geometry is Polygon or MultiPolygon && f.Attributes.GetOptionalValue("kind")?.ToString() is null or "comprehensive").ToList();
             var grids = kept.Select(f => (f.Attributes["code"].ToString()!, f.Geometry)).ToList();
-            if (grids.Count == 0) { AnsiConsole.MarkupLineInterpolated($"[red]no responsibility grids under {parse.GetValue(district)}[/]: load the demo city first"); return 1; }
+            if (grids.Count == 0)
+            {
+                if (parse.GetValue(gridFile) is { } from)
+                    AnsiConsole.MarkupLineInterpolated($"[red]no responsibility grids under {prefix} in {from.Name}[/]: it needs polygons with a 15-digit 'code' starting with the district (--district), as gis-data/demo/shanghai-grids.geojson has");
+                else AnsiConsole.MarkupLineInterpolated($"[red]no responsibility grids under {prefix}[/]: load the demo city first");
+                return parse.GetValue(gridFile) is null ? 1 : 2;
+            }
+            if (parse.GetValue(csv) is { Directory: { Exists: false } missing })
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]no such folder for --csv:[/] {missing.FullName}");
+                return 2;
+            }
 
             var offset = TimeSpan.FromHours(8);
             var cityToday = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);

@@ -90,4 +90,34 @@ public class DemoCasesCliTests
         if (says.StartsWith("expected")) Assert.Contains("'sgrid demo cases --help' lists the options", output);
         Assert.False(File.Exists(csv));
     }
+
+    [Theory]
+    [InlineData("not json", "is not a GeoJSON FeatureCollection of grids")]
+    [InlineData("{}", "no responsibility grids under 310101")]
+    [InlineData("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"beat_num":"0111"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}""", "15-digit 'code'")]
+    public void A_grids_file_that_is_not_the_demo_city_s_is_named_not_thrown(string content, string says)
+    {
+        var grids = Path.Combine(Path.GetTempPath(), $"sg-grids-{Guid.NewGuid():N}.geojson");
+        var csv = Path.Combine(Path.GetTempPath(), $"sg-demo-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(grids, content);
+        try
+        {
+            var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--csv", csv, "--grids", grids]);
+            Assert.Equal(2, code);
+            Assert.Contains(says, SgridProcess.OneLine(output));
+            Assert.DoesNotContain(" at SpatialGrid", output);
+            Assert.False(File.Exists(csv));
+        }
+        finally { File.Delete(grids); }
+    }
+
+    [Fact]
+    public void A_csv_in_a_folder_that_does_not_exist_is_refused_before_anything_is_made()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), $"sg-no-such-{Guid.NewGuid():N}", "x.csv");
+        var (code, output) = SgridProcess.Run(null, null, ["demo", "cases", "--csv", csv, "--grids", Grids]);
+        Assert.Equal(2, code);
+        Assert.Contains("no such folder for --csv", SgridProcess.OneLine(output));
+        Assert.DoesNotContain("Exception", output);
+    }
 }
