@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using SpatialGrid.Api.Cases;
 using SpatialGrid.Api.Hotspots;
 using SpatialGrid.Api.Ingestion;
 
@@ -141,14 +142,21 @@ public static class HealthChecks
         }
     }
 
-    /// <summary>The latest hotspot model is younger than <see cref="HealthOptions.ModelMaxAgeHours"/>; older is degraded, not unhealthy (risk is advice).</summary>
-    private sealed class ModelFreshnessCheck(NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<HealthOptions> options) : IHealthCheck
+    /// <summary>
+    /// The latest hotspot model is younger than <see cref="HealthOptions.ModelMaxAgeHours"/>; older is degraded, not
+    /// unhealthy (risk is advice). Only a model that scored the day it was trained on (in the city) counts: one trained
+    /// today for a past day (a planner's look back) leaves today unscored, and must not hide a nightly run that failed.
+    /// </summary>
+    private sealed class ModelFreshnessCheck(NpgsqlDataSource dataSource, TimeProvider clock, CalendarProvider calendar,
+        Microsoft.Extensions.Options.IOptions<HealthOptions> options) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
         {
-            await using var cmd = dataSource.CreateCommand("SELECT max(trained_at) FROM risk_models");
+            await using var cmd = dataSource.CreateCommand(
+                "SELECT max(trained_at) FROM risk_models WHERE scored_day >= ((trained_at AT TIME ZONE 'UTC') + @offset)::date");
+            cmd.Parameters.AddWithValue("offset", calendar.Calendar.UtcOffset);
             if (await cmd.ExecuteScalarAsync(ct) is not DateTime trained)
-                return HealthCheckResult.Healthy("no hotspot model has been trained yet (training needs 65 days of cases)");
+                return HealthCheckResult.Healthy("no hotspot model has been trained for its own day yet (training needs 65 days of cases)");
             var age = clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(trained, DateTimeKind.Utc));
             var max = options.Value.ModelMaxAgeHours;
             var data = new Dictionary<string, object> { ["trainedAt"] = trained.ToString("O"), ["ageHours"] = Math.Round(age.TotalHours, 1), ["limitHours"] = max };

@@ -60,9 +60,30 @@ public sealed class HealthTests(IngestionFixture api) : IClassFixture<IngestionF
         Assert.Equal("healthy", Check(body, "hotspot-model").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_model_trained_now_for_a_past_day_does_not_pass_for_a_fresh_one()
+    {
+        // The newest model by training time is a planner's look back at five days ago: today is not scored, and the
+        // nightly run's last model is 80 hours old.
+        await api.ScalarAsync("DELETE FROM risk_models");
+        await InsertModelAsync(hoursAgo: 80);
+        await api.ScalarAsync("""
+            INSERT INTO risk_models (trained_at, trained_by, scored_day, history_from, history_to, cells, events, settings, model)
+            VALUES (now(), 'test', current_date - 5, current_date - 75, current_date - 5, 1, 1, '{}', '\x00') RETURNING version
+            """);
+        var (_, body) = await ReadyAsync(api.Anonymous);
+        Assert.Equal("degraded", Check(body, "hotspot-model").GetProperty("status").GetString());
+        await InsertModelAsync(hoursAgo: 1);
+        (_, body) = await ReadyAsync(api.Anonymous);
+        Assert.Equal("healthy", Check(body, "hotspot-model").GetProperty("status").GetString());
+    }
+
+    /// <summary>The city's date now (the service's calendar is UTC+8 unless configured): a model trained for its own day scores it.</summary>
+    private const string CityToday = "((now() AT TIME ZONE 'UTC') + interval '8 hours')::date";
+
     private async Task InsertModelAsync(int hoursAgo) => await api.ScalarAsync($"""
         INSERT INTO risk_models (trained_at, trained_by, scored_day, history_from, history_to, cells, events, settings, model)
-        VALUES (now() - interval '{hoursAgo} hours', 'test', current_date, current_date - 70, current_date, 1, 1, '{"{}"}', '\x00') RETURNING version
+        VALUES (now() - interval '{hoursAgo} hours', 'test', {CityToday}, {CityToday} - 70, {CityToday}, 1, 1, '{"{}"}', '\x00') RETURNING version
         """);
 }
 
