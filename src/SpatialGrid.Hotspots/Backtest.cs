@@ -149,6 +149,7 @@ public static class Backtest
         var verdict = Judge(summaries, methods[0], pooled, model?.Name, k5);
         var (best, bestDev) = (verdict.Best, verdict.BestDeviance);
         var notes = new List<string>();
+        if (EmptyDays(data) is { } gaps) notes.Add(gaps);
         var patrol = PatrolEffortShare.NoData(!data.HasPatrolEffort
             ? data.PatrolMinutes is null ? "no patrol data given: the share of the gain that comes from patrol effort cannot be measured"
                 : "no patrol minutes recorded in the period: the share of the gain that comes from patrol effort cannot be measured"
@@ -221,5 +222,25 @@ public static class Backtest
         var (low, high) = Metrics.BootstrapRatio(scores[model], scores[best.Name], k5);
         return new Verdict(best, bestDev, best.Pai[k5] > 0 ? m.Pai[k5] / best.Pai[k5] : null, new Interval(low, high),
             ceiling.Pai[k5] > 0 ? m.Pai[k5] / ceiling.Pai[k5] : null, bestDev.Deviance > 0 ? m.Deviance / bestDev.Deviance : null);
+    }
+
+    /// <summary>
+    /// Days without a single event in any cell, said once: a day missing from the data (an outage, a cut file) is judged
+    /// as a day on which nothing happened, which no forecast can see coming. Null when every day has events.
+    /// </summary>
+    public static string? EmptyDays(HotspotData data)
+    {
+        var empty = Enumerable.Range(0, data.Days).Where(d => Enumerable.Range(0, data.Cells.Count).All(c => data.Counts.Total.On(d, c) == 0)).ToList();
+        if (empty.Count == 0) return null;
+        var (runStart, runLength, start, length) = (empty[0], 1, empty[0], 1);
+        for (var i = 1; i < empty.Count; i++)
+        {
+            length = empty[i] == empty[i - 1] + 1 ? length + 1 : 1;
+            if (length == 1) start = empty[i];
+            if (length > runLength) (runStart, runLength) = (start, length);
+        }
+        var run = runLength == 1 ? $"the longest run 1 day ({data.Events.DateOf(runStart):yyyy-MM-dd})"
+            : $"the longest run {runLength} days, {data.Events.DateOf(runStart):yyyy-MM-dd} … {data.Events.DateOf(runStart + runLength - 1):yyyy-MM-dd}";
+        return $"{empty.Count} of the {data.Days} days have no event in any cell ({run}): a day missing from the data is judged as a day without events; if these are gaps, cut the period or fill them";
     }
 }

@@ -101,5 +101,16 @@ public class BacktestTests
         Assert.True(report.PaiRatioToCeiling > 0.85, $"model/ceiling {report.PaiRatioToCeiling}");
         Assert.Equal(21, report.TestDays.Count);
         Assert.Equal(new DateOnly(2025, 1, 1).AddDays(99), report.TestDays[0]);
+        // The empty days are said, in case they are gaps in the data rather than quiet days.
+        Assert.Contains(report.Notes, n => n.StartsWith("24 of the 120 days have no event in any cell (the longest run 1 day"));
+    }
+
+    [Fact]
+    public void A_run_of_days_without_any_event_is_named_with_its_dates()
+    {
+        var data = City(100, 40, edit: events => events.Where(e => e.Day < new DateOnly(2025, 3, 1) || e.Day > new DateOnly(2025, 3, 10)).ToList());
+        Assert.Equal("10 of the 100 days have no event in any cell (the longest run 10 days, 2025-03-01 … 2025-03-10): a day missing from the data is judged as a day without events; if these are gaps, cut the period or fill them",
+            Backtest.EmptyDays(data));
+        Assert.Null(Backtest.EmptyDays(City(100, 40)));
     }
 }
