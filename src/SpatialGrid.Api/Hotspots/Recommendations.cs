@@ -34,6 +34,9 @@ public static class Recommendations
         }
         if (minutes is { } m && (!double.IsFinite(m) || m < 0 || m > 100_000))
             return Problems.BadRequest("bad-request", "minutes (the team's patrol minutes a day to hand out) must be 0 to 100000");
+        // Patrol time is handed out in steps: a budget under one step would hand out nothing and read as "already where the risk is".
+        if (minutes is { } b && b > 0 && b < PatrolAllocation.DefaultStepMinutes)
+            return Problems.BadRequest("bad-request", $"minutes must be 0 or at least {PatrolAllocation.DefaultStepMinutes:0} (patrol time is handed out in {PatrolAllocation.DefaultStepMinutes:0}-minute steps), not {b}");
         var (plan, problem) = await ComputeAsync(db, user, day, training.Today(), shift, team, minutes, calendar.Calendar.UtcOffset, ct);
         return problem ?? (Results<Ok<Plan>, ProblemHttpResult>)TypedResults.Ok(plan!);
     }
@@ -103,9 +106,11 @@ public static class Recommendations
             var more = list.Count(g => g.Action == "more");
             var less = list.Count(g => g.Action == "less");
             var summary = grids.Count == 0 ? $"no scored grid in {t.Area}"
+                : total <= 0 && minutes is not null ? $"a budget of 0 min a day for {t.Name}: nothing to hand out ({Math.Round(grids.Sum(g => g.Minutes), MidpointRounding.AwayFromZero)} min a day patrolled now)"
                 : total <= 0 ? $"no patrol minutes recorded for {t.Name} in the 28 days before {day:yyyy-MM-dd}: nothing to move (give minutes= to plan a budget)"
-                : more == 0 ? $"{t.Name}'s {Math.Round(total)} min a day already go where the risk is"
-                : $"move patrol time from {less} grid(s) with little risk to {more} grid(s) with more risk per patrol minute ({Math.Round(total)} min a day in all)";
+                : more == 0 && less > 0 && minutes is not null ? $"a budget of {Math.Round(total, MidpointRounding.AwayFromZero)} min a day for {t.Name} ({Math.Round(grids.Sum(g => g.Minutes), MidpointRounding.AwayFromZero)} now): keep patrol in the grids with the most risk per minute and take it from {less} grid(s) with little risk"
+                : more == 0 ? $"{t.Name}'s {Math.Round(total, MidpointRounding.AwayFromZero)} min a day already go where the risk is"
+                : $"move patrol time from {less} grid(s) with little risk to {more} grid(s) with more risk per patrol minute ({Math.Round(total, MidpointRounding.AwayFromZero)} min a day in all)";
             plans.Add(new TeamPlan(t.Id, t.Name, t.Area, Math.Round(total, 1), more, less, summary, list));
         }
         return (new Plan(day, shift, model.Value, plans), null);

@@ -120,6 +120,14 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         Assert.Equal(65, grids.Values.Sum(g => g.GetProperty("suggestedMinutes").GetDouble()), 1);
         Assert.Contains("add", grids[HotspotFixture.Hot].GetProperty("reason").GetString());
 
+        // A budget: of 0, nothing to hand out (not "no patrol recorded"); under today's 65, taken from the quiet grids.
+        var none = (await Json(await api.DeskA.GetAsync("/api/hotspots/recommendations?team=t-street&minutes=0"))).GetProperty("teams").EnumerateArray().Single();
+        Assert.StartsWith("a budget of 0 min a day", none.GetProperty("summary").GetString());
+        Assert.Contains("65 min a day patrolled now", none.GetProperty("summary").GetString());
+        var cut = (await Json(await api.DeskA.GetAsync("/api/hotspots/recommendations?team=t-street&minutes=20"))).GetProperty("teams").EnumerateArray().Single();
+        Assert.Equal(20, cut.GetProperty("grids").EnumerateArray().Sum(g => g.GetProperty("suggestedMinutes").GetDouble()), 1);
+        Assert.DoesNotContain("already go where the risk is", cut.GetProperty("summary").GetString());
+
         var evaluation = await Json(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-11-20&to=2026-11-24&team=t-street"));
         Assert.Equal(1, evaluation.GetProperty("days").GetInt32()); // only today was scored
         Assert.Equal(3, evaluation.GetProperty("cases").GetInt32());
@@ -167,6 +175,9 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models/99999999"), HttpStatusCode.NotFound, "not-found");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/models?page=0"), HttpStatusCode.BadRequest, "bad-paging");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations?minutes=-5"), HttpStatusCode.BadRequest, "bad-request");
+        // Under one 5-minute step a budget would hand out nothing: refused, saying why.
+        var step = await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations?minutes=3"), HttpStatusCode.BadRequest, "bad-request");
+        Assert.Contains("5-minute steps", step.Detail);
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-11-24&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2026-01-01&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=x&to=2026-11-01"), HttpStatusCode.BadRequest, "bad-request");
