@@ -185,10 +185,10 @@ public static class HotspotsCommands
         if (cells is not null)
         {
             // Real boundary files give one id to several polygons (a beat split by a river): they are one cell.
-            var merged = ReadPolygons(cells, idProperty).GroupBy(c => c.Id, StringComparer.Ordinal)
-                .Select(g => g.Count() == 1 ? g.First() : new HotspotCell(g.Key, UnaryUnionOp.Union(g.Select(c => c.Geometry).ToList())))
+            var groups = ReadPolygons(cells, idProperty).GroupBy(c => c.Id, StringComparer.Ordinal).ToList();
+            var merged = groups.Select(g => g.Count() == 1 ? g.First() : new HotspotCell(g.Key, UnaryUnionOp.Union(g.Select(c => c.Geometry).ToList())))
                 .ToList();
-            var twice = merged.Count(c => c.Geometry is MultiPolygon);
+            var twice = groups.Count(g => g.Count() > 1);
             var cellSet = CellSet.FromPolygons(merged);
             if (twice > 0) AnsiConsole.MarkupLineInterpolated($"[grey]{cells.Name}: polygons sharing an id are one cell ({twice} such cells)[/]");
             return cellSet;
