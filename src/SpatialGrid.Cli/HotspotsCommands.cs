@@ -228,8 +228,9 @@ public static class HotspotsCommands
         if (idProperty is not null)
             return f.Attributes?.Exists(idProperty) == true && f.Attributes[idProperty] is { } v && v.ToString() is { Length: > 0 } s
                 ? s : throw new HotspotInputException($"feature {position} of {file} has no '{idProperty}'");
-        if (f.Attributes?.Exists("id") == true && f.Attributes["id"]?.ToString() is { Length: > 0 } id) return id;
-        foreach (var name in new[] { "code", "name" })
+        // The feature's own id (GeoJSON's top-level "id", which the reader gives as IUnique.Id), else properties.
+        if (f is IUnique { Id: { } own } && own.ToString() is { Length: > 0 } ownId) return ownId;
+        foreach (var name in new[] { "code", "id", "name" })
             if (f.Attributes?.Exists(name) == true && f.Attributes[name]?.ToString() is { Length: > 0 } v) return v;
         return position.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
