@@ -31,9 +31,9 @@ public static class HotspotsCommands
         var lattice = new Option<double?>("--lattice") { Description = "Instead of --cells: a square lattice of this many metres over --boundary" };
         var boundary = new Option<FileInfo?>("--boundary") { Description = "A GeoJSON polygon file whose union bounds the lattice" };
         var testDays = new Option<int>("--test-days") { Description = "Days judged, the last of the period", DefaultValueFactory = _ => 60 };
-        var horizon = new Option<int>("--horizon") { Description = "Days forecast at once: 1 (daily) or 7 (weekly)", DefaultValueFactory = _ => 1 };
+        var horizon = new Option<int>("--horizon") { Description = "Days forecast at once, 1 to 28: 1 (daily), 7 (weekly, the NIJ challenge's), 28 (4-weekly)", DefaultValueFactory = _ => 1 };
         var refit = new Option<int>("--refit-every") { Description = "Refit the model (and retune the KDE) every this many test days, on the days before", DefaultValueFactory = _ => 7 };
-        var classes = new Option<int>("--major-classes") { Description = "Classes kept apart in the features (the rest are 'other')", DefaultValueFactory = _ => 6 };
+        var classes = new Option<int>("--major-classes") { Description = "Classes kept apart in the features, 0 to 20 (the rest are 'other'; 0: all events as one class)", DefaultValueFactory = _ => 6 };
         var dateCol = new Option<string?>("--date-column") { Description = "The date column (default: date, day, datetime, created…)" };
         var lonCol = new Option<string?>("--lon-column") { Description = "The longitude column (default: lon, longitude, lng, x)" };
         var latCol = new Option<string?>("--lat-column") { Description = "The latitude column (default: lat, latitude, y)" };
@@ -59,6 +59,12 @@ public static class HotspotsCommands
             try
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
+                if (parse.GetValue(classes) is < 0 or > 20) { AnsiConsole.MarkupLine("[red]--major-classes must be 0 to 20[/] (classes kept apart in the features; the rest are 'other')"); return 2; }
+                if (parse.GetValue(events)!.Select(f => f.FullName).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]--events names {twice.Key} twice[/]: its events would count twice");
+                    return 2;
+                }
                 var shiftSpec = parse.GetResult(shifts) is null ? null : ShiftSpec.Parse(parse.GetValue(shifts) is { Length: > 0 } text ? text : ShiftSpec.DefaultText);
                 var cellSet = ReadCells(parse.GetValue(cells), parse.GetValue(cellId), parse.GetValue(lattice), parse.GetValue(boundary));
                 var columns = new EventColumns(parse.GetValue(dateCol), parse.GetValue(lonCol), parse.GetValue(latCol), parse.GetValue(classCol), parse.GetValue(timeCol));

@@ -36,4 +36,18 @@ public class BacktestCliTests
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
+
+    [Theory]
+    [InlineData("--major-classes", "-5", "--major-classes must be 0 to 20")]
+    [InlineData("--major-classes", "21", "--major-classes must be 0 to 20")]
+    [InlineData("--events", "SAME", "twice: its events would count twice")]
+    public void Options_out_of_range_or_a_file_given_twice_are_refused_before_anything_runs(string option, string value, string says)
+    {
+        var csv = Path.Combine(SgridProcess.Root(), "gis-data", "chicago", "chicago-crimes-2019.csv");
+        var beats = Path.Combine(SgridProcess.Root(), "gis-data", "chicago", "chicago_beat_bounds.geojson");
+        var (code, output) = SgridProcess.Run(null, null, ["hotspots", "backtest", "--events", csv, "--cells", beats, "--cell-id", "beat_num",
+            option, value == "SAME" ? csv : value]);
+        Assert.Equal(2, code);
+        Assert.Contains(says, SgridProcess.OneLine(output));
+    }
 }
