@@ -116,6 +116,16 @@ public static class Recommendations
         return (new Plan(day, shift, model.Value, plans), null);
     }
 
+    private static async Task<bool> TeamVisibleAsync(NpgsqlDataSource db, ClaimsPrincipal user, string team, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM patrol_teams WHERE id = @team AND coalesce(sub_district_code, district_code) LIKE ANY (@scope::text[]))
+            """);
+        cmd.Parameters.AddWithValue("team", team);
+        cmd.Parameters.AddWithValue("scope", CallerScope.Of(user).Patterns);
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     public static async Task<Results<Ok<Evaluation>, ProblemHttpResult>> Evaluate(NpgsqlDataSource db, ClaimsPrincipal user, CalendarProvider calendar,
         HotspotTraining training, string? from, string? to, string? team, CancellationToken ct)
     {
@@ -124,6 +134,10 @@ public static class Recommendations
         if (end < start) return Problems.BadRequest("bad-request", $"to ({end:yyyy-MM-dd}) is before from ({start:yyyy-MM-dd})");
         if (end > training.Today()) return Problems.BadRequest("bad-request", $"to ({end:yyyy-MM-dd}) is after today ({training.Today():yyyy-MM-dd}) in the city: its cases are not known yet");
         if (end.DayNumber - start.DayNumber > 92) return Problems.BadRequest("bad-request", "at most 93 days at a time");
+        // The team is checked before the days: on days nobody scored it was never looked up, and any name answered 200.
+        if (team is { Length: > 64 }) return Problems.BadRequest("bad-request", "team must be a team id of at most 64 characters");
+        if (team is not null && !await TeamVisibleAsync(db, user, team, ct))
+            return Problems.NotFound("not-found", $"there is no team '{HotspotsApi.Clip(team)}' in your districts (GET /api/patrols/teams lists them)");
         var offset = calendar.Calendar.UtcOffset;
         var perDay = new List<DayResult>();
         double areaShareSum = 0;

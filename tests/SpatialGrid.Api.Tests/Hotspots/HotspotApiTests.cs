@@ -184,6 +184,9 @@ public class HotspotApiTests(HotspotFixture api) : IClassFixture<HotspotFixture>
         // The calendar's last day (a day further would not exist) and any day after today: refused, not a 500.
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=9999-12-31&to=9999-12-31"), HttpStatusCode.BadRequest, "bad-request");
         await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=9999-10-01&to=9999-12-31"), HttpStatusCode.BadRequest, "bad-request");
+        // An unknown team is unknown on days nobody scored too; an overlong one is refused, not echoed.
+        await Problem.ExpectAsync(await api.DeskA.GetAsync("/api/hotspots/recommendations/evaluation?from=2020-01-01&to=2020-01-05&team=nobody"), HttpStatusCode.NotFound, "not-found");
+        await Problem.ExpectAsync(await api.DeskA.GetAsync($"/api/hotspots/recommendations/evaluation?from=2020-01-01&to=2020-01-05&team={new string('x', 5000)}"), HttpStatusCode.BadRequest, "bad-request");
     }
 
     [Fact]
