@@ -6,7 +6,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 dir=${1:?usage: newcomer-check.sh DATA_DIR}
-export SG_DATA=$dir SG_PG_PORT=${SG_NEWCOMER_PG_PORT:-55438} SG_URL=http://127.0.0.1:${SG_NEWCOMER_PORT:-5088}
+# Its PostgreSQL listens below Linux's ephemeral range (32768-60999): at the end of a run, after thousands of
+# connections, a port in that range can be some socket's own end (a CI run failed on 55438 "address already in use").
+export SG_DATA=$dir SG_PG_PORT=${SG_NEWCOMER_PG_PORT:-25438} SG_URL=http://127.0.0.1:${SG_NEWCOMER_PORT:-5088}
 export SG_MQTT_PORT=${SG_NEWCOMER_MQTT_PORT:-18838}
 # An empty folder, as after a fresh clone (a cluster left by an earlier run is stopped first).
 pg_stop "$dir/pg" 2>/dev/null || true
